@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
  * -log Bernoulli(x; sigmoid(l)) = softplus(l) - x * l = max(l, 0) - x * l + log1p(exp(-|l|)).
  * Its gradient with respect to l is sigmoid(l) - x, written by hand so the backward pass is one op.
  */
-const bceWithLogits = tf.customGrad((logits, x, save) => {
-  const l = logits as tf.Tensor;
-  const target = x as tf.Tensor;
+const bceWithLogits = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [l, target] = args as tf.Tensor[];
+  const save = args[2] as tf.GradSaveFunc;
   save([l, target]);
   const value = tf.add(tf.sub(tf.relu(l), tf.mul(target, l)), tf.log1p(tf.exp(tf.neg(tf.abs(l)))));
   return {

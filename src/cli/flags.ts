@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, describeType, FieldSpec, FieldType, parseFlag } from '../config/schema.js';
+
+/** A flag of a command that is not part of the run config. */
+export interface CommandFlag {
+  flag: string;
+  help: string;
+  type: FieldType | { type: 'boolean' };
+  /** Shown in --help. */
+  defaultText?: string;
+}
+
+/** A group of config fields shown together in --help, with their defaults. */
+export interface FieldGroup {
+  title: string;
+  section: 'model' | 'train' | 'data';
+  fields: FieldSpec[];
+  defaults: object;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: CommandFlag[];
+  groups?: FieldGroup[];
+  /** Names of the positional arguments, in order; all required. */
+  positionals?: string[];
+  examples?: string[];
+}
+
+/** A mistake on the command line: exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface ParsedCommand {
+  positionals: string[];
+  /** Values of the command's own flags, by flag name. */
+  flags: Record<string, unknown>;
+  /** Config values given as flags, by section. */
+  config: { model: Record<string, unknown>; train: Record<string, unknown>; data: Record<string, unknown> };
+  help: boolean;
+}
+
+/** Parses argv strictly: an unknown flag, a missing value or a wrong type names the flag. */
+export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
+  for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: 'string' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const flag = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag ${flag} for "vaekit ${spec.name}" (see vaekit ${spec.name} --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${flag.split(' ')[0]}: expected a value (see vaekit ${spec.name} --help)`);
+    throw new UsageError(err.message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const out: ParsedCommand = { positionals: parsed.positionals, flags: {}, config: { model: {}, train: {}, data: {} }, help: values.help === true };
+  if (out.help) return out;
+  try {
+    for (const f of spec.flags) {
+      const raw = values[f.flag];
+      if (raw === undefined) continue;
+      out.flags[f.flag] = f.type.type === 'boolean' ? raw : parseFlag({ key: f.flag, flag: f.flag, help: f.help, type: f.type }, raw as string);
+    }
+    for (const g of spec.groups ?? []) {
+      for (const f of g.fields) {
+        const raw = values[f.flag];
+        if (raw !== undefined) out.config[g.section][f.key] = parseFlag(f, raw as string);
+      }
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const wanted = spec.positionals ?? [];
+  if (out.positionals.length < wanted.length) throw new UsageError(`"vaekit ${spec.name}" needs ${wanted.map((p) => `<${p}>`).join(' ')} (see vaekit ${spec.name} --help)`);
+  if (out.positionals.length > wanted.length) throw new UsageError(`unexpected argument "${out.positionals[wanted.length]}" for "vaekit ${spec.name}" (see vaekit ${spec.name} --help)`);
+  return out;
+}
+
+function typeText(t: FieldType | { type: 'boolean' }): string {
+  if (t.type === 'boolean') return '';
+  if (t.type === 'enum') return ` <${t.choices.join('|')}>`;
+  if (t.type === 'int-list') return ' <n,n,...>';
+  return t.type === 'string' ? ' <text>' : ' <n>';
+}
+
+function row(left: string, help: string): string {
+  return left.length < 30 ? `  ${left.padEnd(30)}${help}` : `  ${left}\n  ${' '.repeat(30)}${help}`;
+}
+
+/** The --help text: usage, every flag with its type, default and meaning, and examples. */
+export function helpText(spec: CommandSpec): string {
+  const lines = [`vaekit ${spec.name}: ${spec.summary}`, '', `Usage: ${spec.usage}`, ''];
+  for (const g of spec.groups ?? []) {
+    lines.push(`${g.title}:`);
+    for (const f of g.fields) {
+      const def = (g.defaults as Record<string, unknown>)[f.key];
+      const defText = Array.isArray(def) ? def.join(',') : def === null ? 'none' : String(def);
+      lines.push(row(`--${f.flag}${typeText(f.type)}`, `${f.help} (default ${defText})`));
+    }
+    lines.push('');
+  }
+  lines.push('Options:');
+  for (const f of spec.flags) {
+    const suffix = f.defaultText !== undefined ? ` (default ${f.defaultText})` : '';
+    lines.push(row(`--${f.flag}${typeText(f.type)}`, `${f.help}${suffix}`));
+  }
+  lines.push(row('--help', 'show this help'));
+  if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  return lines.join('\n') + '\n';
+}
+
+export { describeType };

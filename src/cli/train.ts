@@ -1,0 +1,162 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigLayer, resolveRunConfig, RunConfig } from '../config/run.js';
+import { prepareTrainingData } from '../data/prepare.js';
+import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
+import { initBackend, BackendChoice } from '../node/backend.js';
+import { loadDataset } from '../node/datasets.js';
+import { Progress } from '../node/progress.js';
+import { ensureDir, loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
+import { initialTrainState } from '../train/state.js';
+import { DivergedError, train } from '../train/trainer.js';
+import { BACKEND_FLAG, configGroups, nats, termsText } from './common.js';
+import { CommandSpec, parseCommand, UsageError } from './flags.js';
+
+export const TRAIN_SPEC: CommandSpec = {
+  name: 'train',
+  summary: 'train a model, writing a checkpoint to the run directory after every epoch',
+  usage: 'vaekit train [options]',
+  groups: configGroups(),
+  flags: [
+    { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
+    { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
+    { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
+    { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
+    BACKEND_FLAG,
+  ],
+  examples: [
+    'vaekit train                                  # VAE 784-400-20 on MNIST, 10 epochs',
+    'vaekit train --latent 2 --epochs 30 --out runs/z2',
+    'vaekit train --data fashion-mnist --binarize none --decoder gaussian --sigma 0.1',
+    'vaekit train --resume --out runs/z2 --epochs 50',
+  ],
+};
+
+function defaultOutDir(config: RunConfig): string {
+  const data = ['mnist', 'fashion-mnist', 'binarized-mnist'].includes(config.data.data) ? config.data.data : 'custom';
+  return join('runs', `${config.model.kind}-${data}-z${config.model.latentDim}`);
+}
+
+function readConfigFile(path: string): ConfigLayer {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`--config: cannot read ${path}`);
+  }
+  try {
+    return { source: path, values: JSON.parse(text) };
+  } catch (e) {
+    throw new UsageError(`--config: ${path} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** On resume only the epoch count may change: anything else would make the run something else. */
+function checkResumeFlags(flags: ConfigLayer['values'], saved: RunConfig): void {
+  for (const section of ['model', 'train', 'data'] as const) {
+    for (const [key, value] of Object.entries(flags[section] ?? {})) {
+      if (section === 'train' && key === 'epochs') continue;
+      if (JSON.stringify((saved[section] as unknown as Record<string, unknown>)[key]) !== JSON.stringify(value)) {
+        throw new UsageError(`--resume: ${section}.${key} cannot change when resuming (saved ${JSON.stringify((saved[section] as unknown as Record<string, unknown>)[key])}); only --epochs can`);
+      }
+    }
+  }
+}
+
+export async function trainCommand(argv: string[], log: (s: string) => void): Promise<number> {
+  const args = parseCommand(TRAIN_SPEC, argv);
+  if (args.help) return -1;
+  const flagLayer: ConfigLayer = { source: 'flags', values: args.config };
+  const resume = args.flags.resume === true;
+  if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
+  if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
+  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+
+  let restored: Run | null = null;
+  let config: RunConfig;
+  let outDir: string;
+  if (resume) {
+    outDir = args.flags.out as string;
+    const path = join(outDir, RUN_FILES.last);
+    if (!existsSync(path)) throw new UsageError(`--resume: no checkpoint to resume at ${path}`);
+    restored = runFromCheckpoint(loadCheckpoint(path), path);
+    config = restored.config;
+    checkResumeFlags(args.config, config);
+    if (args.config.train.epochs !== undefined) config.train.epochs = args.config.train.epochs as number;
+    if (restored.state.epoch >= config.train.epochs) {
+      disposeRun(restored);
+      throw new UsageError(`--resume: the run in ${outDir} already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`);
+    }
+  } else {
+    config = resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]);
+    outDir = (args.flags.out as string | undefined) ?? defaultOutDir(config);
+    if (existsSync(join(outDir, RUN_FILES.last)) && args.flags.force !== true) {
+      throw new UsageError(`${outDir} already holds a run: pass --resume to continue it, --force to start afresh, or --out to use another directory`);
+    }
+  }
+
+  log(`backend: ${backend}`);
+  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined });
+  const data = prepareTrainingData(loaded, config.data, config.train.seed);
+  const shape = data.train.shape;
+  if (restored && shape.join('x') !== restored.inputShape.join('x')) {
+    disposeRun(restored);
+    throw new Error(`the checkpoint in ${outDir} was trained on ${restored.inputShape.join('x')} images, but ${loaded.source} has ${shape.join('x')}`);
+  }
+  const run = restored ?? createRun(config, shape, initialTrainState());
+  log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
+  log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, latent ${config.model.latentDim}, hidden ${config.model.hidden.join(',') || 'none'}, decoder ${config.model.decoder}`);
+  ensureDir(outDir);
+  saveJson(join(outDir, RUN_FILES.config), config);
+  if (restored) log(`resuming ${outDir} at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
+
+  let stopRequests = 0;
+  const onSigint = () => {
+    stopRequests += 1;
+    if (stopRequests === 1) process.stderr.write('\nstopping after this step and saving a checkpoint (Ctrl-C again to quit without saving)\n');
+    else process.exit(130); // every file is written atomically: quitting now leaves the last checkpoint whole
+  };
+  process.on('SIGINT', onSigint);
+  let progress = null as Progress | null;
+  const saveLast = () => saveCheckpoint(join(outDir, RUN_FILES.last), runToCheckpoint(run));
+  try {
+    const status = await train(run.model, run.optimizer, data, config, run.state, {
+      onStep: (s) => {
+        progress ??= new Progress({ label: `epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
+        progress.update(s.done, { loss: s.running.total, ...Object.fromEntries(Object.entries(s.running).filter(([k]) => k !== 'total')) });
+      },
+      onEpochEnd: (record, state) => {
+        progress?.finish();
+        progress = null;
+        const isBest = state.best?.epoch === record.epoch;
+        saveLast();
+        if (isBest) saveCheckpoint(join(outDir, RUN_FILES.best), runToCheckpoint(run));
+        saveJson(join(outDir, RUN_FILES.history), state.history);
+        const val = record.val ? `  val -elbo ${nats(record.val.total)} (${termsText(record.val)})` : '';
+        log(`epoch ${record.epoch}/${config.train.epochs}  train loss ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest ? '  [best]' : ''}`);
+      },
+      shouldStop: () => stopRequests > 0,
+    });
+    if (status === 'stopped') {
+      progress?.finish();
+      saveLast();
+      log(`stopped at epoch ${run.state.epoch + 1}, batch ${run.state.batch}; checkpoint saved to ${join(outDir, RUN_FILES.last)}`);
+      log(`resume with: vaekit train --resume --out ${outDir}`);
+      return 130;
+    }
+  } catch (e) {
+    progress?.finish();
+    if (e instanceof DivergedError) {
+      log(`training stopped: ${e.message}`);
+      log(`the last good checkpoint is ${join(outDir, RUN_FILES.last)} (if an epoch finished)`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    disposeRun(run);
+  }
+  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? `-elbo ${nats(run.state.best?.total)}` : ''})`);
+  log(`next: vaekit eval ${outDir}`);
+  return 0;
+}

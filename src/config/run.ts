@@ -1,0 +1,97 @@
+import { ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
+import { ConfigError, FieldSpec, resolveSection } from './schema.js';
+
+/** How a model is trained. */
+export interface TrainConfig {
+  /** Passes over the training set. Default 10. */
+  epochs: number;
+  /** Images per optimizer step. Default 128. */
+  batchSize: number;
+  /** Adam learning rate. Default 1e-3. */
+  lr: number;
+  /** Weight of the KL term in the objective (beta-VAE, Higgins et al. 2017). Default 1. */
+  beta: number;
+  /** Epochs over which the KL weight rises linearly from 0 to beta (Bowman et al. 2016). Default 0. */
+  warmupEpochs: number;
+  /** Monte Carlo samples of z per input (L in Kingma & Welling 2014, eq. 7). Default 1. */
+  numSamples: number;
+  /** Seed of every random stream of the run. Default 0. */
+  seed: number;
+}
+
+/** Where the data comes from and how it is prepared. */
+export interface DataConfig {
+  /** mnist | fashion-mnist | binarized-mnist | a directory of IDX files. Default 'mnist'. */
+  data: string;
+  /** Directory holding the data set's files (null: the data set's default place). Default null. */
+  dataDir: string | null;
+  /** none: grey levels; dynamic: a fresh Bernoulli draw per epoch; static: drawn once. Default 'dynamic'. */
+  binarize: 'none' | 'dynamic' | 'static';
+  /** Training images held out for validation (0: none). Default 5000. */
+  valSize: number;
+  /** Use only the first N training images (0: all). Default 0. */
+  limit: number;
+}
+
+export interface RunConfig {
+  model: ModelConfig;
+  train: TrainConfig;
+  data: DataConfig;
+}
+
+export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
+export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0 };
+
+export const TRAIN_FIELDS: FieldSpec[] = [
+  { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
+  { key: 'batchSize', flag: 'batch-size', help: 'images per optimizer step', type: { type: 'int', min: 1 } },
+  { key: 'lr', flag: 'lr', help: 'Adam learning rate', type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'beta', flag: 'beta', help: 'weight of the KL term (beta-VAE)', type: { type: 'number', min: 0 } },
+  { key: 'warmupEpochs', flag: 'warmup-epochs', help: 'epochs of linear KL warm-up from 0 to beta', type: { type: 'number', min: 0 } },
+  { key: 'numSamples', flag: 'samples', help: 'Monte Carlo samples of z per input (L)', type: { type: 'int', min: 1 } },
+  { key: 'seed', flag: 'seed', help: 'seed of every random stream (init, shuffling, binarization, eps)', type: { type: 'int', min: 0 } },
+];
+
+export const DATA_FIELDS: FieldSpec[] = [
+  { key: 'data', flag: 'data', help: 'mnist | fashion-mnist | binarized-mnist | a directory of IDX files', type: { type: 'string' } },
+  { key: 'dataDir', flag: 'data-dir', help: 'directory holding the data set files (default: the data set\'s usual place)', type: { type: 'string', nullable: true } },
+  { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
+  { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none)', type: { type: 'int', min: 0 } },
+  { key: 'limit', flag: 'limit', help: 'use only the first N training images (0: all)', type: { type: 'int', min: 0 } },
+];
+
+/** One layer of configuration: a config file, a checkpoint's saved config, or flags. */
+export interface ConfigLayer {
+  source: string;
+  values: { model?: Record<string, unknown>; train?: Record<string, unknown>; data?: Record<string, unknown> };
+}
+
+/** defaults <- layers, in order; the model kind comes from the last layer that names one. */
+export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
+  for (const { source, values } of layers) {
+    for (const key of Object.keys(values)) {
+      if (!['model', 'train', 'data'].includes(key)) throw new ConfigError(`${source}: unknown section "${key}" (known: model, train, data)`);
+    }
+  }
+  let kind = 'vae';
+  for (const { values } of layers) {
+    const k = values.model?.kind;
+    if (k !== undefined) {
+      if (typeof k !== 'string' || !(k in MODEL_KINDS)) throw new ConfigError(`model kind: expected one of ${Object.keys(MODEL_KINDS).join(', ')}, got ${JSON.stringify(k)}`);
+      kind = k;
+    }
+  }
+  const spec = modelKindSpec(kind);
+  const pick = (section: 'model' | 'train' | 'data') => layers.map(({ source, values }) => ({ source: `${source} (${section})`, values: values[section] }));
+  return {
+    model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig,
+    train: resolveSection(TRAIN_FIELDS, TRAIN_DEFAULTS, pick('train')),
+    data: resolveSection(DATA_FIELDS, DATA_DEFAULTS, pick('data')),
+  };
+}
+
+/** The KL weight at a (fractional) epoch: linear warm-up from 0 to beta over warmupEpochs. */
+export function klWeight(train: TrainConfig, epochProgress: number): number {
+  if (train.warmupEpochs <= 0) return train.beta;
+  return train.beta * Math.min(1, epochProgress / train.warmupEpochs);
+}

@@ -1,0 +1,80 @@
+import { RunConfig, resolveRunConfig } from '../config/run.js';
+import { createModel } from '../models/registry.js';
+import { Model } from '../models/types.js';
+import { Adam } from '../train/adam.js';
+import { TrainState } from '../train/state.js';
+import { CheckpointData } from './checkpoint.js';
+
+/** The JSON part of a training checkpoint. */
+export interface RunMeta {
+  kind: 'vaekit-run';
+  config: RunConfig;
+  /** Image shape [height, width, channels] the model was built for. */
+  inputShape: [number, number, number];
+  state: TrainState;
+  optimizerStep: number;
+  savedAt: string;
+}
+
+/** A model with everything needed to go on training it. */
+export interface Run {
+  config: RunConfig;
+  inputShape: [number, number, number];
+  model: Model;
+  optimizer: Adam;
+  state: TrainState;
+}
+
+const PARAM = 'param/';
+
+/** Builds a fresh model and optimizer from a resolved config. */
+export function createRun(config: RunConfig, inputShape: [number, number, number], state: TrainState): Run {
+  const model = createModel(config.model, inputShape[0] * inputShape[1] * inputShape[2], config.train.seed);
+  return { config, inputShape, model, optimizer: new Adam(model.params, { lr: config.train.lr }), state };
+}
+
+/** Everything of a run, as checkpoint data: parameters, Adam moments, config and state. */
+export function runToCheckpoint(run: Run): CheckpointData {
+  const tensors = new Map<string, Float32Array>();
+  for (const [name, values] of run.model.params.snapshot()) tensors.set(PARAM + name, values);
+  for (const [name, values] of run.optimizer.stateTensors()) tensors.set(name, values);
+  const meta: RunMeta = {
+    kind: 'vaekit-run',
+    config: run.config,
+    inputShape: run.inputShape,
+    state: run.state,
+    optimizerStep: run.optimizer.step,
+    savedAt: new Date().toISOString(),
+  };
+  return { meta: meta as unknown as Record<string, unknown>, tensors };
+}
+
+/** Checks a checkpoint's JSON part and re-resolves its config, so an edited or foreign file fails clearly. */
+export function readRunMeta(data: CheckpointData, source: string): RunMeta {
+  const meta = data.meta as Partial<RunMeta>;
+  if (meta.kind !== 'vaekit-run') throw new Error(`${source}: not a vaekit training checkpoint (meta.kind is ${JSON.stringify(meta.kind)})`);
+  const shape = meta.inputShape;
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`${source}: meta.inputShape must be [height, width, channels], got ${JSON.stringify(shape)}`);
+  }
+  if (!meta.state || typeof meta.state.epoch !== 'number') throw new Error(`${source}: meta.state is missing or malformed`);
+  const config = resolveRunConfig([{ source, values: (meta.config ?? {}) as Record<string, Record<string, unknown>> }]);
+  return { ...(meta as RunMeta), config };
+}
+
+/** Restores a run from checkpoint data: same weights, same optimizer moments, same position. */
+export function runFromCheckpoint(data: CheckpointData, source: string): Run {
+  const meta = readRunMeta(data, source);
+  const run = createRun(meta.config, meta.inputShape, meta.state);
+  const params = new Map<string, Float32Array>();
+  for (const [name, values] of data.tensors) if (name.startsWith(PARAM)) params.set(name.slice(PARAM.length), values);
+  run.model.params.load(params, source);
+  run.optimizer.loadState(meta.optimizerStep, data.tensors, source);
+  return run;
+}
+
+/** Frees a run's tensors. */
+export function disposeRun(run: { model: Model; optimizer: Adam }): void {
+  run.model.dispose();
+  run.optimizer.dispose();
+}

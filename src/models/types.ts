@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import { ParamStore } from '../nn/params.js';
+import { Rng } from '../rng.js';
+
+/** A batch fed to a model: x [batch, dim] with values in [0, 1], optional integer labels. */
+export interface Batch {
+  x: tf.Tensor2D;
+  labels?: tf.Tensor1D;
+}
+
+/** What the trainer passes to a model's loss. */
+export interface LossOptions {
+  /** Weight of the KL term (after any warm-up). */
+  beta: number;
+  /** Monte Carlo samples of z per input (L). */
+  numSamples: number;
+  /** The stream eps is drawn from; the caller chooses its seed and counters. */
+  rng: Rng;
+}
+
+/**
+ * Named loss terms, each per example [batch] in nats. `total` is what the trainer minimizes (averaged over
+ * the batch); the others are reported beside it.
+ */
+export type LossTerms = { total: tf.Tensor1D } & Record<string, tf.Tensor1D>;
+
+/** Every trainable model kind. */
+export interface Model {
+  readonly kind: string;
+  readonly params: ParamStore;
+  /** Per-example loss terms of one batch; must run inside tf.tidy or dispose what it makes. */
+  lossTerms(batch: Batch, opts: LossOptions): LossTerms;
+  dispose(): void;
+}
+
+/** A model with a Gaussian encoder and a decoder over a latent space. */
+export interface LatentVariableModel extends Model {
+  readonly latentDim: number;
+  /** q(z|x): mean and log-variance [batch, latentDim]. */
+  encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D };
+  /** Mean of p(x|z), pixel intensities [batch, dim]. */
+  decodeMean(z: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Importance log-weights log p(x, z_k) - log q(z_k|x) for `numSamples` draws z_k ~ q(z|x), laid out
+   * [numSamples, batch]: the ingredients of the importance-weighted bound.
+   */
+  importanceLogWeights(x: tf.Tensor2D, numSamples: number, rng: Rng): tf.Tensor2D;
+}
+
+/** Narrowing helper for the views and evaluation that need an encoder and a decoder. */
+export function isLatentVariableModel(m: Model): m is LatentVariableModel {
+  return typeof (m as Partial<LatentVariableModel>).importanceLogWeights === 'function';
+}

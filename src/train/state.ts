@@ -1,0 +1,33 @@
+/** Per-epoch figures: the mean of each loss term per example (nats). */
+export type Metrics = Record<string, number>;
+
+/** One finished epoch. */
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** KL weight at the end of the epoch. */
+  beta: number;
+  train: Metrics;
+  val?: Metrics;
+  /** Wall time of the epoch's training steps and validation. */
+  seconds: number;
+}
+
+/** Where a run stands: enough to resume it exactly. */
+export interface TrainState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Batches completed in the current (unfinished) epoch. */
+  batch: number;
+  /** Optimizer steps taken. */
+  step: number;
+  /** Running sums of the current epoch: per-term sums over examples, and the example count. */
+  partial: { sums: Metrics; count: number; seconds: number };
+  history: EpochRecord[];
+  /** The epoch with the lowest validation total so far (or training total when there is no validation set). */
+  best: { epoch: number; total: number } | null;
+}
+
+export function initialTrainState(): TrainState {
+  return { epoch: 0, batch: 0, step: 0, partial: { sums: {}, count: 0, seconds: 0 }, history: [], best: null };
+}

@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs';
+import { klWeight, RunConfig } from '../config/run.js';
+import { Dataset, imageSize } from '../data/dataset.js';
+import { binarizeInPlace, gatherBatch } from '../data/transforms.js';
+import { evaluateLoss } from '../eval/elbo.js';
+import { Model } from '../models/types.js';
+import { permutation, Rng, Stream } from '../rng.js';
+import { Adam } from './adam.js';
+import { EpochRecord, Metrics, TrainState } from './state.js';
+
+/** A loss that became NaN or infinite; the step that produced it was not applied. */
+export class DivergedError extends Error {
+  override name = 'DivergedError';
+}
+
+/** What the trainer reports as it goes. */
+export interface StepInfo {
+  epoch: number;
+  batch: number;
+  batches: number;
+  step: number;
+  /** Examples done in this epoch. */
+  done: number;
+  /** Examples in the epoch. */
+  total: number;
+  /** Running means of the epoch's loss terms. */
+  running: Metrics;
+  beta: number;
+}
+
+export interface TrainEvents {
+  onStep?(info: StepInfo): void;
+  /** After each epoch (with validation), e.g. to write a checkpoint. */
+  onEpochEnd?(record: EpochRecord, state: TrainState): void | Promise<void>;
+  /** Polled between steps; true ends training after the current step, leaving the state resumable. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainData {
+  train: Dataset;
+  /** Validation images, already binarized as the run asks. */
+  val?: Dataset;
+}
+
+/** Lets timers, signals and the browser's event loop run; training is otherwise synchronous. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function runningMeans(sums: Metrics, count: number): Metrics {
+  const out: Metrics = {};
+  for (const [k, v] of Object.entries(sums)) out[k] = v / Math.max(count, 1);
+  return out;
+}
+
+/**
+ * The generic training loop for models trained on one objective: shuffles with a per-epoch stream,
+ * binarizes each batch with its own stream when asked, draws eps from a per-step stream, and takes Adam
+ * steps on the batch mean of `total`. All randomness is addressed by (seed, epoch, batch, step), so a run
+ * resumed from any step draws exactly what it would have drawn. Returns 'stopped' if `shouldStop` ended it.
+ */
+export async function train(model: Model, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}): Promise<'finished' | 'stopped'> {
+  const { train: tc, data: dc } = config;
+  const { seed, batchSize } = tc;
+  const n = data.train.count;
+  const dim = imageSize(data.train);
+  const batches = Math.ceil(n / batchSize);
+  const vars = model.params.list();
+  const buffer = new Float32Array(batchSize * dim);
+  let lastYield = Date.now();
+
+  while (state.epoch < tc.epochs) {
+    const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));
+    let stepStart = Date.now();
+    while (state.batch < batches) {
+      const start = state.batch * batchSize;
+      const end = Math.min(start + batchSize, n);
+      const rows = end - start;
+      const x = gatherBatch(data.train, order, start, end, buffer.subarray(0, rows * dim));
+      if (dc.binarize === 'dynamic') binarizeInPlace(x, new Rng(seed, Stream.binarize, state.epoch, state.batch));
+      const beta = klWeight(tc, state.epoch + (state.batch + 1) / batches);
+      const rng = new Rng(seed, Stream.eps, state.step);
+
+      let names: string[] = [];
+      let means: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const xt = tf.tensor2d(x, [rows, dim]);
+        const terms = model.lossTerms({ x: xt }, { beta, numSamples: tc.numSamples, rng });
+        names = Object.keys(terms);
+        means = tf.keep(tf.stack(names.map((k) => tf.mean(terms[k]))));
+        return tf.mean(terms.total) as tf.Scalar;
+      }, vars);
+      const values = (means as unknown as tf.Tensor).dataSync();
+      tf.dispose([value, means as unknown as tf.Tensor]);
+      const bad = names.find((_, i) => !Number.isFinite(values[i]));
+      if (bad !== undefined) {
+        tf.dispose(grads);
+        throw new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. Try a lower --lr, or --warmup-epochs.`);
+      }
+      optimizer.apply(grads);
+      tf.dispose(grads);
+
+      state.step += 1;
+      state.batch += 1;
+      const sums = state.partial.sums;
+      names.forEach((k, i) => (sums[k] = (sums[k] ?? 0) + values[i] * rows));
+      state.partial.count += rows;
+      const now = Date.now();
+      state.partial.seconds += (now - stepStart) / 1000;
+      stepStart = now;
+      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: runningMeans(sums, state.partial.count), beta });
+
+      if (now - lastYield > 100) {
+        await yieldToEventLoop();
+        lastYield = Date.now();
+        stepStart = lastYield;
+      }
+      if (events.shouldStop?.()) return 'stopped';
+    }
+
+    const validationStart = Date.now();
+    const val = data.val ? evaluateLoss(model, data.val, { batchSize: 500, numSamples: tc.numSamples, seed }) : undefined;
+    const record: EpochRecord = {
+      epoch: state.epoch + 1,
+      beta: klWeight(tc, state.epoch + 1),
+      train: runningMeans(state.partial.sums, state.partial.count),
+      val,
+      seconds: state.partial.seconds + (Date.now() - validationStart) / 1000,
+    };
+    state.history.push(record);
+    const score = (val ?? record.train).total;
+    if (state.best === null || score < state.best.total) state.best = { epoch: record.epoch, total: score };
+    state.epoch += 1;
+    state.batch = 0;
+    state.partial = { sums: {}, count: 0, seconds: 0 };
+    await events.onEpochEnd?.(record, state);
+    if (events.shouldStop?.() && state.epoch < tc.epochs) return 'stopped';
+  }
+  return 'finished';
+}
