@@ -1,0 +1,9 @@
+// vaekit's Node edge: engine start-up, data sets from disk, files, progress.
+export { initBackend, BACKENDS } from './backend.js';
+export type { BackendChoice } from './backend.js';
+export { loadDataset, mnistDataDir } from './datasets.js';
+export type { DatasetSpec, LoadedData } from './datasets.js';
+export { readMaybeGzip } from './gzip.js';
+export { writeFileAtomic, ensureDir, readFileOrThrow } from './files.js';
+export { Progress, formatDuration } from './progress.js';
+export { saveCheckpoint, loadCheckpoint, resolveCheckpointPath, RUN_FILES } from './runFiles.js';
