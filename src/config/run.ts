@@ -69,15 +69,18 @@ export interface ConfigLayer {
 /** defaults <- layers, in order; the model kind comes from the last layer that names one. */
 export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   for (const { source, values } of layers) {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new ConfigError(`${source}: expected an object with "model", "train" and "data" sections, got ${JSON.stringify(values)}`);
+    }
     for (const key of Object.keys(values)) {
       if (!['model', 'train', 'data'].includes(key)) throw new ConfigError(`${source}: unknown section "${key}" (known: model, train, data)`);
     }
   }
   let kind = 'vae';
-  for (const { values } of layers) {
+  for (const { source, values } of layers) {
     const k = values.model?.kind;
     if (k !== undefined) {
-      if (typeof k !== 'string' || !(k in MODEL_KINDS)) throw new ConfigError(`model kind: expected one of ${Object.keys(MODEL_KINDS).join(', ')}, got ${JSON.stringify(k)}`);
+      if (typeof k !== 'string' || !(k in MODEL_KINDS)) throw new ConfigError(`${source}: model kind: expected one of ${Object.keys(MODEL_KINDS).join(', ')}, got ${JSON.stringify(k)}`);
       kind = k;
     }
   }

@@ -76,7 +76,8 @@ export function parseFlag(spec: FieldSpec, raw: string): unknown {
   switch (t.type) {
     case 'int':
     case 'number': {
-      const n = raw.trim() === '' ? NaN : Number(raw);
+      // Decimal notation only (1e-3 yes, 0x10 no): Number() alone would take hex and binary too.
+      const n = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
       return checkValue(spec, Number.isNaN(n) ? raw : n, where);
     }
     case 'int-list': {
@@ -101,7 +102,7 @@ export function resolveSection<T extends object>(
   fixedKeys: string[] = [],
 ): T {
   const byKey = new Map(fields.map((f) => [f.key, f]));
-  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  const out = structuredClone(defaults) as Record<string, unknown>; // no aliasing of default lists
   for (const { source, values } of layers) {
     if (values === undefined) continue;
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {

@@ -68,8 +68,13 @@ export function runFromCheckpoint(data: CheckpointData, source: string): Run {
   const run = createRun(meta.config, meta.inputShape, meta.state);
   const params = new Map<string, Float32Array>();
   for (const [name, values] of data.tensors) if (name.startsWith(PARAM)) params.set(name.slice(PARAM.length), values);
-  run.model.params.load(params, source);
-  run.optimizer.loadState(meta.optimizerStep, data.tensors, source);
+  try {
+    run.model.params.load(params, source);
+    run.optimizer.loadState(meta.optimizerStep, data.tensors, source);
+  } catch (e) {
+    disposeRun(run);
+    throw e;
+  }
   return run;
 }
 

@@ -41,17 +41,20 @@ export class ParamStore {
     return out;
   }
 
-  /** Overwrites parameters from named arrays; every parameter must be present with its exact size. */
+  /**
+   * Overwrites parameters from named arrays; every parameter must be present with its exact size. Checks
+   * everything before writing anything, so a failed load leaves the store as it was.
+   */
   load(values: Map<string, Float32Array>, source = 'checkpoint'): void {
     for (const [name, v] of this.vars) {
       const data = values.get(name);
       if (!data) throw new Error(`${source}: parameter "${name}" is missing`);
       if (data.length !== v.size) throw new Error(`${source}: parameter "${name}" has ${data.length} values, expected ${v.size} (shape ${v.shape.join('x')})`);
-      tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
     }
     for (const name of values.keys()) {
       if (!this.vars.has(name)) throw new Error(`${source}: unexpected parameter "${name}"`);
     }
+    for (const [name, v] of this.vars) tf.tidy(() => v.assign(tf.tensor(values.get(name)!, v.shape)));
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * Binary cross-entropy on logits, per element, in the stable softplus form:
  * -log Bernoulli(x; sigmoid(l)) = softplus(l) - x * l = max(l, 0) - x * l + log1p(exp(-|l|)).
- * Its gradient with respect to l is sigmoid(l) - x, written by hand so the backward pass is one op.
+ * Its gradients, written by hand: sigmoid(l) - x with respect to l, and -l with respect to x.
  */
 const bceWithLogits = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [l, target] = args as tf.Tensor[];
@@ -14,7 +14,7 @@ const bceWithLogits = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sl, st] = saved;
-      return [tf.mul(dy, tf.sub(tf.sigmoid(sl), st)), tf.zerosLike(st)];
+      return [tf.mul(dy, tf.sub(tf.sigmoid(sl), st)), tf.mul(dy, tf.neg(sl))];
     },
   };
 });

