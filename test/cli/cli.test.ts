@@ -326,6 +326,13 @@ test('--config with a value of the wrong type names the key', () => {
   assertCleanFailure(r, { code: 2, stderr: ['types.json', 'batchSize'], cwd, filesBefore });
 });
 
+test('--config holding JSON that is not an object is a usage error naming the file', () => {
+  for (const text of ['null', '3', '"abc"', '[1, 2]']) {
+    const { r, cwd, filesBefore } = failingTrain(['--config', 'odd.json'], { 'odd.json': text });
+    assertCleanFailure(r, { code: 2, stderr: ['odd.json', 'expected an object'], cwd, filesBefore });
+  }
+});
+
 test('--config pointing nowhere names the file', () => {
   const { r, cwd, filesBefore } = failingTrain(['--config', 'missing.json']);
   assertCleanFailure(r, { code: 2, stderr: ['--config', 'missing.json'], cwd, filesBefore });
@@ -357,20 +364,13 @@ test('--data-dir missing a file names the file expected', () => {
   assertCleanFailure(r, { stderr: ['train-images-idx3-ubyte'], cwd, filesBefore: [join('data', 'train-labels-idx1-ubyte')] });
 });
 
-// Known gaps, kept as todo so the suite stays green until they are fixed (see the report that added them).
+// A known gap, kept as todo so the suite stays green until it is fixed: node's parseArgs takes "-8" for a flag.
 
 test('a negative value after a space is taken as the value', { todo: 'parseArgs rejects "--min-log-var -8" as "expected a value"' }, () => {
-  const { r } = failingTrain(['--lr', '-1']);
-  assertExit(r, 2);
-  assertIncludes(r.stderr, ['--lr', '-1'], r);
-  assert.ok(!r.stderr.includes('expected a value'), `"-1" is a value\n${transcript(r)}`);
-});
-
-test('--config holding JSON that is not an object is a usage error naming the file', { todo: 'null crashes with exit 1; a number is accepted as {}' }, () => {
-  for (const text of ['null', '3', '"abc"', '[1, 2]']) {
-    const { r, cwd, filesBefore } = failingTrain(['--config', 'odd.json'], { 'odd.json': text });
-    assertCleanFailure(r, { code: 2, stderr: ['odd.json'], cwd, filesBefore });
-  }
+  const cwd = tempDir();
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--decoder', 'gaussian-learned', '--binarize', 'none', '--min-log-var', '-8', '--out', 'run'], cwd);
+  assertExit(r, 0);
+  assert.equal(readJson<{ model: { minLogVar: number } }>(join(cwd, 'run', 'config.json')).model.minLogVar, -8);
 });
 
 // ---------------------------------------------------------------------------------------------------------
