@@ -48,9 +48,16 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
   for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: 'string' };
+  // parseArgs reads "--min-log-var -8" as a flag without a value; glue negative numbers to their flag.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
+    if (options[name]?.type === 'string' && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
     const err = e as Error & { code?: string };
     const flag = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';

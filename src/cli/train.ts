@@ -147,8 +147,8 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   } catch (e) {
     progress?.finish();
     if (e instanceof DivergedError) {
-      log(`training stopped: ${e.message}`);
-      log(`the last good checkpoint is ${join(outDir, RUN_FILES.last)} (if an epoch finished)`);
+      const kept = existsSync(join(outDir, RUN_FILES.last)) ? `the last good checkpoint is kept at ${join(outDir, RUN_FILES.last)}` : 'no epoch finished, so there is no checkpoint';
+      process.stderr.write(`vaekit train: training stopped: ${e.message}\n${kept}\n`);
       return 1;
     }
     throw e;

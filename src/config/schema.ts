@@ -41,7 +41,7 @@ export function describeType(t: FieldType): string {
 }
 
 function fail(where: string, t: FieldType, got: unknown): never {
-  throw new ConfigError(`${where}: expected ${describeType(t)}, got ${JSON.stringify(got)}`);
+  throw new ConfigError(`${where}: expected ${describeType(t)}, got ${typeof got === 'number' ? String(got) : JSON.stringify(got)}`);
 }
 
 /** Checks a value from a JSON config (or a default) against its field type. */

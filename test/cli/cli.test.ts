@@ -364,13 +364,17 @@ test('--data-dir missing a file names the file expected', () => {
   assertCleanFailure(r, { stderr: ['train-images-idx3-ubyte'], cwd, filesBefore: [join('data', 'train-labels-idx1-ubyte')] });
 });
 
-// A known gap, kept as todo so the suite stays green until it is fixed: node's parseArgs takes "-8" for a flag.
-
-test('a negative value after a space is taken as the value', { todo: 'parseArgs rejects "--min-log-var -8" as "expected a value"' }, () => {
+test('a negative value after a space is taken as the value', () => {
   const cwd = tempDir();
   const r = vaekit(['train', ...SMALL, '--epochs', '1', '--decoder', 'gaussian-learned', '--binarize', 'none', '--min-log-var', '-8', '--out', 'run'], cwd);
   assertExit(r, 0);
   assert.equal(readJson<{ model: { minLogVar: number } }>(join(cwd, 'run', 'config.json')).model.minLogVar, -8);
+});
+
+test('a negative value where a positive one is needed names the flag and the value', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--lr', '-1', '--out', 'run'], cwd);
+  assertCleanFailure(r, { code: 2, stderr: ['--lr', 'got -1'], cwd, filesBefore: [] });
 });
 
 // ---------------------------------------------------------------------------------------------------------
