@@ -1,27 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Binary cross-entropy on logits, per element, in the stable softplus form:
- * -log Bernoulli(x; sigmoid(l)) = softplus(l) - x * l = max(l, 0) - x * l + log1p(exp(-|l|)).
- * Its gradients, written by hand: sigmoid(l) - x with respect to l, and -l with respect to x.
+ * log Bernoulli(x; sigmoid(logits)) per example, summed over the last axis, in the stable softplus form:
+ * log p(x) = x * l - softplus(l) (tfjs's softplus is exact for large |l|). The gradient with respect to the
+ * logits, sigmoid(l) - x, is written by hand so the backward pass is two ops; x is data and gets none.
  */
-const bceWithLogits = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [l, target] = args as tf.Tensor[];
-  const save = args[2] as tf.GradSaveFunc;
-  save([l, target]);
-  const value = tf.add(tf.sub(tf.relu(l), tf.mul(target, l)), tf.log1p(tf.exp(tf.neg(tf.abs(l)))));
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sl, st] = saved;
-      return [tf.mul(dy, tf.sub(tf.sigmoid(sl), st)), tf.mul(dy, tf.neg(sl))];
-    },
-  };
-});
-
-/** log Bernoulli(x; sigmoid(logits)) per example, summed over the last axis. */
 export function logBernoulli(logits: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.neg(tf.sum(bceWithLogits(logits, x) as tf.Tensor, -1)));
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const l = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    save([l, x]);
+    return {
+      value: tf.neg(tf.sum(tf.sub(tf.softplus(l), tf.mul(x, l)), -1)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sl, sx] = saved;
+        return [tf.mul(tf.expandDims(dy, -1), tf.sub(sx, tf.sigmoid(sl)))];
+      },
+    };
+  });
+  return f(logits);
 }
 
 /** The Bernoulli means sigmoid(logits): for display and sampling only. */
