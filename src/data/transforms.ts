@@ -96,7 +96,7 @@ export function binarizeDataset(d: Dataset, seed: number): Dataset {
   const rng = new Rng(seed, Stream.staticBinarize);
   const images = new Uint8Array(d.images.length);
   for (let i = 0; i < images.length; i++) images[i] = rng.uniform() < BYTE_TO_UNIT[d.images[i]] ? 255 : 0;
-  return { ...d, name: `${d.name} (binarized, seed ${seed})`, images, labels: d.labels?.slice(), shape: [...d.shape] };
+  return { ...d, name: `${d.name} (binarized once)`, images, labels: d.labels?.slice(), shape: [...d.shape] };
 }
 
 /** The first `n` images (all of them when `n` >= count); the pixels are shared, not copied. */
