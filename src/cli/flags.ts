@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, describeType, FieldSpec, FieldType, parseFlag } from '../config/schema.js';
+import { ConfigError, FieldSpec, FieldType, parseFlag } from '../config/schema.js';
 
 /** A flag of a command that is not part of the run config. */
 export interface CommandFlag {
@@ -122,5 +122,3 @@ export function helpText(spec: CommandSpec): string {
   if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
   return lines.join('\n') + '\n';
 }
-
-export { describeType };

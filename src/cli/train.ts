@@ -6,7 +6,8 @@ import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '
 import { initBackend, BackendChoice } from '../node/backend.js';
 import { loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
-import { ensureDir, loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
+import { ensureDir } from '../node/files.js';
+import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { initialTrainState } from '../train/state.js';
 import { DivergedError, train } from '../train/trainer.js';
 import { BACKEND_FLAG, configGroups, nats, termsText } from './common.js';

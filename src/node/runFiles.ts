@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointData, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint.js';
-import { ensureDir, readFileOrThrow, writeFileAtomic } from './files.js';
+import { readFileOrThrow, writeFileAtomic } from './files.js';
 
 /** The files of a run directory. */
 export const RUN_FILES = {
@@ -40,5 +40,3 @@ export function resolveCheckpointPath(target: string): string {
 export function loadCheckpoint(path: string): CheckpointData {
   return decodeCheckpoint(readFileOrThrow(path, 'checkpoint'), path);
 }
-
-export { ensureDir };
