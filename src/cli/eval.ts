@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { prepareTestData } from '../data/prepare.js';
-import { subset, limit } from '../data/transforms.js';
+import { limit } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { estimateLogLikelihood } from '../eval/loglik.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
@@ -50,7 +50,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     }
     const n = args.flags.limit as number | undefined;
     if (n) images = limit(images, n);
-    images = prepareTestData(subset(images, Uint32Array.from({ length: images.count }, (_, i) => i), images.name), config.data, seed);
+    images = prepareTestData(images, config.data, seed);
     log(`checkpoint: ${path} (epoch ${run.state.epoch}), backend ${backend}`);
     log(`data: ${images.name}, ${images.count} images, binarize ${config.data.binarize === 'none' ? 'none' : `once, seed ${seed}`}`);
 

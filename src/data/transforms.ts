@@ -113,3 +113,8 @@ export function limit(d: Dataset, n: number): Dataset {
     shape: [...d.shape],
   };
 }
+
+/** The indices 0..n-1 in order: the batch order of evaluation, which needs no shuffling. */
+export function inOrder(n: number): Uint32Array {
+  return Uint32Array.from({ length: n }, (_, i) => i);
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
-import { gatherBatch } from '../data/transforms.js';
+import { gatherBatch, inOrder } from '../data/transforms.js';
 import { Model } from '../models/types.js';
 import { Rng, Stream } from '../rng.js';
 
@@ -22,7 +22,7 @@ export interface EvaluateLossOptions {
 export function evaluateLoss(model: Model, data: Dataset, opts: EvaluateLossOptions = {}): Record<string, number> {
   const batchSize = opts.batchSize ?? 500;
   const dim = imageSize(data);
-  const order = Uint32Array.from({ length: data.count }, (_, i) => i);
+  const order = inOrder(data.count);
   const sums: Record<string, number> = {};
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);

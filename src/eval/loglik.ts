@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
-import { gatherBatch } from '../data/transforms.js';
+import { gatherBatch, inOrder } from '../data/transforms.js';
 import { LatentVariableModel } from '../models/types.js';
 import { LogMeanExpAccumulator } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
@@ -28,7 +28,7 @@ export async function estimateLogLikelihood(model: LatentVariableModel, data: Da
   const batchSize = opts.batchSize ?? 100;
   const dim = imageSize(data);
   const perImage = new Float64Array(data.count);
-  const order = Uint32Array.from({ length: data.count }, (_, i) => i);
+  const order = inOrder(data.count);
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);
     const rows = end - start;
