@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { DenseLayerRef } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
+import { LikelihoodOptions } from './likelihood.js';
 
 /** A batch fed to a model: x [batch, dim] with values in [0, 1], optional integer labels. */
 export interface Batch {
@@ -24,17 +26,56 @@ export interface LossOptions {
  */
 export type LossTerms = { total: tf.Tensor1D } & Record<string, tf.Tensor1D>;
 
+/**
+ * An MLP VAE described as plain layers and a likelihood, so that an engine with its own kernels
+ * (src/fastpath) can run exactly the network and loss that `lossTerms` defines.
+ */
+export interface MlpVaePlan {
+  inputDim: number;
+  latentDim: number;
+  /** Ends in a linear layer of width 2 * latentDim: [mean | logVar]. */
+  encoder: readonly DenseLayerRef[];
+  /** Ends in the likelihood's raw output (see decoderOutputSize). */
+  decoder: readonly DenseLayerRef[];
+  likelihood: LikelihoodOptions;
+}
+
 /** Every trainable model kind. */
 export interface Model {
   readonly kind: string;
   readonly params: ParamStore;
   /** Per-example loss terms of one batch; must run inside tf.tidy or dispose what it makes. */
   lossTerms(batch: Batch, opts: LossOptions): LossTerms;
+  /** Present on models whose loss is the MLP VAE's negative ELBO: lets a fast path train them. */
+  mlpVaePlan?(): MlpVaePlan;
   dispose(): void;
 }
 
+/**
+ * What the views and the reconstruction error need, and every model kind has: a code for each image and an
+ * image for each code. For a VAE the code is the mean of q(z|x); for an autoencoder or PCA it is h(x).
+ */
+export interface CodeModel extends Model {
+  readonly latentDim: number;
+  /** The deterministic code of each image [batch, latentDim]. */
+  encodeMean(x: tf.Tensor2D): tf.Tensor2D;
+  /** Mean of p(x|z), or the reconstruction for a deterministic model: pixel intensities [batch, dim]. */
+  decodeMean(z: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The distribution codes are drawn from to sample new images; null for deterministic models (autoencoders,
+   * PCA), which define no density over codes, so `sample` has nothing to draw from.
+   */
+  readonly prior: 'standard-normal' | null;
+}
+
+/** Narrowing helper for the views: every kind vaekit ships passes it. */
+export function isCodeModel(m: Model): m is CodeModel {
+  const c = m as Partial<CodeModel>;
+  return typeof c.encodeMean === 'function' && typeof c.decodeMean === 'function' && typeof c.latentDim === 'number';
+}
+
 /** A model with a Gaussian encoder and a decoder over a latent space. */
-export interface LatentVariableModel extends Model {
+export interface LatentVariableModel extends CodeModel {
   readonly latentDim: number;
   /** q(z|x): mean and log-variance [batch, latentDim]. */
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D };

@@ -6,7 +6,7 @@ import { logStdNormal, logNormal, klStdNormal, reparameterize } from '../prob/ga
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
-import { Batch, LatentVariableModel, LossOptions, LossTerms } from './types.js';
+import { Batch, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
 
 /** Configuration of the variational autoencoder (Kingma & Welling 2014) with MLP encoder and decoder. */
 export interface VaeConfig {
@@ -56,6 +56,7 @@ export class Vae implements LatentVariableModel {
   readonly kind = 'vae';
   readonly params = new ParamStore();
   readonly latentDim: number;
+  readonly prior = 'standard-normal';
   private readonly encoder: Mlp;
   private readonly decoder: Mlp;
   private readonly likelihood: LikelihoodOptions;
@@ -74,6 +75,11 @@ export class Vae implements LatentVariableModel {
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
     const [mean, logVar] = tf.split(this.encoder.apply(x), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
     return { mean, logVar };
+  }
+
+  /** The code of x: the mean of q(z|x). */
+  encodeMean(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.encode(x).mean.clone());
   }
 
   /** The decoder's raw output: logits, or Gaussian means (and log-variances). */
@@ -98,6 +104,10 @@ export class Vae implements LatentVariableModel {
       const total = tf.add(recon, tf.mul(kl, opts.beta)) as tf.Tensor1D;
       return { total, recon, kl };
     });
+  }
+
+  mlpVaePlan(): MlpVaePlan {
+    return { inputDim: this.inputDim, latentDim: this.latentDim, encoder: this.encoder.layers, decoder: this.decoder.layers, likelihood: this.likelihood };
   }
 
   importanceLogWeights(x: tf.Tensor2D, numSamples: number, rng: Rng): tf.Tensor2D {

@@ -3,10 +3,12 @@ import { Rng } from '../rng.js';
 import { Activation, dense } from './dense.js';
 import { ParamStore, uniformFanIn } from './params.js';
 
-/** One dense layer's parameter names in a ParamStore. */
-interface LayerRef {
+/** One dense layer: its parameter names in a ParamStore, its sizes and nonlinearity. */
+export interface DenseLayerRef {
   w: string;
   b: string;
+  inSize: number;
+  outSize: number;
   activation: Activation;
 }
 
@@ -15,7 +17,7 @@ interface LayerRef {
  * after the last. Parameters live in the shared store under `${name}.${i}.w` / `.b`.
  */
 export class Mlp {
-  private readonly layers: LayerRef[] = [];
+  private readonly refs: DenseLayerRef[] = [];
 
   constructor(
     private readonly params: ParamStore,
@@ -28,17 +30,22 @@ export class Mlp {
     if (sizes.length < 2) throw new Error(`${name}: an MLP needs at least an input and an output size`);
     for (let i = 0; i + 1 < sizes.length; i++) {
       const [fanIn, fanOut] = [sizes[i], sizes[i + 1]];
-      const ref = { w: `${name}.${i}.w`, b: `${name}.${i}.b`, activation: i + 2 === sizes.length ? outputActivation : activation };
+      const ref = { w: `${name}.${i}.w`, b: `${name}.${i}.b`, inSize: fanIn, outSize: fanOut, activation: i + 2 === sizes.length ? outputActivation : activation };
       params.add(ref.w, uniformFanIn([fanIn, fanOut], fanIn, rng));
       params.add(ref.b, uniformFanIn([fanOut], fanIn, rng));
-      this.layers.push(ref);
+      this.refs.push(ref);
     }
+  }
+
+  /** The layers in order, for engines that run the same network on their own kernels. */
+  get layers(): readonly DenseLayerRef[] {
+    return this.refs;
   }
 
   /** Forward pass; `inputGrad: false` when x is data, so the first layer skips its input gradient. */
   apply(x: tf.Tensor2D, inputGrad = false): tf.Tensor2D {
     let h = x;
-    this.layers.forEach((layer, i) => {
+    this.refs.forEach((layer, i) => {
       h = dense(h, this.params.get(layer.w) as tf.Tensor2D, this.params.get(layer.b) as tf.Tensor1D, layer.activation, inputGrad || i > 0);
     });
     return h;

@@ -21,9 +21,9 @@ export interface AdamOptions {
 export class Adam {
   /** Steps taken so far (t). */
   step = 0;
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly epsilon: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
   private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
 
   constructor(private readonly params: ParamStore, readonly options: AdamOptions) {

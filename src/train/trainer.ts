@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
 import { klWeight, RunConfig } from '../config/run.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { binarizeInPlace, gatherBatch } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { Model } from '../models/types.js';
 import { permutation, Rng, Stream } from '../rng.js';
+import { Kernels } from '../fastpath/kernels.js';
 import { Adam } from './adam.js';
+import { createStepEngine, StepEngine } from './engine.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
 
 /** A loss that became NaN or infinite; the step that produced it was not applied. */
@@ -36,6 +37,14 @@ export interface TrainEvents {
   shouldStop?(): boolean;
 }
 
+/** How to train, beyond the run's config. */
+export interface TrainOptions {
+  /** Kernels of a fast path (src/node/native.ts in Node); without them, or for models it cannot run, tfjs. */
+  kernels?: Kernels | null;
+  /** Told which path the steps take: 'native' or 'portable'. */
+  onEngine?(path: StepEngine['path']): void;
+}
+
 export interface TrainData {
   train: Dataset;
   /** Validation images, already binarized as the run asks. */
@@ -59,13 +68,24 @@ function runningMeans(sums: Metrics, count: number): Metrics {
  * steps on the batch mean of `total`. All randomness is addressed by (seed, epoch, batch, step), so a run
  * resumed from any step draws exactly what it would have drawn. Returns 'stopped' if `shouldStop` ended it.
  */
-export async function train(model: Model, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}): Promise<'finished' | 'stopped'> {
+export async function train(model: Model, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}, options: TrainOptions = {}): Promise<'finished' | 'stopped'> {
+  const engine = createStepEngine(model, optimizer, imageSize(data.train), options.kernels);
+  options.onEngine?.(engine.path);
+  try {
+    return await trainWith(engine, model, data, config, state, events);
+  } finally {
+    // The model and optimizer end up holding the state reached, however training ended.
+    engine.sync();
+    engine.dispose();
+  }
+}
+
+async function trainWith(engine: StepEngine, model: Model, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents): Promise<'finished' | 'stopped'> {
   const { train: tc, data: dc } = config;
   const { seed, batchSize } = tc;
   const n = data.train.count;
   const dim = imageSize(data.train);
   const batches = Math.ceil(n / batchSize);
-  const vars = model.params.list();
   const buffer = new Float32Array(batchSize * dim);
   let lastYield = Date.now();
 
@@ -81,24 +101,13 @@ export async function train(model: Model, optimizer: Adam, data: TrainData, conf
       const beta = klWeight(tc, state.epoch + (state.batch + 1) / batches);
       const rng = new Rng(seed, Stream.eps, state.step);
 
-      let names: string[] = [];
-      let means: tf.Tensor | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const xt = tf.tensor2d(x, [rows, dim]);
-        const terms = model.lossTerms({ x: xt }, { beta, numSamples: tc.numSamples, rng });
-        names = Object.keys(terms);
-        means = tf.keep(tf.stack(names.map((k) => tf.mean(terms[k]))));
-        return tf.mean(terms.total) as tf.Scalar;
-      }, vars);
-      const values = (means as unknown as tf.Tensor).dataSync();
-      tf.dispose([value, means as unknown as tf.Tensor]);
+      const { names, values } = engine.gradients(x, rows, { beta, numSamples: tc.numSamples, rng });
       const bad = names.find((_, i) => !Number.isFinite(values[i]));
       if (bad !== undefined) {
-        tf.dispose(grads);
+        engine.discard();
         throw new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. Try a lower --lr, or --warmup-epochs.`);
       }
-      optimizer.apply(grads);
-      tf.dispose(grads);
+      engine.apply();
 
       state.step += 1;
       state.batch += 1;
@@ -119,6 +128,7 @@ export async function train(model: Model, optimizer: Adam, data: TrainData, conf
     }
 
     const validationStart = Date.now();
+    engine.sync();
     const val = data.val ? evaluateLoss(model, data.val, { batchSize: 500, numSamples: tc.numSamples, seed }) : undefined;
     const record: EpochRecord = {
       epoch: state.epoch + 1,

@@ -1,0 +1,274 @@
+// vaekit's optional native kernels: the matrix products through the system's OpenBLAS (cblas_sgemm, both
+// cores), and the element-wise parts of an MLP VAE fused into single passes over memory, threaded with
+// OpenMP. Every function works on row-major float32 arrays owned by JavaScript; nothing is allocated here.
+// The portable path (tfjs + wasm) computes the same quantities; src/engine/mlpVae.ts says which is which.
+#include "kernels.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <xmmintrin.h>
+
+extern "C" {
+// From OpenBLAS's cblas.h, declared here so that only the runtime library (libopenblas0-*) is needed.
+void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, const float* a, int lda,
+                 const float* b, int ldb, float beta, float* c, int ldc);
+char* openblas_get_config(void);
+int openblas_get_num_threads(void);
+int openblas_get_parallel(void);
+}
+
+namespace vaekit {
+
+namespace {
+constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
+constexpr float kLog2Pi = 1.8378770664093453f;
+// Below this many elements a loop runs on one thread: waking the other costs more than it saves.
+constexpr int64_t kParallelMin = 1 << 14;
+
+// exp(x) for x <= 0, vectorizable (no calls, no branches): Cephes expf. x = n ln2 + r with |r| <= ln2 / 2,
+// exp(r) by a degree-7 polynomial, 2^n put into the exponent bits. Below -87 it returns ~1e-38, not 0.
+inline float expNonPositive(float x) {
+  x = x > -87.0f ? x : -87.0f;
+  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float e = p * r * r + r + 1.0f;
+  int32_t bits = (int32_t(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return e * scale;
+}
+
+// log(y) for y in [1, 2], vectorizable: Cephes logf (y = m 2^k, m in [sqrt(1/2), sqrt(2)), polynomial in m - 1).
+inline float logOneToTwo(float y) {
+  const bool high = y > 1.41421356237f;
+  const float k = high ? 1.0f : 0.0f;
+  const float x = (high ? 0.5f * y : y) - 1.0f;
+  const float z = x * x;
+  float p = 7.0376836292e-2f;
+  p = p * x - 1.1514610310e-1f;
+  p = p * x + 1.1676998740e-1f;
+  p = p * x - 1.2420140846e-1f;
+  p = p * x + 1.4249322787e-1f;
+  p = p * x - 1.6668057665e-1f;
+  p = p * x + 2.0000714765e-1f;
+  p = p * x - 2.4999993993e-1f;
+  p = p * x + 3.3333331174e-1f;
+  float r = x * z * p - 2.12194440e-4f * k - 0.5f * z;
+  return x + r + 0.693359375f * k;
+}
+
+// log(1 + e) for e in [0, 1]; the correction e / ((1 + e) - 1) recovers what rounding 1 + e loses (Goldberg 1991).
+inline float log1pUnit(float e) {
+  const float y = 1.0f + e;
+  const float u = y - 1.0f;
+  return u == 0.0f ? e : logOneToTwo(y) * (e / u);
+}
+
+// The stable softplus form: softplus(x) = max(x, 0) + log(1 + exp(-|x|)).
+inline float softplus(float x) { return (x > 0.0f ? x : 0.0f) + log1pUnit(expNonPositive(-std::fabs(x))); }
+
+inline float sigmoid(float x) {
+  const float e = expNonPositive(-std::fabs(x));
+  return (x >= 0 ? 1.0f : e) / (1.0f + e);
+}
+}  // namespace
+
+void gemm(bool transA, bool transB, int m, int n, int k, const float* a, const float* b, float* c, float beta) {
+  const int lda = transA ? m : k;
+  const int ldb = transB ? k : n;
+  cblas_sgemm(kRowMajor, transA ? kTrans : kNoTrans, transB ? kTrans : kNoTrans, m, n, k, 1.0f, a, lda, b, ldb,
+              beta, c, n);
+}
+
+void biasActivation(float* y, const float* bias, int rows, int cols, Activation act) {
+#pragma omp parallel for schedule(static) if (int64_t(rows) * cols >= kParallelMin)
+  for (int r = 0; r < rows; r++) {
+    float* row = y + int64_t(r) * cols;
+    for (int j = 0; j < cols; j++) {
+      const float pre = row[j] + bias[j];
+      switch (act) {
+        case Activation::linear: row[j] = pre; break;
+        case Activation::relu: row[j] = pre > 0 ? pre : 0.0f; break;
+        case Activation::tanh: row[j] = std::tanh(pre); break;
+        case Activation::sigmoid: row[j] = sigmoid(pre); break;
+        case Activation::elu: row[j] = pre > 0 ? pre : std::expm1(pre); break;
+        case Activation::softplus: row[j] = softplus(pre); break;
+      }
+    }
+  }
+}
+
+void activationGrad(float* dy, const float* y, int64_t n, Activation act) {
+  if (act == Activation::linear) return;
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+  for (int64_t i = 0; i < n; i++) {
+    const float v = y[i];
+    switch (act) {
+      case Activation::linear: break;
+      case Activation::relu: dy[i] = v > 0 ? dy[i] : 0.0f; break;
+      case Activation::tanh: dy[i] *= 1.0f - v * v; break;
+      case Activation::sigmoid: dy[i] *= v * (1.0f - v); break;
+      case Activation::elu: dy[i] *= v > 0 ? 1.0f : v + 1.0f; break;  // elu'(pre) = exp(pre) = y + 1 below 0
+      case Activation::softplus: dy[i] *= -std::expm1(-v); break;     // sigmoid(pre) = 1 - exp(-y)
+    }
+  }
+}
+
+void columnSums(const float* d, int rows, int cols, float* out) {
+#pragma omp parallel for schedule(static) if (int64_t(rows) * cols >= kParallelMin)
+  for (int j = 0; j < cols; j++) {
+    double sum = 0;
+    for (int r = 0; r < rows; r++) sum += d[int64_t(r) * cols + j];
+    out[j] = float(sum);
+  }
+}
+
+void adam(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, int64_t n,
+          const AdamStep& s) {
+  // Kingma & Ba 2015, Alg. 1, in PyTorch's arrangement: p -= stepSize * m / (sqrt(v) / rootCorrection + eps).
+#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
+  for (int64_t i = 0; i < n; i++) {
+    m[i] = m[i] * s.beta1 + g[i] * (1.0f - s.beta1);
+    v[i] = v[i] * s.beta2 + g[i] * g[i] * (1.0f - s.beta2);
+    p[i] -= m[i] / (std::sqrt(v[i]) / s.rootCorrection + s.epsilon) * s.stepSize;
+  }
+}
+
+void gaussianHead(const float* encOut, const float* eps, int rows, int k, int samples, float* z, float* kl) {
+  // Kingma & Welling 2014: z = mean + exp(0.5 logVar) * eps (sec. 2.4) and
+  // KL = 0.5 * sum(mean^2 + exp(logVar) - 1 - logVar) (App. B). z is laid out sample-major.
+  for (int r = 0; r < rows; r++) {
+    const float* mean = encOut + int64_t(r) * 2 * k;
+    const float* logVar = mean + k;
+    double sum = 0;
+    for (int j = 0; j < k; j++) {
+      sum += double(mean[j]) * mean[j] + std::exp(logVar[j]) - 1.0 - logVar[j];
+      const float sd = std::exp(0.5f * logVar[j]);
+      for (int s = 0; s < samples; s++) {
+        const int64_t at = (int64_t(s) * rows + r) * k + j;
+        z[at] = mean[j] + sd * eps[at];
+      }
+    }
+    if (kl) kl[r] = float(0.5 * sum);
+  }
+}
+
+void gaussianHeadGrad(const float* encOut, const float* eps, const float* dz, int rows, int k, int samples,
+                      float klWeight, float* dEncOut) {
+  for (int r = 0; r < rows; r++) {
+    const float* mean = encOut + int64_t(r) * 2 * k;
+    const float* logVar = mean + k;
+    float* dMean = dEncOut + int64_t(r) * 2 * k;
+    float* dLogVar = dMean + k;
+    for (int j = 0; j < k; j++) {
+      const float halfSd = 0.5f * std::exp(0.5f * logVar[j]);
+      float gMean = 0, gLogVar = 0;
+      for (int s = 0; s < samples; s++) {
+        const int64_t at = (int64_t(s) * rows + r) * k + j;
+        gMean += dz[at];
+        gLogVar += dz[at] * eps[at] * halfSd;
+      }
+      dMean[j] = gMean + klWeight * mean[j];
+      dLogVar[j] = gLogVar + klWeight * 0.5f * (std::exp(logVar[j]) - 1.0f);
+    }
+  }
+}
+
+void logLikelihood(const float* out, const float* x, int rows, int dim, int dataRows, const Likelihood& lik,
+                   float* logLik, float* dOut, float gradScale) {
+  // Row i of `out` belongs to data row i % dataRows (samples are stacked sample-major).
+  const int width = lik.decoder == Decoder::gaussianLearned ? 2 * dim : dim;
+  const double fixedConst = dim * (std::log(double(lik.sigma)) + 0.5 * kLog2Pi);
+  const float invVar = 1.0f / (lik.sigma * lik.sigma);
+#pragma omp parallel for schedule(static) if (int64_t(rows) * dim >= kParallelMin)
+  for (int i = 0; i < rows; i++) {
+    const float* o = out + int64_t(i) * width;
+    const float* xi = x + int64_t(i % dataRows) * dim;
+    float* d = dOut ? dOut + int64_t(i) * width : nullptr;
+    double sum = 0;
+    switch (lik.decoder) {
+      case Decoder::bernoulli: {
+        // log p(x|z) = sum x*l - softplus(l); d/dl = x - sigmoid(l). exp(-|l|) serves both.
+        float rowSum = 0;
+        if (d) {
+#pragma omp simd reduction(+ : rowSum)
+          for (int j = 0; j < dim; j++) {
+            const float l = o[j];
+            const float e = expNonPositive(-std::fabs(l));
+            rowSum += xi[j] * l - ((l > 0.0f ? l : 0.0f) + log1pUnit(e));
+            d[j] = gradScale * ((l >= 0 ? 1.0f : e) / (1.0f + e) - xi[j]);
+          }
+        } else {
+#pragma omp simd reduction(+ : rowSum)
+          for (int j = 0; j < dim; j++) {
+            const float l = o[j];
+            rowSum += xi[j] * l - ((l > 0.0f ? l : 0.0f) + log1pUnit(expNonPositive(-std::fabs(l))));
+          }
+        }
+        sum = rowSum;
+        break;
+      }
+      case Decoder::gaussian:
+        // -||x - mean||^2 / (2 sigma^2) - D (log sigma + 0.5 log 2 pi); d/dmean = (x - mean) / sigma^2.
+        for (int j = 0; j < dim; j++) {
+          const float diff = xi[j] - o[j];
+          sum += diff * diff;
+          if (d) d[j] = -gradScale * diff * invVar;
+        }
+        sum = -0.5 * invVar * sum - fixedConst;
+        break;
+      case Decoder::gaussianLearned:
+        // logVar = minLogVar + softplus(raw - minLogVar) (a soft floor);
+        // log p = -0.5 sum(log 2 pi + logVar + (x - mean)^2 exp(-logVar)).
+        for (int j = 0; j < dim; j++) {
+          const float raw = o[dim + j] - lik.minLogVar;
+          const float logVar = lik.minLogVar + softplus(raw);
+          const float diff = xi[j] - o[j];
+          const float precision = std::exp(-logVar);
+          sum += kLog2Pi + logVar + diff * diff * precision;
+          if (d) {
+            d[j] = -gradScale * diff * precision;
+            d[dim + j] = -gradScale * (0.5f * diff * diff * precision - 0.5f) * sigmoid(raw);
+          }
+        }
+        sum *= -0.5;
+        break;
+    }
+    logLik[i] = float(sum);
+  }
+}
+
+void importanceCorrection(const float* z, const float* encOut, const float* eps, int rows, int k, int samples,
+                          float* logW) {
+  // log p(z) - log q(z|x) = -0.5 sum(z^2) + 0.5 sum(logVar + eps^2): the log 2 pi terms cancel, and
+  // (z - mean)^2 / exp(logVar) = eps^2 by construction of z.
+  const int64_t total = int64_t(rows) * samples;
+#pragma omp parallel for schedule(static) if (total * k >= kParallelMin)
+  for (int64_t i = 0; i < total; i++) {
+    const float* zi = z + i * k;
+    const float* ei = eps + i * k;
+    const float* logVar = encOut + (i % rows) * 2 * k + k;
+    double sum = 0;
+    for (int j = 0; j < k; j++) sum += double(logVar[j]) + double(ei[j]) * ei[j] - double(zi[j]) * zi[j];
+    logW[i] += float(0.5 * sum);
+  }
+}
+
+void flushDenormalsEverywhere() {
+  _mm_setcsr(_mm_getcsr() | 0x8040);
+#pragma omp parallel
+  _mm_setcsr(_mm_getcsr() | 0x8040);
+}
+
+BlasInfo blasInfo() {
+  return BlasInfo{openblas_get_config(), openblas_get_num_threads(), openblas_get_parallel()};
+}
+
+}  // namespace vaekit

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import { Kernels } from '../fastpath/kernels.js';
+import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
+import { MlpVaePlan, Model } from '../models/types.js';
+import { ParamStore } from '../nn/params.js';
+import { Rng } from '../rng.js';
+import { Adam } from './adam.js';
+
+/** What one step needs besides the batch. */
+export interface StepOptions {
+  beta: number;
+  numSamples: number;
+  /** The step's eps stream. */
+  rng: Rng;
+}
+
+/**
+ * Takes optimizer steps for the trainer. `gradients` computes the loss and holds the gradient; the trainer
+ * then either `apply`s it or, if a loss term is not finite, `discard`s it. The portable engine works on the
+ * model's tfjs variables; a fast engine keeps its own copy, written back by `sync`.
+ */
+export interface StepEngine {
+  /** 'portable' (tfjs) or 'native' (the fast path's kernels). */
+  readonly path: 'portable' | 'native';
+  /** Batch means of the model's named loss terms, `total` first. */
+  gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] };
+  apply(): void;
+  discard(): void;
+  /** Writes parameters and optimizer moments back to the model and the Adam instance. */
+  sync(): void;
+  dispose(): void;
+}
+
+/** The portable path: autodiff through the model's lossTerms, on whatever tfjs backend is running. */
+class TfjsStepEngine implements StepEngine {
+  readonly path = 'portable';
+  private grads: tf.NamedTensorMap | null = null;
+
+  constructor(private readonly model: Model, private readonly optimizer: Adam, private readonly dim: number) {}
+
+  gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] } {
+    let names: string[] = [];
+    let means: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const xt = tf.tensor2d(x, [rows, this.dim]);
+      const terms = this.model.lossTerms({ x: xt }, opts);
+      names = Object.keys(terms);
+      means = tf.keep(tf.stack(names.map((k) => tf.mean(terms[k]))));
+      return tf.mean(terms.total) as tf.Scalar;
+    }, this.model.params.list());
+    const values = Array.from((means as unknown as tf.Tensor).dataSync());
+    tf.dispose([value, means as unknown as tf.Tensor]);
+    this.grads = grads;
+    return { names, values };
+  }
+
+  apply(): void {
+    this.optimizer.apply(this.grads!);
+    this.discard();
+  }
+
+  discard(): void {
+    if (this.grads) tf.dispose(this.grads);
+    this.grads = null;
+  }
+
+  sync(): void {}
+
+  dispose(): void {
+    this.discard();
+  }
+}
+
+/** The fast path for MLP VAEs: the whole step, Adam included, on the kernels, over plain arrays. */
+class KernelStepEngine implements StepEngine {
+  readonly path = 'native';
+  private readonly net: MlpVaeOnKernels;
+  private readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+  private step: number;
+
+  constructor(private readonly kernels: Kernels, plan: MlpVaePlan, private readonly params: ParamStore, private readonly optimizer: Adam) {
+    this.net = new MlpVaeOnKernels(kernels, plan, params.snapshot());
+    const state = optimizer.stateTensors();
+    for (const name of this.net.values.keys()) {
+      this.moments.set(name, { m: state.get(`adam.m/${name}`)!, v: state.get(`adam.v/${name}`)! });
+    }
+    this.step = optimizer.step;
+  }
+
+  gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] } {
+    const k = this.net.plan.latentDim;
+    // The same draws, in the same order, as the tfjs model's drawEps.
+    const eps = opts.rng.fillNormal(new Float32Array(opts.numSamples * rows * k));
+    const { total, recon, kl } = this.net.gradients(x, rows, opts.beta, opts.numSamples, eps);
+    return { names: ['total', 'recon', 'kl'], values: [total, recon, kl] };
+  }
+
+  apply(): void {
+    this.step += 1;
+    const { beta1, beta2, epsilon } = this.optimizer;
+    const stepSize = this.optimizer.options.lr / (1 - beta1 ** this.step);
+    const rootCorrection = Math.sqrt(1 - beta2 ** this.step);
+    for (const [name, p] of this.net.values) {
+      const { m, v } = this.moments.get(name)!;
+      this.kernels.adam(p, this.net.grads.get(name)!, m, v, p.length, beta1, beta2, epsilon, stepSize, rootCorrection);
+    }
+  }
+
+  discard(): void {}
+
+  sync(): void {
+    this.params.load(this.net.values, 'fast path');
+    const state = new Map<string, Float32Array>();
+    for (const [name, { m, v }] of this.moments) {
+      state.set(`adam.m/${name}`, m);
+      state.set(`adam.v/${name}`, v);
+    }
+    this.optimizer.loadState(this.step, state, 'fast path');
+  }
+
+  dispose(): void {}
+}
+
+/**
+ * The engine for a model: the kernels' fast path when kernels are given and the model describes itself as
+ * an MLP VAE, else the portable tfjs path.
+ */
+export function createStepEngine(model: Model, optimizer: Adam, dim: number, kernels?: Kernels | null): StepEngine {
+  if (kernels && model.mlpVaePlan) return new KernelStepEngine(kernels, model.mlpVaePlan(), model.params, optimizer);
+  return new TfjsStepEngine(model, optimizer, dim);
+}
