@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: vaekit against the PyTorch reference (bench/reference/vae.py) in one run, same model
  * (784-400-20 MLP VAE, Bernoulli decoder, Adam 1e-3, batch 128) on real MNIST.
- *   - training throughput (images/s), and the ratio vaekit / PyTorch
- *   - importance-sampled evaluation throughput (k = 5000), and the ratio
- *   - both trained 10 epochs on dynamically binarized MNIST: test negative ELBO side by side (skip: --quick)
+ *   - training throughput (images/s) of vaekit's native fast path, its portable path (tfjs + wasm) and
+ *     PyTorch (plain, and with glibc's malloc thresholds raised), with the ratios
+ *   - importance-sampled evaluation throughput (k = 5000), the same way
+ *   - native vaekit and plain PyTorch trained 10 epochs on dynamically binarized MNIST: test negative ELBO
+ *     side by side, and the time taken (skip: --quick)
  * PyTorch is used when `python3` (Debian's /usr/bin/python3 first) imports torch; else only vaekit's figures.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,17 +15,20 @@ import { prepareTestData, prepareTrainingData } from '../src/data/prepare.js';
 import { limit } from '../src/data/transforms.js';
 import { evaluateLoss } from '../src/eval/elbo.js';
 import { estimateLogLikelihood } from '../src/eval/loglik.js';
+import { Kernels } from '../src/fastpath/kernels.js';
 import { createRun, disposeRun } from '../src/io/run.js';
-import { Vae } from '../src/models/vae.js';
+import { Vae, VaeConfig } from '../src/models/vae.js';
 import { initBackend } from '../src/node/backend.js';
 import { loadDataset } from '../src/node/datasets.js';
+import { describeKernels, loadNativeKernels } from '../src/node/native.js';
 import { initialTrainState } from '../src/train/state.js';
 import { train } from '../src/train/trainer.js';
 
 const quick = process.argv.includes('--quick');
 const STEPS = 300;
 const EVAL_K = 5000;
-const EVAL_IMAGES = 20;
+/** Images scored per evaluation measurement: the portable path is ~10x slower, so it scores fewer. */
+const EVAL_IMAGES = { native: 100, portable: 20, pytorch: 100 };
 
 function findTorchPython(): string | null {
   for (const py of ['/usr/bin/python3', 'python3']) {
@@ -39,49 +44,66 @@ function reference(py: string, args: string[]): Record<string, number> {
 }
 
 const fmt = (v: number, digits: number) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** A table row; `ratio` is how many times better vaekit is (speed: ours / theirs; time: theirs / ours). */
-function row(what: string, ours: string, theirs: string | undefined, ratio: number | string | undefined): string {
-  const r = ratio === undefined ? '' : typeof ratio === 'number' ? `${ratio.toFixed(2)}x` : ratio;
-  return `| ${what} | ${ours} | ${theirs ?? '-'} | ${r} |`;
-}
+const ratio = (ours: number | undefined, theirs: number | undefined) => (ours && theirs ? `${(ours / theirs).toFixed(2)}x` : '-');
 
 const backend = await initBackend('wasm');
+const native = loadNativeKernels();
 const py = findTorchPython();
-console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; node ${process.version}; vaekit backend ${backend}`);
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; node ${process.version}`);
+console.log(`vaekit native: ${describeKernels(native)}; vaekit portable: tfjs ${backend}`);
 console.log(py ? `reference: PyTorch via ${py}` : 'reference: PyTorch not found (apt-get install -y python3-torch libopenblas0-openmp); vaekit figures only');
 const loaded = await loadDataset({ data: 'mnist' });
+const engines: { name: 'native' | 'portable'; kernels: Kernels | null }[] = [
+  ...(native.kernels ? [{ name: 'native' as const, kernels: native.kernels }] : []),
+  { name: 'portable', kernels: null },
+];
+
+/** One table row: vaekit native, vaekit portable, PyTorch plain and malloc-tuned, and the ratios to plain PyTorch. */
+function throughputRow(what: string, digits: number, ours: Record<string, number>, plain?: number, tuned?: number): string {
+  const cell = (v: number | undefined) => (v === undefined ? '-' : fmt(v, digits));
+  return `| ${what} | ${cell(ours.native)} | ${cell(ours.portable)} | ${cell(plain)} | ${cell(tuned)} | ${ratio(ours.native, plain)} | ${ratio(ours.portable, plain)} | ${ratio(ours.native, tuned)} |`;
+}
 const rows: string[] = [];
 
 // Training throughput: the real training loop (batching, dynamic binarization, Adam) over 300 batches.
 {
   const config = resolveRunConfig([{ source: 'bench', values: { train: { epochs: 1 }, data: { valSize: 0, limit: STEPS * 128 } } }]);
   const data = prepareTrainingData(loaded, config.data, 0);
-  const warm = createRun(config, data.train.shape, initialTrainState());
-  await train(warm.model, warm.optimizer, { train: limit(data.train, 20 * 128) }, config, warm.state);
-  disposeRun(warm);
-  const run = createRun(config, data.train.shape, initialTrainState());
-  await train(run.model, run.optimizer, data, config, run.state);
-  const ours = data.train.count / run.state.history[0].seconds;
-  disposeRun(run);
-  const theirs = py ? reference(py, ['--mode', 'throughput', '--steps', String(STEPS)]).images_per_sec : undefined;
-  rows.push(row('training throughput (img/s)', fmt(ours, 0), theirs === undefined ? undefined : fmt(theirs, 0), theirs && ours / theirs));
+  const ours: Record<string, number> = {};
+  for (const { name, kernels } of engines) {
+    const warm = createRun(config, data.train.shape, initialTrainState());
+    await train(warm.model, warm.optimizer, { train: limit(data.train, 20 * 128) }, config, warm.state, {}, { kernels });
+    disposeRun(warm);
+    const run = createRun(config, data.train.shape, initialTrainState());
+    await train(run.model, run.optimizer, data, config, run.state, {}, { kernels });
+    ours[name] = data.train.count / run.state.history[0].seconds;
+    disposeRun(run);
+  }
+  const plain = py ? reference(py, ['--mode', 'throughput', '--steps', String(STEPS)]).images_per_sec : undefined;
+  const tuned = py ? reference(py, ['--mode', 'throughput', '--steps', String(STEPS), '--tune-malloc']).images_per_sec : undefined;
+  rows.push(throughputRow('training throughput (img/s)', 0, ours, plain, tuned));
 }
 
 // Evaluation throughput: the importance-weighted estimate with k = 5000 samples per image.
 {
   const config = resolveRunConfig([]);
-  const model = new Vae(config.model, 784, 0);
-  const test = prepareTestData(limit(loaded.test, EVAL_IMAGES), config.data, 0);
-  const t0 = performance.now();
-  await estimateLogLikelihood(model, test, { k: EVAL_K });
-  const ours = EVAL_IMAGES / ((performance.now() - t0) / 1000);
+  const model = new Vae(config.model as VaeConfig, 784, 0);
+  const ours: Record<string, number> = {};
+  for (const { name, kernels } of engines) {
+    const test = prepareTestData(limit(loaded.test, EVAL_IMAGES[name]), config.data, 0);
+    const t0 = performance.now();
+    await estimateLogLikelihood(model, test, { k: EVAL_K, kernels });
+    ours[name] = test.count / ((performance.now() - t0) / 1000);
+  }
   model.dispose();
-  const theirs = py ? reference(py, ['--mode', 'eval-throughput', '--k', String(EVAL_K), '--images', String(EVAL_IMAGES)]).images_per_sec : undefined;
-  rows.push(row(`evaluation throughput, k=${EVAL_K} (img/s)`, fmt(ours, 1), theirs === undefined ? undefined : fmt(theirs, 1), theirs && ours / theirs));
+  const args = ['--mode', 'eval-throughput', '--k', String(EVAL_K), '--images', String(EVAL_IMAGES.pytorch)];
+  const plain = py ? reference(py, args).images_per_sec : undefined;
+  const tuned = py ? reference(py, [...args, '--tune-malloc']).images_per_sec : undefined;
+  rows.push(throughputRow(`evaluation throughput, k=${EVAL_K} (img/s)`, 1, ours, plain, tuned));
 }
 
 // Quality: 10 epochs on all 60,000 dynamically binarized training images, test set binarized once.
+const quality: string[] = [];
 if (!quick) {
   const config = resolveRunConfig([{ source: 'bench', values: { train: { epochs: 10 }, data: { valSize: 0 } } }]);
   const data = prepareTrainingData(loaded, config.data, 0);
@@ -91,15 +113,21 @@ if (!quick) {
     onStep: (s) => {
       if (s.batch === s.batches) process.stderr.write(`vaekit epoch ${s.epoch}: train loss ${s.running.total.toFixed(2)}\n`);
     },
-  });
+  }, { kernels: native.kernels });
   const seconds = (performance.now() - t0) / 1000;
   const terms = evaluateLoss(run.model, prepareTestData(loaded.test, config.data, 0));
   disposeRun(run);
   const theirs = py ? reference(py, ['--mode', 'train', '--epochs', '10']) : undefined;
-  const gap = theirs && `${terms.total - theirs.test_neg_elbo >= 0 ? '+' : ''}${fmt(terms.total - theirs.test_neg_elbo, 2)} nats`;
-  rows.push(row('test -ELBO after 10 epochs (nats)', fmt(terms.total, 2), theirs && fmt(theirs.test_neg_elbo, 2), gap));
-  rows.push(row('10-epoch training time (s)', fmt(seconds, 1), theirs && fmt(theirs.train_seconds, 1), theirs && theirs.train_seconds / seconds));
+  const gap = theirs ? `${terms.total - theirs.test_neg_elbo >= 0 ? '+' : ''}${fmt(terms.total - theirs.test_neg_elbo, 2)} nats` : '-';
+  const engine = native.kernels ? 'native' : 'portable';
+  quality.push(`| test -ELBO after 10 epochs (nats) | ${fmt(terms.total, 2)} (${engine}) | ${theirs ? fmt(theirs.test_neg_elbo, 2) : '-'} | ${gap} |`);
+  quality.push(`| 10-epoch training time (s) | ${fmt(seconds, 1)} (${engine}) | ${theirs ? fmt(theirs.train_seconds, 1) : '-'} | ${theirs ? `${(theirs.train_seconds / seconds).toFixed(2)}x faster` : '-'} |`);
 }
 
-console.log('\n| measure | vaekit (wasm) | PyTorch | vaekit vs PyTorch |\n|---|--:|--:|--:|');
+console.log('\n| measure | vaekit native | vaekit portable | PyTorch | PyTorch, malloc tuned | native / PyTorch | portable / PyTorch | native / tuned PyTorch |');
+console.log('|---|--:|--:|--:|--:|--:|--:|--:|');
 for (const r of rows) console.log(r);
+if (quality.length > 0) {
+  console.log('\n| measure | vaekit | PyTorch | vaekit vs PyTorch |\n|---|--:|--:|--:|');
+  for (const r of quality) console.log(r);
+}

@@ -116,12 +116,13 @@ napi_value ColumnSums(napi_env env, napi_callback_info info) {
 // adam(p, g, m, v, n, beta1, beta2, epsilon, stepSize, rootCorrection)
 napi_value Adam(napi_env env, napi_callback_info info) {
   Args a(env, info, 10);
+  const double beta1 = a.number(5), beta2 = a.number(6);
   const int n = a.count(4);
   float* p = a.floats(0, n);
   const float* g = a.floats(1, n);
   float* m = a.floats(2, n);
   float* v = a.floats(3, n);
-  const vaekit::AdamStep step{float(a.number(5)), float(a.number(6)), float(a.number(7)), float(a.number(8)), float(a.number(9))};
+  const vaekit::AdamStep step{float(beta1), float(1 - beta1), float(beta2), float(1 - beta2), float(a.number(7)), float(a.number(8)), float(a.number(9))};
   if (!a.failed) vaekit::adam(p, g, m, v, n, step);
   return nullptr;
 }

@@ -135,8 +135,8 @@ void adam(float* __restrict p, const float* __restrict g, float* __restrict m, f
   // Kingma & Ba 2015, Alg. 1, in PyTorch's arrangement: p -= stepSize * m / (sqrt(v) / rootCorrection + eps).
 #pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
   for (int64_t i = 0; i < n; i++) {
-    m[i] = m[i] * s.beta1 + g[i] * (1.0f - s.beta1);
-    v[i] = v[i] * s.beta2 + g[i] * g[i] * (1.0f - s.beta2);
+    m[i] = m[i] * s.beta1 + g[i] * s.oneMinusBeta1;
+    v[i] = v[i] * s.beta2 + g[i] * g[i] * s.oneMinusBeta2;
     p[i] -= m[i] / (std::sqrt(v[i]) / s.rootCorrection + s.epsilon) * s.stepSize;
   }
 }

@@ -9,8 +9,9 @@ enum class Activation : int { linear, relu, tanh, sigmoid, elu, softplus };
 // Same order as DECODERS in src/models/likelihood.ts.
 enum class Decoder : int { bernoulli, gaussian, gaussianLearned };
 
+// 1 - beta1 and 1 - beta2 come from the caller, rounded once from double as the portable path rounds them.
 struct AdamStep {
-  float beta1, beta2, epsilon, stepSize, rootCorrection;
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, stepSize, rootCorrection;
 };
 
 struct Likelihood {

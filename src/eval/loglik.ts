@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
+import { Kernels } from '../fastpath/kernels.js';
+import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
 import { LatentVariableModel } from '../models/types.js';
 import { LogMeanExpAccumulator } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
@@ -14,7 +16,26 @@ export interface LogLikelihoodOptions {
   rowsPerPass?: number;
   /** Seed of the sampling stream. Default 0. */
   seed?: number;
+  /** Kernels of a fast path (src/node/native.ts); used when the model describes itself as an MLP VAE. */
+  kernels?: Kernels | null;
   onProgress?(doneImages: number, totalImages: number): void;
+}
+
+/** Importance log-weights [samples, rows] of a batch x [rows, dim], with eps from `rng`. */
+type LogWeights = (x: Float32Array, rows: number, samples: number, rng: Rng) => Float32Array;
+
+/** The model's own importance weights, through tfjs. */
+function portableLogWeights(model: LatentVariableModel, dim: number): LogWeights {
+  return (x, rows, samples, rng) =>
+    tf.tidy(() => model.importanceLogWeights(tf.tensor2d(x, [rows, dim]), samples, rng).dataSync() as Float32Array);
+}
+
+/** The same weights on the fast path's kernels, with eps drawn in the same order as the model draws them. */
+function kernelLogWeights(kernels: Kernels, model: LatentVariableModel): LogWeights | null {
+  const plan = model.mlpVaePlan?.();
+  if (!plan) return null;
+  const net = new MlpVaeOnKernels(kernels, plan, model.params.snapshot());
+  return (x, rows, samples, rng) => net.importanceLogWeights(x, rows, samples, rng.fillNormal(new Float32Array(samples * rows * plan.latentDim)));
 }
 
 /**
@@ -29,19 +50,17 @@ export async function estimateLogLikelihood(model: LatentVariableModel, data: Da
   const dim = imageSize(data);
   const perImage = new Float64Array(data.count);
   const order = inOrder(data.count);
+  const logWeights = (opts.kernels && kernelLogWeights(opts.kernels, model)) || portableLogWeights(model, dim);
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);
     const rows = end - start;
     const chunk = Math.max(1, Math.min(k, Math.floor((opts.rowsPerPass ?? 20000) / rows)));
-    const x = tf.tensor2d(gatherBatch(data, order, start, end), [rows, dim]);
+    const x = gatherBatch(data, order, start, end);
     const acc = new LogMeanExpAccumulator(rows);
     for (let drawn = 0, c = 0; drawn < k; drawn += chunk, c++) {
       const samples = Math.min(chunk, k - drawn);
-      const logW = model.importanceLogWeights(x, samples, new Rng(opts.seed ?? 0, Stream.evalEps, b, c));
-      acc.add(logW.dataSync(), samples);
-      logW.dispose();
+      acc.add(logWeights(x, rows, samples, new Rng(opts.seed ?? 0, Stream.evalEps, b, c)), samples);
     }
-    x.dispose();
     perImage.set(acc.value(), start);
     opts.onProgress?.(end, data.count);
     await new Promise((resolve) => setTimeout(resolve, 0));
