@@ -3,7 +3,6 @@
 #include <node_api.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 
 #include "kernels.h"
@@ -184,9 +183,46 @@ napi_value ImportanceCorrection(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The generator state argument: a Uint32Array of 4.
+uint32_t* generatorState(Args& a, size_t i) {
+  if (a.failed) return nullptr;
+  bool isTyped = false;
+  napi_is_typedarray(a.env, a.argv[i], &isTyped);
+  napi_typedarray_type kind;
+  size_t length = 0;
+  void* data = nullptr;
+  if (isTyped) napi_get_typedarray_info(a.env, a.argv[i], &kind, &length, &data, nullptr, nullptr);
+  if (!isTyped || kind != napi_uint32_array || length != 4) {
+    a.fail("argument " + std::to_string(i) + " must be a Uint32Array of 4 (generator state)");
+    return nullptr;
+  }
+  return static_cast<uint32_t*>(data);
+}
+
+// bernoulliInPlace(x, n, state)
+napi_value BernoulliInPlace(napi_env env, napi_callback_info info) {
+  Args a(env, info, 3);
+  const int n = a.count(1);
+  float* x = a.floats(0, n);
+  uint32_t* state = generatorState(a, 2);
+  if (!a.failed) vaekit::bernoulliInPlace(x, n, state);
+  return nullptr;
+}
+
+// fillNormal(out, n, state) -> spare (NaN if none)
+napi_value FillNormal(napi_env env, napi_callback_info info) {
+  Args a(env, info, 3);
+  const int n = a.count(1);
+  float* out = a.floats(0, n);
+  uint32_t* state = generatorState(a, 2);
+  if (a.failed) return nullptr;
+  napi_value spare;
+  napi_create_double(env, vaekit::fillNormal(out, n, state), &spare);
+  return spare;
+}
+
 // info() -> { blas, threads, parallel }
 napi_value Info(napi_env env, napi_callback_info) {
-  if (getenv("VAEKIT_FTZ")) vaekit::flushDenormalsEverywhere();
   const vaekit::BlasInfo b = vaekit::blasInfo();
   napi_value out, config, threads, parallel;
   napi_create_object(env, &out);
@@ -210,6 +246,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gaussianHeadGrad", nullptr, GaussianHeadGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"logLikelihood", nullptr, LogLikelihood, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"importanceCorrection", nullptr, ImportanceCorrection, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bernoulliInPlace", nullptr, BernoulliInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fillNormal", nullptr, FillNormal, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <xmmintrin.h>
 
 extern "C" {
 // From OpenBLAS's cblas.h, declared here so that only the runtime library (libopenblas0-*) is needed.
@@ -261,10 +260,43 @@ void importanceCorrection(const float* z, const float* encOut, const float* eps,
   }
 }
 
-void flushDenormalsEverywhere() {
-  _mm_setcsr(_mm_getcsr() | 0x8040);
-#pragma omp parallel
-  _mm_setcsr(_mm_getcsr() | 0x8040);
+namespace {
+// Chris Doty-Humphrey's sfc32, exactly as src/rng.ts steps it.
+struct Sfc32 {
+  uint32_t a, b, c, d;
+  explicit Sfc32(const uint32_t* s) : a(s[0]), b(s[1]), c(s[2]), d(s[3]) {}
+  void store(uint32_t* s) const { s[0] = a, s[1] = b, s[2] = c, s[3] = d; }
+  uint32_t next() {
+    const uint32_t t = a + b + d;
+    d += 1;
+    a = b ^ (b >> 9);
+    b = c + (c << 3);
+    c = ((c << 21) | (c >> 11)) + t;
+    return t;
+  }
+};
+}  // namespace
+
+void bernoulliInPlace(float* x, int64_t n, uint32_t* state) {
+  Sfc32 g(state);
+  for (int64_t i = 0; i < n; i++) x[i] = double(g.next()) / 4294967296.0 < double(x[i]) ? 1.0f : 0.0f;
+  g.store(state);
+}
+
+double fillNormal(float* out, int64_t n, uint32_t* state) {
+  Sfc32 g(state);
+  double spare = NAN;
+  for (int64_t i = 0; i < n; i += 2) {
+    const double u1 = (double(g.next()) + 1.0) / 4294967297.0;  // in (0, 1): log(u1) is finite
+    const double u2 = double(g.next()) / 4294967296.0;
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    out[i] = float(r * std::cos(2.0 * M_PI * u2));
+    const double second = r * std::sin(2.0 * M_PI * u2);
+    if (i + 1 < n) out[i + 1] = float(second);
+    else spare = second;
+  }
+  g.store(state);
+  return spare;
 }
 
 BlasInfo blasInfo() {

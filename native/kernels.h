@@ -45,6 +45,11 @@ void logLikelihood(const float* out, const float* x, int rows, int dim, int data
 // logW += log p(z) - log q(z|x) per row of z.
 void importanceCorrection(const float* z, const float* encOut, const float* eps, int rows, int k, int samples,
                           float* logW);
+// The sfc32 generator of src/rng.ts, state [a, b, c, d], advanced in place: the same draws as the JS class.
+// x[i] = 1 with probability x[i] (dynamic binarization), one draw per value.
+void bernoulliInPlace(float* x, int64_t n, uint32_t* state);
+// Box-Muller normals as Rng.normal draws them, in pairs; returns the unused second half of the last pair, or NaN.
+double fillNormal(float* out, int64_t n, uint32_t* state);
 BlasInfo blasInfo();
 void flushDenormalsEverywhere();
 

@@ -71,6 +71,17 @@ export class Rng {
     return out;
   }
 
+  /** The raw generator state [a, b, c, d] and the pending normal: for kernels that draw the same sequence. */
+  saveState(): { state: Uint32Array; spareNormal: number | null } {
+    return { state: Uint32Array.of(this.a, this.b, this.c, this.d), spareNormal: this.spareNormal };
+  }
+
+  /** Continues from a state that `saveState` gave out and a kernel advanced. */
+  restoreState(state: Uint32Array, spareNormal: number | null): void {
+    [this.a, this.b, this.c, this.d] = [state[0] | 0, state[1] | 0, state[2] | 0, state[3] | 0];
+    this.spareNormal = spareNormal;
+  }
+
   /** Integer in [0, n). */
   below(n: number): number {
     return Math.floor(this.uniform() * n);
@@ -97,6 +108,8 @@ export const Stream = {
   split: 5,
   evalEps: 6,
   staticBinarize: 7,
+  /** Corrupted copies of held-out images (denoising evaluation). */
+  corrupt: 8,
 } as const;
 
 /** The permutation 0..n-1 drawn from a stream. */

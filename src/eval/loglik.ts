@@ -3,6 +3,7 @@ import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
+import { fillNormalWith } from '../fastpath/random.js';
 import { LatentVariableModel } from '../models/types.js';
 import { LogMeanExpAccumulator } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
@@ -35,7 +36,7 @@ function kernelLogWeights(kernels: Kernels, model: LatentVariableModel): LogWeig
   const plan = model.mlpVaePlan?.();
   if (!plan) return null;
   const net = new MlpVaeOnKernels(kernels, plan, model.params.snapshot());
-  return (x, rows, samples, rng) => net.importanceLogWeights(x, rows, samples, rng.fillNormal(new Float32Array(samples * rows * plan.latentDim)));
+  return (x, rows, samples, rng) => net.importanceLogWeights(x, rows, samples, fillNormalWith(kernels, rng, new Float32Array(samples * rows * plan.latentDim)));
 }
 
 /**

@@ -24,6 +24,10 @@ export interface Kernels {
   logLikelihood(out: Float32Array, x: Float32Array, rows: number, dim: number, dataRows: number, decoder: number, sigma: number, minLogVar: number, logLik: Float32Array, dOut: Float32Array | null, gradScale: number): void;
   /** logW += log p(z) - log q(z|x) per row of z. */
   importanceCorrection(z: Float32Array, encOut: Float32Array, eps: Float32Array, rows: number, k: number, samples: number, logW: Float32Array): void;
+  /** Dynamic binarization with src/rng.ts's generator: x[i] = uniform() < x[i] ? 1 : 0, state advanced in place. */
+  bernoulliInPlace(x: Float32Array, n: number, state: Uint32Array): void;
+  /** Rng.normal's Box-Muller draws into out; returns the second half of a last unfinished pair, or NaN. */
+  fillNormal(out: Float32Array, n: number, state: Uint32Array): number;
   /** What does the work, e.g. the BLAS build and its thread count. */
   info(): { blas: string; threads: number; parallel: string };
 }

@@ -20,7 +20,7 @@ export type EngineChoice = (typeof ENGINES)[number];
 /** The kernels of the fast path, or why there are none. */
 export type NativeLoad = { kernels: Kernels; reason: null } | { kernels: null; reason: string };
 
-const FUNCTIONS: (keyof Kernels)[] = ['gemm', 'biasActivation', 'activationGrad', 'columnSums', 'adam', 'gaussianHead', 'gaussianHeadGrad', 'logLikelihood', 'importanceCorrection', 'info'];
+const FUNCTIONS: (keyof Kernels)[] = ['gemm', 'biasActivation', 'activationGrad', 'columnSums', 'adam', 'gaussianHead', 'gaussianHeadGrad', 'logLikelihood', 'importanceCorrection', 'bernoulliInPlace', 'fillNormal', 'info'];
 
 /**
  * Loads the native kernels. Optional by design: where the addon was not built (no compiler or OpenBLAS at

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Kernels } from '../fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
+import { bernoulliWith, fillNormalWith } from '../fastpath/random.js';
+import { binarizeInPlace } from '../data/transforms.js';
 import { MlpVaePlan, Model } from '../models/types.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
@@ -22,6 +24,8 @@ export interface StepOptions {
 export interface StepEngine {
   /** 'portable' (tfjs) or 'native' (the fast path's kernels). */
   readonly path: 'portable' | 'native';
+  /** Dynamic binarization of a batch in place (src/data/transforms.ts binarizeInPlace, the same draws). */
+  binarize(x: Float32Array, rng: Rng): void;
   /** Batch means of the model's named loss terms, `total` first. */
   gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] };
   apply(): void;
@@ -37,6 +41,10 @@ class TfjsStepEngine implements StepEngine {
   private grads: tf.NamedTensorMap | null = null;
 
   constructor(private readonly model: Model, private readonly optimizer: Adam, private readonly dim: number) {}
+
+  binarize(x: Float32Array, rng: Rng): void {
+    binarizeInPlace(x, rng);
+  }
 
   gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] } {
     let names: string[] = [];
@@ -87,10 +95,14 @@ class KernelStepEngine implements StepEngine {
     this.step = optimizer.step;
   }
 
+  binarize(x: Float32Array, rng: Rng): void {
+    bernoulliWith(this.kernels, rng, x);
+  }
+
   gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] } {
     const k = this.net.plan.latentDim;
     // The same draws, in the same order, as the tfjs model's drawEps.
-    const eps = opts.rng.fillNormal(new Float32Array(opts.numSamples * rows * k));
+    const eps = fillNormalWith(this.kernels, opts.rng, new Float32Array(opts.numSamples * rows * k));
     const { total, recon, kl } = this.net.gradients(x, rows, opts.beta, opts.numSamples, eps);
     return { names: ['total', 'recon', 'kl'], values: [total, recon, kl] };
   }

@@ -1,6 +1,6 @@
 import { klWeight, RunConfig } from '../config/run.js';
 import { Dataset, imageSize } from '../data/dataset.js';
-import { binarizeInPlace, gatherBatch } from '../data/transforms.js';
+import { gatherBatch } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { Model } from '../models/types.js';
 import { permutation, Rng, Stream } from '../rng.js';
@@ -97,7 +97,7 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
       const end = Math.min(start + batchSize, n);
       const rows = end - start;
       const x = gatherBatch(data.train, order, start, end, buffer.subarray(0, rows * dim));
-      if (dc.binarize === 'dynamic') binarizeInPlace(x, new Rng(seed, Stream.binarize, state.epoch, state.batch));
+      if (dc.binarize === 'dynamic') engine.binarize(x, new Rng(seed, Stream.binarize, state.epoch, state.batch));
       const beta = klWeight(tc, state.epoch + (state.batch + 1) / batches);
       const rng = new Rng(seed, Stream.eps, state.step);
 

@@ -11,6 +11,8 @@ import { prepareTrainingData, PreparedData } from '../../src/data/prepare.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { Kernels } from '../../src/fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../../src/fastpath/mlpVae.js';
+import { bernoulliWith, fillNormalWith } from '../../src/fastpath/random.js';
+import { binarizeInPlace } from '../../src/data/transforms.js';
 import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { ACTIVATIONS, dense } from '../../src/nn/dense.js';
 import { DECODERS, logLikelihood } from '../../src/models/likelihood.js';
@@ -187,6 +189,28 @@ test('the Gaussian head (reparameterization and KL) and its gradient agree with 
   assertClose(z, zRef, 1e-5, 1e-6, 'z');
   assertClose(kl, klRef, 1e-5, 1e-5, 'KL');
   assertClose(dEnc, dRef, 1e-4, 1e-5, 'encoder-output gradient');
+});
+
+test('the kernels draw the same random numbers as src/rng.ts and leave the stream where it would be', { skip }, () => {
+  for (const n of [1, 2, 1001, 100352]) {
+    const x = new Float32Array(n).map((_, i) => (i % 11) / 10);
+    const expected = binarizeInPlace(x.slice(), new Rng(7, Stream.binarize, n));
+    const rng = new Rng(7, Stream.binarize, n);
+    assert.deepEqual(bernoulliWith(kernels, rng, x), expected, `binarization of ${n} values`);
+    const reference = new Rng(7, Stream.binarize, n);
+    for (let i = 0; i < n; i++) reference.uniform();
+    assert.equal(rng.uniform(), reference.uniform(), 'the stream continues where the JS draws would leave it');
+
+    const normals = fillNormalWith(kernels, new Rng(8, Stream.eps, n), new Float32Array(n));
+    const js = new Rng(8, Stream.eps, n);
+    // Box-Muller's log, sin and cos come from different libraries: equal to float rounding.
+    assertClose(normals, js.fillNormal(new Float32Array(n)), 1e-6, 1e-7, `${n} normals`);
+  }
+  const odd = new Rng(9, 1);
+  fillNormalWith(kernels, odd, new Float32Array(3));
+  const js = new Rng(9, 1);
+  js.fillNormal(new Float32Array(3));
+  assertClose([odd.normal(), odd.normal()], [js.normal(), js.normal()], 1e-6, 1e-7, 'the spare normal of an odd count is kept');
 });
 
 test('an Adam step agrees with the tfjs Adam', { skip }, () => {
