@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
+import { Kernels } from '../fastpath/kernels.js';
+import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
+import { fillNormalWith } from '../fastpath/random.js';
 import { Model } from '../models/types.js';
 import { Rng, Stream } from '../rng.js';
 
@@ -11,7 +14,31 @@ export interface EvaluateLossOptions {
   numSamples?: number;
   /** Seed of the eps stream. Default 0. */
   seed?: number;
+  /** Kernels of a fast path (src/node/native.ts); used when the model describes itself as an MLP VAE. */
+  kernels?: Kernels | null;
   onProgress?(done: number, total: number): void;
+}
+
+/** Sums over a batch x [rows, dim] of the loss terms with beta = 1, by name. */
+type BatchSums = (x: Float32Array, rows: number, rng: Rng) => [string, number][];
+
+function portableSums(model: Model, dim: number, numSamples: number): BatchSums {
+  return (x, rows, rng) =>
+    tf.tidy(() => {
+      const terms = model.lossTerms({ x: tf.tensor2d(x, [rows, dim]) }, { beta: 1, numSamples, rng });
+      return Object.entries(terms).map(([k, t]) => [k, tf.sum(t).dataSync()[0]]);
+    });
+}
+
+/** The same sums on the fast path's kernels, with eps drawn as the model draws it. */
+function kernelSums(kernels: Kernels, model: Model, numSamples: number): BatchSums | null {
+  const plan = model.mlpVaePlan?.();
+  if (!plan) return null;
+  const net = new MlpVaeOnKernels(kernels, plan, model.params.snapshot());
+  return (x, rows, rng) => {
+    const eps = fillNormalWith(kernels, rng, new Float32Array(numSamples * rows * plan.latentDim));
+    return Object.entries(net.losses(x, rows, 1, numSamples, eps)).map(([k, v]) => [k, v * rows]);
+  };
 }
 
 /**
@@ -24,15 +51,13 @@ export function evaluateLoss(model: Model, data: Dataset, opts: EvaluateLossOpti
   const dim = imageSize(data);
   const order = inOrder(data.count);
   const sums: Record<string, number> = {};
+  const numSamples = opts.numSamples ?? 1;
+  const batchSums = (opts.kernels && kernelSums(opts.kernels, model, numSamples)) || portableSums(model, dim, numSamples);
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);
     const x = gatherBatch(data, order, start, end);
     const rng = new Rng(opts.seed ?? 0, Stream.evalEps, b);
-    const values = tf.tidy(() => {
-      const terms = model.lossTerms({ x: tf.tensor2d(x, [end - start, dim]) }, { beta: 1, numSamples: opts.numSamples ?? 1, rng });
-      return Object.entries(terms).map(([k, t]) => [k, tf.sum(t).dataSync()[0]] as const);
-    });
-    for (const [k, v] of values) sums[k] = (sums[k] ?? 0) + v;
+    for (const [k, v] of batchSums(x, end - start, rng)) sums[k] = (sums[k] ?? 0) + v;
     opts.onProgress?.(end, data.count);
   }
   for (const k of Object.keys(sums)) sums[k] /= data.count;

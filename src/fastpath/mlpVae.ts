@@ -36,6 +36,8 @@ export class MlpVaeOnKernels {
   readonly values = new Map<string, Float32Array>();
   readonly grads = new Map<string, Float32Array>();
   private readonly work = new Workspace();
+  /** The last forward pass's layer outputs and z, for the backward pass. */
+  private saved: { encoded: Float32Array[]; decoded: Float32Array[]; z: Float32Array } | null = null;
   private readonly decoderCode: number;
 
   constructor(private readonly kernels: Kernels, readonly plan: MlpVaePlan, values: Map<string, Float32Array>) {
@@ -86,29 +88,22 @@ export class MlpVaeOnKernels {
   }
 
   /**
-   * Forward and backward pass of the negative ELBO on a batch x [rows, inputDim] with `samples` draws of z
-   * per input from eps [samples * rows, latentDim] (sample-major). Fills `grads` with the gradient of the
-   * batch mean of recon + beta * KL, and returns the batch means of the terms.
+   * Forward pass of the negative ELBO on a batch x [rows, inputDim] with `samples` draws of z per input from
+   * eps [samples * rows, latentDim] (sample-major): the batch means of the terms. Keeps each layer's output,
+   * and with `dDecOut` also writes d(mean recon)/d(decoder output), for the backward pass.
    */
-  gradients(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array): LossMeans {
+  private forwardTerms(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array, dDecOut: Float32Array | null): LossMeans {
     const { latentDim: k, inputDim: dim, likelihood: lik } = this.plan;
     const drawn = samples * rows;
     const encoded = this.forward(this.plan.encoder, x, rows, 'enc');
-    const encOut = encoded[encoded.length - 1];
     const z = this.work.get('z', drawn * k);
     const kl = this.work.get('kl', rows);
-    this.kernels.gaussianHead(encOut, eps, rows, k, samples, z, kl);
+    this.kernels.gaussianHead(encoded[encoded.length - 1], eps, rows, k, samples, z, kl);
     const decoded = this.forward(this.plan.decoder, z, drawn, 'dec');
-    const decOut = decoded[decoded.length - 1];
     const logLik = this.work.get('logLik', drawn);
-    const dDecOut = this.work.get('dDecOut', decOut.length);
     // d(batch mean of recon)/d(log p of one draw) = -1 / (samples * rows).
-    this.kernels.logLikelihood(decOut, x, drawn, dim, rows, this.decoderCode, lik.sigma, lik.minLogVar, logLik, dDecOut, 1 / drawn);
-    const dz = this.backward(this.plan.decoder, z, decoded, dDecOut, drawn, 'dec', true)!;
-    const dEncOut = this.work.get('dEncOut', rows * 2 * k);
-    this.kernels.gaussianHeadGrad(encOut, eps, dz, rows, k, samples, beta / rows, dEncOut);
-    this.backward(this.plan.encoder, x, encoded, dEncOut, rows, 'enc', false);
-
+    this.kernels.logLikelihood(decoded[decoded.length - 1], x, drawn, dim, rows, this.decoderCode, lik.sigma, lik.minLogVar, logLik, dDecOut, 1 / drawn);
+    this.saved = { encoded, decoded, z };
     let reconSum = 0;
     let klSum = 0;
     for (let i = 0; i < drawn; i++) reconSum -= logLik[i];
@@ -116,6 +111,28 @@ export class MlpVaeOnKernels {
     const recon = reconSum / drawn;
     const klMean = klSum / rows;
     return { total: recon + beta * klMean, recon, kl: klMean };
+  }
+
+  /** Batch means of the negative ELBO's terms, without gradients (evaluation). */
+  losses(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array): LossMeans {
+    return this.forwardTerms(x, rows, beta, samples, eps, null);
+  }
+
+  /**
+   * The batch means of the terms, as `losses`, and in `grads` the gradient of the batch mean of
+   * recon + beta * KL with respect to every parameter.
+   */
+  gradients(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array): LossMeans {
+    const k = this.plan.latentDim;
+    const dDecOut = this.work.get('dDecOut', samples * rows * this.plan.decoder[this.plan.decoder.length - 1].outSize);
+    const means = this.forwardTerms(x, rows, beta, samples, eps, dDecOut);
+    const { encoded, decoded, z } = this.saved!;
+    const encOut = encoded[encoded.length - 1];
+    const dz = this.backward(this.plan.decoder, z, decoded, dDecOut, samples * rows, 'dec', true)!;
+    const dEncOut = this.work.get('dEncOut', rows * 2 * k);
+    this.kernels.gaussianHeadGrad(encOut, eps, dz, rows, k, samples, beta / rows, dEncOut);
+    this.backward(this.plan.encoder, x, encoded, dEncOut, rows, 'enc', false);
+    return means;
   }
 
   /**

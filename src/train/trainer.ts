@@ -72,7 +72,7 @@ export async function train(model: Model, optimizer: Adam, data: TrainData, conf
   const engine = createStepEngine(model, optimizer, imageSize(data.train), options.kernels);
   options.onEngine?.(engine.path);
   try {
-    return await trainWith(engine, model, data, config, state, events);
+    return await trainWith(engine, model, data, config, state, events, options.kernels ?? null);
   } finally {
     // The model and optimizer end up holding the state reached, however training ended.
     engine.sync();
@@ -80,7 +80,7 @@ export async function train(model: Model, optimizer: Adam, data: TrainData, conf
   }
 }
 
-async function trainWith(engine: StepEngine, model: Model, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents): Promise<'finished' | 'stopped'> {
+async function trainWith(engine: StepEngine, model: Model, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents, kernels: Kernels | null): Promise<'finished' | 'stopped'> {
   const { train: tc, data: dc } = config;
   const { seed, batchSize } = tc;
   const n = data.train.count;
@@ -129,7 +129,7 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
 
     const validationStart = Date.now();
     engine.sync();
-    const val = data.val ? evaluateLoss(model, data.val, { batchSize: 500, numSamples: tc.numSamples, seed }) : undefined;
+    const val = data.val ? evaluateLoss(model, data.val, { batchSize: 500, numSamples: tc.numSamples, seed, kernels }) : undefined;
     const record: EpochRecord = {
       epoch: state.epoch + 1,
       beta: klWeight(tc, state.epoch + 1),

@@ -9,6 +9,7 @@ import { before, test } from 'node:test';
 import { resolveRunConfig, RunConfig } from '../../src/config/run.js';
 import { prepareTrainingData, PreparedData } from '../../src/data/prepare.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
+import { evaluateLoss } from '../../src/eval/elbo.js';
 import { Kernels } from '../../src/fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../../src/fastpath/mlpVae.js';
 import { bernoulliWith, fillNormalWith } from '../../src/fastpath/random.js';
@@ -274,6 +275,19 @@ test('importance log-weights agree with the model\'s own', { skip }, () => {
   const actual = net.importanceLogWeights(x, rows, samples, new Rng(4, Stream.evalEps).fillNormal(new Float32Array(samples * rows * 3)));
   assertClose(actual, expected, 1e-5, 1e-4, 'log-weights');
   model.dispose();
+});
+
+test('the ELBO evaluation (validation, vaekit eval) agrees on both paths', { skip }, async () => {
+  const cfg = trainingConfig(1);
+  const val = prepareTrainingData(await loadDataset({ data: 'mnist' }), cfg.data, 0).val!;
+  for (const numSamples of [1, 2]) {
+    const model = new Vae({ ...VAE_DEFAULTS, hidden: [64] }, 784, 3);
+    const fast = evaluateLoss(model, val, { numSamples, seed: 5, kernels });
+    const portable = evaluateLoss(model, val, { numSamples, seed: 5 });
+    assert.deepEqual(Object.keys(fast), Object.keys(portable));
+    for (const k of Object.keys(fast)) assertClose([fast[k]], [portable[k]], 1e-5, 0, `${k}, L=${numSamples}`);
+    model.dispose();
+  }
 });
 
 let data: PreparedData;
