@@ -1,7 +1,7 @@
 // vaekit's optional native kernels: the matrix products through the system's OpenBLAS (cblas_sgemm, both
 // cores), and the element-wise parts of an MLP VAE fused into single passes over memory, threaded with
 // OpenMP. Every function works on row-major float32 arrays owned by JavaScript; nothing is allocated here.
-// The portable path (tfjs + wasm) computes the same quantities; src/engine/mlpVae.ts says which is which.
+// The portable path (tfjs + wasm) computes the same quantities; src/fastpath/mlpVae.ts composes these.
 #include "kernels.h"
 
 #include <cmath>

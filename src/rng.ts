@@ -110,6 +110,14 @@ export const Stream = {
   staticBinarize: 7,
   /** Corrupted copies of held-out images (denoising evaluation). */
   corrupt: 8,
+  /** Which training images keep their label in a semi-supervised run (balanced per class). */
+  labelledSplit: 20,
+  /** Order of the labelled examples mixed into semi-supervised batches, per pass over them. */
+  labelledOrder: 21,
+  /** Binarization of those labelled examples, per step. */
+  labelledBinarize: 22,
+  /** Prior draws that held-out codes are compared with (adversarial autoencoder evaluation). */
+  priorSample: 30,
 } as const;
 
 /** The permutation 0..n-1 drawn from a stream. */

@@ -1,6 +1,8 @@
 import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
-import { MODEL_KINDS } from '../models/registry.js';
+import { readFileSync } from 'node:fs';
+import { MODEL_KINDS, modelKindSpec } from '../models/registry.js';
 import { BACKENDS } from '../node/backend.js';
+import { describeKernels, ENGINES, NativeLoad } from '../node/native.js';
 import { CommandFlag, FieldGroup } from './flags.js';
 
 export const BACKEND_FLAG: CommandFlag = {
@@ -10,11 +12,56 @@ export const BACKEND_FLAG: CommandFlag = {
   defaultText: 'auto',
 };
 
-/** The config groups shown by `vaekit train --help`. */
-export function configGroups(): FieldGroup[] {
-  const vae = MODEL_KINDS.vae;
+/** The --model flag: which kind of model; its own flags follow from it. */
+export const MODEL_FLAG: CommandFlag = {
+  flag: 'model',
+  help: `model kind: ${Object.values(MODEL_KINDS).map((s) => `${s.kind} (${s.description.split(':')[0]})`).join(', ')}; see --model <kind> --help for its flags`,
+  type: { type: 'enum', choices: Object.keys(MODEL_KINDS) },
+  defaultText: 'vae',
+};
+
+/**
+ * The model kind a command line asks for, read before parsing since the kind decides which flags exist:
+ * --model, else the "model.kind" of a --config file, else vae. Anything unreadable is left to the parser.
+ */
+export function modelKindOf(argv: string[]): string {
+  let configPath: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    const value = inline ?? argv[i + 1];
+    if (flag === '--model' && value !== undefined && value in MODEL_KINDS) return value;
+    if (flag === '--config') configPath = value;
+  }
+  if (configPath) {
+    try {
+      const kind = (JSON.parse(readFileSync(configPath, 'utf8')) as { model?: { kind?: unknown } }).model?.kind;
+      if (typeof kind === 'string' && kind in MODEL_KINDS) return kind;
+    } catch {
+      // reported by the command when it reads the file
+    }
+  }
+  return 'vae';
+}
+
+export const ENGINE_FLAG: CommandFlag = {
+  flag: 'engine',
+  help: 'how MLP VAEs train and are scored: native kernels (OpenBLAS, all cores; built at npm install where g++ and libopenblas0-openmp exist), portable (tfjs, the same numbers to float rounding), or auto: native where it loaded',
+  type: { type: 'enum', choices: ENGINES },
+  defaultText: 'auto',
+};
+
+/** Which path a command's work took, and why, for its log. */
+export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
+  if (path === 'native') return describeKernels(native);
+  if (native.kernels) return `portable (tfjs ${backend}): the native kernels run MLP VAEs only`;
+  return `portable (tfjs ${backend}); native kernels unavailable: ${native.reason}`;
+}
+
+/** The config groups shown by `vaekit train --help`: the model group is the kind's own. */
+export function configGroups(kind = 'vae'): FieldGroup[] {
+  const spec = modelKindSpec(kind);
   return [
-    { title: 'Model (vae)', section: 'model', fields: vae.fields, defaults: vae.defaults },
+    { title: `Model (${kind})`, section: 'model', fields: spec.fields, defaults: spec.defaults },
     { title: 'Training', section: 'train', fields: TRAIN_FIELDS, defaults: TRAIN_DEFAULTS },
     { title: 'Data', section: 'data', fields: DATA_FIELDS, defaults: DATA_DEFAULTS },
   ];

@@ -4,21 +4,25 @@ import { limit } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { estimateLogLikelihood } from '../eval/loglik.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
-import { isLatentVariableModel } from '../models/types.js';
+import { isCodeModel, isLatentVariableModel } from '../models/types.js';
+import { reconstructionError } from '../eval/reconstruction.js';
+import { isPriorMatchedModel, priorMatch } from '../eval/priorMatch.js';
+import { createModel } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
+import { EngineChoice, kernelsFor } from '../node/native.js';
 import { loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
-import { BACKEND_FLAG, nats, termsText } from './common.js';
+import { BACKEND_FLAG, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
 import { CommandSpec, parseCommand, UsageError } from './flags.js';
 
 export const EVAL_SPEC: CommandSpec = {
   name: 'eval',
-  summary: 'test negative ELBO and the importance-sampled estimate of -log p(x) of a checkpoint',
+  summary: 'test reconstruction error of a checkpoint; for a VAE also the negative ELBO and -log p(x); for an AAE the MMD of codes to the prior',
   usage: 'vaekit eval <checkpoint file or run directory> [options]',
   positionals: ['checkpoint'],
   flags: [
-    { flag: 'k', help: 'importance samples per image for -log p(x) (0: skip the estimate)', type: { type: 'int', min: 0 }, defaultText: '5000' },
+    { flag: 'k', help: 'importance samples per image for -log p(x) of a VAE (0: skip the estimate)', type: { type: 'int', min: 0 }, defaultText: '5000' },
     { flag: 'split', help: 'which images to score', type: { type: 'enum', choices: ['test', 'train'] }, defaultText: 'test' },
     { flag: 'limit', help: 'score only the first N images (0: all)', type: { type: 'int', min: 0 }, defaultText: '0' },
     { flag: 'samples', help: 'Monte Carlo samples of z per image for the ELBO', type: { type: 'int', min: 1 }, defaultText: '1' },
@@ -26,6 +30,7 @@ export const EVAL_SPEC: CommandSpec = {
     { flag: 'data-dir', help: 'read the data set from here instead of the place the run used', type: { type: 'string' } },
     { flag: 'out', help: 'where to write the figures as JSON', type: { type: 'string' }, defaultText: 'eval.json beside the checkpoint' },
     BACKEND_FLAG,
+    ENGINE_FLAG,
   ],
   examples: ['vaekit eval runs/vae-mnist-z20', 'vaekit eval runs/vae-mnist-z20/last.ckpt --k 0', 'vaekit eval runs/vae-mnist-z20 --k 1000 --limit 1000'],
 };
@@ -33,10 +38,10 @@ export const EVAL_SPEC: CommandSpec = {
 export async function evalCommand(argv: string[], log: (s: string) => void): Promise<number> {
   const args = parseCommand(EVAL_SPEC, argv);
   if (args.help) return -1;
-  const k = (args.flags.k as number | undefined) ?? 5000;
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  const native = kernelsFor((args.flags.engine as EngineChoice | undefined) ?? 'auto');
   const checkpoint = loadCheckpoint(path);
   const run = runFromCheckpoint(checkpoint, path);
   try {
@@ -54,25 +59,59 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     log(`checkpoint: ${path} (epoch ${run.state.epoch}), backend ${backend}`);
     log(`data: ${images.name}, ${images.count} images, binarize ${config.data.binarize === 'none' ? 'none' : `once, seed ${seed}`}`);
 
+    const model = run.model;
+    log(`engine: ${engineText(native.kernels && model.mlpVaePlan ? 'native' : 'portable', native, backend)}`);
+    const result: Record<string, unknown> = { checkpoint: path, epoch: run.state.epoch, split, images: images.count, seed };
+    const writeFigures = (): number => {
+      const out = (args.flags.out as string | undefined) ?? join(dirname(path), RUN_FILES.eval);
+      saveJson(out, result);
+      log(`figures written to ${out}`);
+      return 0;
+    };
+    if (!isLatentVariableModel(model) && args.flags.k) throw new UsageError(`--k: a ${model.kind} model is deterministic: it has no likelihood to estimate; drop --k`);
+    if (isCodeModel(model)) {
+      const reconProgress = new Progress({ label: 'reconstruction', total: images.count });
+      const recon = reconstructionError(model, images, { onProgress: (d) => reconProgress.update(d) });
+      reconProgress.finish();
+      log(`test reconstruction error per image: squared error ${nats(recon.squaredError)}, cross-entropy ${nats(recon.crossEntropy)} nats`);
+      result.reconstruction = recon;
+    }
+    // A fitted model (PCA) recorded the share of the training variance it keeps.
+    const explained = run.state.history.at(-1)?.train.explainedVariance;
+    if (explained !== undefined) {
+      log(`explained variance of the training set: ${(100 * explained).toFixed(1)}%`);
+      result.explainedVariance = explained;
+    }
+    if (isPriorMatchedModel(model)) {
+      // The same architecture freshly initialized from the run's seed: what the encoder's codes were before training.
+      const untrained = createModel(config.model, run.inputShape.reduce((a, b) => a * b, 1), config.train.seed);
+      try {
+        const trained = priorMatch(model, images, { seed });
+        const before = isPriorMatchedModel(untrained) ? priorMatch(untrained, images, { seed }) : null;
+        log(`codes vs prior: MMD^2 ${trained.mmd2.toFixed(4)} between ${trained.count} test codes and ${trained.count} prior draws (Gaussian kernel, width ${trained.sigma.toFixed(2)}; Gretton et al. 2012); untrained encoder, same seed: ${before?.mmd2.toFixed(4)}`);
+        result.priorMatch = { mmd2: trained.mmd2, untrainedMmd2: before?.mmd2, sigma: trained.sigma, count: trained.count };
+      } finally {
+        untrained.dispose();
+      }
+    }
+    if (!isLatentVariableModel(model)) return writeFigures();
+
     const numSamples = (args.flags.samples as number | undefined) ?? 1;
     const elboProgress = new Progress({ label: 'ELBO', total: images.count });
-    const terms = evaluateLoss(run.model, images, { numSamples, seed, onProgress: (d) => elboProgress.update(d) });
+    const terms = evaluateLoss(model, images, { numSamples, seed, kernels: native.kernels, onProgress: (d) => elboProgress.update(d) });
     elboProgress.finish();
     log(`test -ELBO ${nats(terms.total)} nats (${termsText(terms)})`);
-    const result: Record<string, unknown> = { checkpoint: path, epoch: run.state.epoch, split, images: images.count, seed, negElbo: terms.total, terms };
+    Object.assign(result, { negElbo: terms.total, terms });
 
+    const k = (args.flags.k as number | undefined) ?? 5000;
     if (k > 0) {
-      if (!isLatentVariableModel(run.model)) throw new UsageError(`--k: a ${run.model.kind} model has no importance-sampled likelihood; pass --k 0`);
       const llProgress = new Progress({ label: `-log p(x), k=${k}`, total: images.count });
-      const ll = await estimateLogLikelihood(run.model, images, { k, seed, onProgress: (d) => llProgress.update(d) });
+      const ll = await estimateLogLikelihood(model, images, { k, seed, kernels: native.kernels, onProgress: (d) => llProgress.update(d) });
       llProgress.finish();
       log(`test -log p(x) ~= ${nats(-ll.mean)} nats (importance sampling, k=${k})`);
       Object.assign(result, { k, negLogLikelihood: -ll.mean });
     }
-    const out = (args.flags.out as string | undefined) ?? join(dirname(path), RUN_FILES.eval);
-    saveJson(out, result);
-    log(`figures written to ${out}`);
-    return 0;
+    return writeFigures();
   } finally {
     disposeRun(run);
   }

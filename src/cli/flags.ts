@@ -47,7 +47,7 @@ export interface ParsedCommand {
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
-  for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: 'string' };
+  for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
   // parseArgs reads "--min-log-var -8" as a flag without a value; glue negative numbers to their flag.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -77,7 +77,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
     for (const g of spec.groups ?? []) {
       for (const f of g.fields) {
         const raw = values[f.flag];
-        if (raw !== undefined) out.config[g.section][f.key] = parseFlag(f, raw as string);
+        if (raw !== undefined) out.config[g.section][f.key] = typeof raw === 'boolean' ? raw : parseFlag(f, raw);
       }
     }
   } catch (e) {

@@ -5,6 +5,7 @@ import { DEBIAN_FASHION_MNIST, mnistDataDir } from '../node/datasets.js';
 import { existsSync } from 'node:fs';
 import { MODEL_KINDS } from '../models/registry.js';
 import { BACKEND_FLAG } from './common.js';
+import { describeKernels, loadNativeKernels } from '../node/native.js';
 import { CommandSpec, parseCommand } from './flags.js';
 
 export const INFO_SPEC: CommandSpec = {
@@ -21,6 +22,7 @@ export async function infoCommand(argv: string[], log: (s: string) => void): Pro
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
   log(`vaekit ${version}, node ${process.version}, tfjs ${tf.version.tfjs}`);
   log(`backend: ${backend}${backend === 'wasm' ? ` (SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, 1 thread)` : ''}`);
+  log(`engine: ${describeKernels(loadNativeKernels())}`);
   log(`model kinds: ${Object.values(MODEL_KINDS).map((m) => `${m.kind} (${m.description})`).join('; ')}`);
   let mnist = 'missing';
   try {

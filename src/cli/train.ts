@@ -4,34 +4,47 @@ import { ConfigLayer, resolveRunConfig, RunConfig } from '../config/run.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
+import { EngineChoice, kernelsFor } from '../node/native.js';
 import { loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { ensureDir } from '../node/files.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { initialTrainState } from '../train/state.js';
-import { DivergedError, train } from '../train/trainer.js';
-import { BACKEND_FLAG, configGroups, nats, termsText } from './common.js';
-import { CommandSpec, parseCommand, UsageError } from './flags.js';
+import { modelKindSpec } from '../models/registry.js';
+import { trainModel } from '../train/byKind.js';
+import { DivergedError } from '../train/trainer.js';
+import { BACKEND_FLAG, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, nats, termsText } from './common.js';
+import { CommandSpec, helpText, parseCommand, UsageError } from './flags.js';
+import { viewCommandLines } from './nextSteps.js';
 
-export const TRAIN_SPEC: CommandSpec = {
-  name: 'train',
-  summary: 'train a model, writing a checkpoint to the run directory after every epoch',
-  usage: 'vaekit train [options]',
-  groups: configGroups(),
-  flags: [
-    { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
-    { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
-    { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
-    { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
-    BACKEND_FLAG,
-  ],
-  examples: [
-    'vaekit train                                  # VAE 784-400-20 on MNIST, 10 epochs',
-    'vaekit train --latent 2 --epochs 30 --out runs/z2',
-    'vaekit train --data fashion-mnist --binarize none --decoder gaussian --sigma 0.1',
-    'vaekit train --resume --out runs/z2 --epochs 50',
-  ],
-};
+/** The command's flags for one model kind: the model group is that kind's fields. */
+export function trainSpec(kind: string): CommandSpec {
+  return {
+    name: 'train',
+    summary: 'train a model, writing a checkpoint to the run directory after every epoch',
+    usage: 'vaekit train [--model <kind>] [options]',
+    groups: configGroups(kind),
+    flags: [
+      MODEL_FLAG,
+      { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
+      { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
+      { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
+      { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
+      BACKEND_FLAG,
+      ENGINE_FLAG,
+    ],
+    examples: [
+      'vaekit train                                  # VAE 784-400-20 on MNIST, 10 epochs',
+      'vaekit train --latent 2 --epochs 30 --out runs/z2',
+      'vaekit train --data fashion-mnist --binarize none --decoder gaussian --sigma 0.1',
+      'vaekit train --resume --out runs/z2 --epochs 50',
+      'vaekit train --model dae --noise mask --noise-level 0.25 --latent 5',
+      'vaekit train --model pca --latent 20                    # exact fit, no gradient steps',
+    ],
+  };
+}
+
+export const TRAIN_SPEC: CommandSpec = trainSpec('vae');
 
 function defaultOutDir(config: RunConfig): string {
   const data = ['mnist', 'fashion-mnist', 'binarized-mnist'].includes(config.data.data) ? config.data.data : 'custom';
@@ -65,13 +78,19 @@ function checkResumeFlags(flags: ConfigLayer['values'], saved: RunConfig): void 
 }
 
 export async function trainCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const args = parseCommand(TRAIN_SPEC, argv);
-  if (args.help) return -1;
+  const spec = trainSpec(modelKindOf(argv));
+  const args = parseCommand(spec, argv);
+  if (args.help) {
+    process.stdout.write(helpText(spec));
+    return 0;
+  }
+  if (args.flags.model !== undefined) args.config.model.kind = args.flags.model;
   const flagLayer: ConfigLayer = { source: 'flags', values: args.config };
   const resume = args.flags.resume === true;
   if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
   if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  const native = kernelsFor((args.flags.engine as EngineChoice | undefined) ?? 'auto');
 
   let restored: Run | null = null;
   let config: RunConfig;
@@ -105,8 +124,10 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     throw new Error(`the checkpoint in ${outDir} was trained on ${restored.inputShape.join('x')} images, but ${loaded.source} has ${shape.join('x')}`);
   }
   const run = restored ?? createRun(config, shape, initialTrainState());
+  const objective = modelKindSpec(config.model.kind).objective;
   log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
-  log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, latent ${config.model.latentDim}, hidden ${config.model.hidden.join(',') || 'none'}, decoder ${config.model.decoder}`);
+  const settings = Object.entries(config.model).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') || 'none' : v}`);
+  log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${settings.join(', ')}`);
   ensureDir(outDir);
   saveJson(join(outDir, RUN_FILES.config), config);
   if (restored) log(`resuming ${outDir} at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
@@ -121,10 +142,10 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   let progress = null as Progress | null;
   const saveLast = () => saveCheckpoint(join(outDir, RUN_FILES.last), runToCheckpoint(run));
   try {
-    const status = await train(run.model, run.optimizer, data, config, run.state, {
+    const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
       onStep: (s) => {
         progress ??= new Progress({ label: `epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
-        progress.update(s.done, { loss: s.running.total, ...Object.fromEntries(Object.entries(s.running).filter(([k]) => k !== 'total')) });
+        progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
       },
       onEpochEnd: (record, state) => {
         progress?.finish();
@@ -133,10 +154,13 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
         saveLast();
         if (isBest) saveCheckpoint(join(outDir, RUN_FILES.best), runToCheckpoint(run));
         saveJson(join(outDir, RUN_FILES.history), state.history);
-        const val = record.val ? `  val -elbo ${nats(record.val.total)} (${termsText(record.val)})` : '';
+        const val = record.val ? `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})` : '';
         log(`epoch ${record.epoch}/${config.train.epochs}  train loss ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest ? '  [best]' : ''}`);
       },
       shouldStop: () => stopRequests > 0,
+    }, {
+      kernels: native.kernels,
+      onEngine: (path) => log(`engine: ${engineText(path, native, backend)}`),
     });
     if (status === 'stopped') {
       progress?.finish();
@@ -157,7 +181,8 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     process.off('SIGINT', onSigint);
     disposeRun(run);
   }
-  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? `-elbo ${nats(run.state.best?.total)}` : ''})`);
+  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? `${objective} ${nats(run.state.best?.total)}` : ''})`);
   log(`next: vaekit eval ${outDir}`);
+  for (const l of viewCommandLines(run.model, outDir)) log(`      ${l}`);
   return 0;
 }

@@ -8,7 +8,8 @@ export type FieldType =
   | { type: 'number'; min?: number; exclusiveMin?: number }
   | { type: 'enum'; choices: readonly string[] }
   | { type: 'int-list'; min: number; allowEmpty?: boolean }
-  | { type: 'string'; nullable?: boolean };
+  | { type: 'string'; nullable?: boolean }
+  | { type: 'boolean' };
 
 export interface FieldSpec {
   /** Key in the JSON config. */
@@ -37,6 +38,8 @@ export function describeType(t: FieldType): string {
       return `a comma-separated list of integers >= ${t.min}${t.allowEmpty ? ' (may be empty)' : ''}`;
     case 'string':
       return t.nullable ? 'a string or null' : 'a string';
+    case 'boolean':
+      return 'true or false';
   }
 }
 
@@ -66,6 +69,9 @@ export function checkValue(spec: FieldSpec, value: unknown, where: string): unkn
       if (value === null && t.nullable) return null;
       if (typeof value !== 'string') fail(where, t, value);
       return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') fail(where, t, value);
+      return value;
   }
 }
 
@@ -88,6 +94,8 @@ export function parseFlag(spec: FieldSpec, raw: string): unknown {
       return t.nullable && raw === '' ? null : raw;
     case 'enum':
       return checkValue(spec, raw, where);
+    case 'boolean':
+      return checkValue(spec, raw === 'true' ? true : raw === 'false' ? false : raw, where);
   }
 }
 

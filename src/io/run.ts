@@ -1,7 +1,8 @@
 import { RunConfig, resolveRunConfig } from '../config/run.js';
 import { createModel } from '../models/registry.js';
-import { Model } from '../models/types.js';
+import { isMultiStepModel, Model } from '../models/types.js';
 import { Adam } from '../train/adam.js';
+import { StepOptimizers } from '../train/stepOptimizers.js';
 import { TrainState } from '../train/state.js';
 import { CheckpointData } from './checkpoint.js';
 
@@ -30,7 +31,10 @@ const PARAM = 'param/';
 /** Builds a fresh model and optimizer from a resolved config. */
 export function createRun(config: RunConfig, inputShape: [number, number, number], state: TrainState): Run {
   const model = createModel(config.model, inputShape[0] * inputShape[1] * inputShape[2], config.train.seed);
-  return { config, inputShape, model, optimizer: new Adam(model.params, { lr: config.train.lr }), state };
+  const options = { lr: config.train.lr };
+  // A model trained by several steps gets one Adam per step, bundled where the single Adam goes.
+  const optimizer = isMultiStepModel(model) ? new StepOptimizers(model.params, model.trainingSteps, options) : new Adam(model.params, options);
+  return { config, inputShape, model, optimizer, state };
 }
 
 /** Everything of a run, as checkpoint data: parameters, Adam moments, config and state. */

@@ -1,15 +1,25 @@
 import { ACTIVATIONS } from '../nn/dense.js';
 import { FieldSpec } from '../config/schema.js';
+import { PRIORS } from '../prob/priors.js';
+import { Aae, AAE_DEFAULTS, AaeConfig } from './aae.js';
+import { NOISES } from '../data/corrupt.js';
+import { AE_DEFAULTS, AeConfig, Autoencoder, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoder.js';
 import { DECODERS } from './likelihood.js';
+import { LABEL_KINDS, LabelModelConfig, LabelTrainerKind } from './labelKinds.js';
+import { Pca, PCA_DEFAULTS, PcaConfig } from './pca.js';
 import { Model } from './types.js';
 import { Vae, VAE_DEFAULTS, VaeConfig } from './vae.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
-export type ModelConfig = VaeConfig;
+export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConfig | AaeConfig | LabelModelConfig;
 export type ModelKind = ModelConfig['kind'];
 
-/** How a kind is trained. Declared by the kind, never guessed from its name. */
-export type TrainerKind = 'standard';
+/**
+ * How a kind is trained. Declared by the kind, never guessed from its name. standard: gradient steps on the
+ * batch mean of `total`; fit: a closed-form fit to the training set in one pass (the model is a FittedModel); multistep: the
+ * ordered optimizer steps the model declares (a MultiStepModel), each with its own optimizer.
+ */
+export type TrainerKind = 'standard' | 'fit' | 'multistep' | LabelTrainerKind;
 
 /** Everything vaekit knows about a model kind. */
 export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
@@ -18,6 +28,8 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   defaults: C;
   fields: FieldSpec[];
   trainer: TrainerKind;
+  /** What the objective `total` is called in logs, e.g. '-elbo'. */
+  objective: string;
   create(config: C, inputDim: number, seed: number): Model;
 }
 
@@ -30,6 +42,38 @@ const VAE_FIELDS: FieldSpec[] = [
   { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
 ];
 
+const LATENT_FIELD: FieldSpec = { key: 'latentDim', flag: 'latent', help: 'width of the code h(x)', type: { type: 'int', min: 1 } };
+
+const AE_FIELDS: FieldSpec[] = [
+  LATENT_FIELD,
+  { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of the encoder, e.g. 1000,500,250; the decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
+  { key: 'codeActivation', flag: 'code-activation', help: 'nonlinearity of the code layer', type: { type: 'enum', choices: ACTIVATIONS } },
+  { key: 'recon', flag: 'recon', help: 'reconstruction loss: bce (cross-entropy on logits) or mse (squared error per image)', type: { type: 'enum', choices: RECON_LOSSES } },
+];
+
+const DAE_FIELDS: FieldSpec[] = [
+  ...AE_FIELDS,
+  { key: 'noise', flag: 'noise', help: 'corruption of the input: mask (pixels zeroed), gaussian (added noise), saltpepper (pixels set to 0 or 1)', type: { type: 'enum', choices: NOISES } },
+  { key: 'noiseLevel', flag: 'noise-level', help: 'fraction of pixels corrupted (mask, saltpepper) or standard deviation (gaussian)', type: { type: 'number', min: 0 } },
+];
+
+const CAE_FIELDS: FieldSpec[] = [
+  ...AE_FIELDS,
+  { key: 'contractive', flag: 'contractive', help: 'penalty ||J_h(x)||_F^2 exactly, or stochastically as ||h(x + eps) - h(x)||^2 / sigma^2', type: { type: 'enum', choices: CONTRACTIVE_FORMS } },
+  { key: 'lambda', flag: 'lambda', help: 'weight of the contractive penalty', type: { type: 'number', min: 0 } },
+  { key: 'contractiveSigma', flag: 'contractive-sigma', help: 'standard deviation of eps in the stochastic penalty', type: { type: 'number', exclusiveMin: 0 } },
+];
+
+const AAE_FIELDS: FieldSpec[] = [
+  { key: 'latentDim', flag: 'latent', help: 'dimensions of the code z', type: { type: 'int', min: 1 } },
+  ...VAE_FIELDS.slice(1),
+  { key: 'discHidden', flag: 'disc-hidden', help: 'hidden layer sizes of the discriminator d(z)', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'prior', flag: 'prior', help: 'p(z): N(0, I); 10 Gaussians on a circle (first two dimensions); a 2-D swiss roll', type: { type: 'enum', choices: PRIORS } },
+  { key: 'labels', flag: 'labels', help: 'show the discriminator a one-hot label: the component for prior draws, the class for images', type: { type: 'boolean' } },
+  { key: 'stochasticEncoder', flag: 'stochastic-encoder', help: 'Gaussian encoder q(z|x) sampled by reparameterization instead of a deterministic one', type: { type: 'boolean' } },
+];
+
 export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig, { kind: K }>> } = {
   vae: {
     kind: 'vae',
@@ -37,8 +81,55 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     defaults: VAE_DEFAULTS,
     fields: VAE_FIELDS,
     trainer: 'standard',
+    objective: '-elbo',
     create: (config, inputDim, seed) => new Vae(config, inputDim, seed),
   },
+  ae: {
+    kind: 'ae',
+    description: 'plain (stacked) autoencoder: deterministic MLP encoder and decoder, reconstruction loss',
+    defaults: AE_DEFAULTS,
+    fields: AE_FIELDS,
+    trainer: 'standard',
+    objective: 'loss',
+    create: (config, inputDim, seed) => new Autoencoder(config, inputDim, seed),
+  },
+  dae: {
+    kind: 'dae',
+    description: 'denoising autoencoder: reconstructs the clean image from a corrupted one (Vincent et al. 2008)',
+    defaults: DAE_DEFAULTS,
+    fields: DAE_FIELDS,
+    trainer: 'standard',
+    objective: 'loss',
+    create: (config, inputDim, seed) => new Autoencoder(config, inputDim, seed),
+  },
+  cae: {
+    kind: 'cae',
+    description: 'contractive autoencoder: reconstruction + lambda * ||J_h(x)||_F^2 (Rifai et al. 2011)',
+    defaults: CAE_DEFAULTS,
+    fields: CAE_FIELDS,
+    trainer: 'standard',
+    objective: 'loss',
+    create: (config, inputDim, seed) => new Autoencoder(config, inputDim, seed),
+  },
+  pca: {
+    kind: 'pca',
+    description: 'principal component analysis: exact fit on the training covariance, h = W^T (x - mu)',
+    defaults: PCA_DEFAULTS,
+    fields: [{ ...LATENT_FIELD, help: 'principal directions kept (width of the code)' }],
+    trainer: 'fit',
+    objective: 'squared error',
+    create: (config, inputDim) => new Pca(config, inputDim),
+  },
+  aae: {
+    kind: 'aae',
+    description: 'adversarial autoencoder: a discriminator matches the codes to a chosen prior (Makhzani et al. 2015)',
+    defaults: AAE_DEFAULTS,
+    fields: AAE_FIELDS,
+    trainer: 'multistep',
+    objective: '-log p(x|z)',
+    create: (config, inputDim, seed) => new Aae(config, inputDim, seed),
+  },
+  ...LABEL_KINDS,
 };
 
 export function modelKindSpec(kind: string): ModelKindSpec {

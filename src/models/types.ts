@@ -92,3 +92,25 @@ export interface LatentVariableModel extends CodeModel {
 export function isLatentVariableModel(m: Model): m is LatentVariableModel {
   return typeof (m as Partial<LatentVariableModel>).importanceLogWeights === 'function';
 }
+
+/**
+ * One optimizer step of a model trained by several (the adversarial autoencoder's reconstruction,
+ * discriminator and generator steps): its loss and the parameters it updates, with an optimizer of its own.
+ */
+export interface TrainingStep {
+  /** Name of the step; its loss is logged under this name. */
+  readonly name: string;
+  /** Names in the model's ParamStore that this step updates; no other parameter moves. */
+  readonly params: readonly string[];
+  /** Per-example terms whose batch-mean `total` the step minimizes; must run inside tf.tidy or dispose what it makes. */
+  loss(batch: Batch, opts: LossOptions): LossTerms;
+}
+
+/** A model that declares its training as an ordered list of steps, each run once per batch. */
+export interface MultiStepModel extends Model {
+  readonly trainingSteps: readonly TrainingStep[];
+}
+
+export function isMultiStepModel(m: Model): m is MultiStepModel {
+  return Array.isArray((m as Partial<MultiStepModel>).trainingSteps);
+}

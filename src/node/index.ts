@@ -7,3 +7,4 @@ export { readMaybeGzip } from './gzip.js';
 export { writeFileAtomic, ensureDir, readFileOrThrow } from './files.js';
 export { Progress, formatDuration } from './progress.js';
 export { saveCheckpoint, loadCheckpoint, resolveCheckpointPath, RUN_FILES } from './runFiles.js';
+export { encodePng, decodePng, writePng, pngDataUri } from './png.js';

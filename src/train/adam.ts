@@ -26,11 +26,13 @@ export class Adam {
   readonly epsilon: number;
   private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
 
-  constructor(private readonly params: ParamStore, readonly options: AdamOptions) {
+  /** `names`: the parameters this optimizer updates (default all), e.g. one network of a multi-step model. */
+  constructor(private readonly params: ParamStore, readonly options: AdamOptions, names: readonly string[] = params.names()) {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
-    for (const [name, p] of params.vars) {
+    for (const name of names) {
+      const p = params.get(name);
       this.moments.set(name, { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) });
     }
   }
@@ -42,10 +44,10 @@ export class Adam {
     const stepSize = this.options.lr / (1 - this.beta1 ** t);
     const rootCorrection = Math.sqrt(1 - this.beta2 ** t);
     tf.tidy(() => {
-      for (const [name, p] of this.params.vars) {
+      for (const [name, { m, v }] of this.moments) {
+        const p = this.params.get(name);
         const g = grads[p.name];
         if (!g) continue;
-        const { m, v } = this.moments.get(name)!;
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denom = tf.add(tf.div(tf.sqrt(v), rootCorrection), this.epsilon);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, FieldSpec, parseFlag, resolveSection } from '../../src/config/schema.js';
 import { DATA_DEFAULTS, DATA_FIELDS, klWeight, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig } from '../../src/config/run.js';
 import { MODEL_KINDS } from '../../src/models/registry.js';
-import { VAE_DEFAULTS } from '../../src/models/vae.js';
+import { VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 
 /** Asserts that `f` throws a ConfigError whose message matches every pattern. */
 function throwsConfigError(f: () => unknown, ...patterns: (RegExp | string)[]): void {
@@ -58,7 +58,7 @@ test('a later layer overrides an earlier one, key by key', () => {
   assert.equal(config.train.lr, 0.01);
   assert.equal(config.train.batchSize, 128);
   assert.equal(config.model.latentDim, 2);
-  assert.deepEqual(config.model.hidden, []);
+  assert.deepEqual((config.model as VaeConfig).hidden, []);
   assert.equal(config.model.kind, 'vae');
   assert.equal(config.data.binarize, 'static');
   assert.equal(config.data.dataDir, '/tmp/d');
@@ -77,14 +77,14 @@ test('resolveRunConfig does not let the caller mutate the defaults', () => {
   const hidden = [32, 16];
   const fromLayer = resolveRunConfig([{ source: 'a', values: { model: { hidden } } }]);
   hidden.push(8);
-  assert.deepEqual(fromLayer.model.hidden, [32, 16]);
+  assert.deepEqual((fromLayer.model as VaeConfig).hidden, [32, 16]);
 });
 
 test(
   'resolveRunConfig copies the default hidden list',
   () => {
     const config = resolveRunConfig([]);
-    assert.notEqual(config.model.hidden, VAE_DEFAULTS.hidden, 'config.model.hidden aliases VAE_DEFAULTS.hidden');
+    assert.notEqual((config.model as VaeConfig).hidden, VAE_DEFAULTS.hidden, 'config.model.hidden aliases VAE_DEFAULTS.hidden');
   },
 );
 

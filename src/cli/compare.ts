@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
+import { FieldSpec } from '../config/schema.js';
+import { prepareTestData } from '../data/prepare.js';
+import { inOrder, limit } from '../data/transforms.js';
+import { evaluateLoss } from '../eval/elbo.js';
+import { ReconstructionError, reconstructionError } from '../eval/reconstruction.js';
+import { disposeRun, readRunMeta, runFromCheckpoint } from '../io/run.js';
+import { MODEL_KINDS } from '../models/registry.js';
+import { isCodeModel, isLatentVariableModel } from '../models/types.js';
+import { BackendChoice, initBackend } from '../node/backend.js';
+import { loadDataset } from '../node/datasets.js';
+import { ensureDir, writeFileAtomic } from '../node/files.js';
+import { writePng } from '../node/png.js';
+import { Progress } from '../node/progress.js';
+import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
+import { comparisonMarkdown, ComparisonRow, DENOISING_PROBE } from '../eval/comparison.js';
+import { decodeToImages, encodeImages, datasetImages } from '../views/decode.js';
+import { embeddingSvg } from '../views/embedding.js';
+import { imageGrid } from '../views/grid.js';
+import { BACKEND_FLAG } from './common.js';
+import { CommandSpec, parseCommand, UsageError } from './flags.js';
+import { trainCommand } from './train.js';
+
+export const COMPARE_SPEC: CommandSpec = {
+  name: 'compare',
+  summary: 'train (or reuse) several model kinds at several latent sizes and compare their test reconstructions',
+  usage: 'vaekit compare [--models pca,ae,dae,cae,vae] [--latent 2,5,20] [options]',
+  groups: [
+    { title: 'Training (every run)', section: 'train', fields: TRAIN_FIELDS, defaults: TRAIN_DEFAULTS },
+    { title: 'Data (every run)', section: 'data', fields: DATA_FIELDS, defaults: DATA_DEFAULTS },
+  ],
+  flags: [
+    { flag: 'models', help: `model kinds to compare, comma-separated (${Object.keys(MODEL_KINDS).join(', ')}), each with its defaults`, type: { type: 'string' }, defaultText: 'pca,ae,dae,cae,vae' },
+    { flag: 'latent', help: 'latent sizes, comma-separated', type: { type: 'int-list', min: 1 }, defaultText: '2,5,20' },
+    { flag: 'out', help: 'directory of the runs (<kind>-z<latent>/) and of the comparison files; finished runs in it are reused', type: { type: 'string' }, defaultText: 'runs/compare' },
+    { flag: 'digits', help: 'test digits in the reconstruction picture', type: { type: 'int', min: 1 }, defaultText: '10' },
+    { flag: 'test-limit', help: 'score only the first N test images (0: all)', type: { type: 'int', min: 0 }, defaultText: '0' },
+    BACKEND_FLAG,
+  ],
+  examples: [
+    'vaekit compare --models pca,ae,dae,cae,vae --latent 2,5,20 --epochs 10',
+    'vaekit compare --models pca,vae --latent 2 --epochs 1 --limit 2000 --out runs/quick',
+  ],
+};
+
+/** The config flags given to compare, as `vaekit train` flags for every run. */
+function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>): string[] {
+  const out: string[] = [];
+  const add = (fields: FieldSpec[], values: Record<string, unknown>) => {
+    for (const f of fields) {
+      const v = values[f.key];
+      if (v !== undefined) out.push(`--${f.flag}`, Array.isArray(v) ? v.join(',') : v === null ? '' : String(v));
+    }
+  };
+  add(TRAIN_FIELDS, config.train);
+  add(DATA_FIELDS, config.data);
+  return out;
+}
+
+/** Epochs finished by the run in `dir` (0 when there is none). */
+function finishedEpochs(dir: string): number {
+  const path = join(dir, RUN_FILES.last);
+  return existsSync(path) ? readRunMeta(loadCheckpoint(path), path).state.epoch : 0;
+}
+
+export async function compareCommand(argv: string[], log: (s: string) => void): Promise<number> {
+  const args = parseCommand(COMPARE_SPEC, argv);
+  if (args.help) return -1;
+  const kinds = ((args.flags.models as string | undefined) ?? 'pca,ae,dae,cae,vae').split(',').map((s) => s.trim());
+  for (const k of kinds) if (!(k in MODEL_KINDS)) throw new UsageError(`--models: unknown model kind "${k}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
+  const latents = (args.flags.latent as number[] | undefined) ?? [2, 5, 20];
+  const outDir = (args.flags.out as string | undefined) ?? join('runs', 'compare');
+  const epochs = (args.config.train.epochs as number | undefined) ?? TRAIN_DEFAULTS.epochs;
+  const digits = (args.flags.digits as number | undefined) ?? 10;
+  const backendChoice = (args.flags.backend as BackendChoice | undefined) ?? 'auto';
+  const forwarded = [...forwardedFlags(args.config), '--backend', backendChoice];
+
+  const runs = kinds.flatMap((kind) => latents.map((latent) => ({ kind, latent, dir: join(outDir, `${kind}-z${latent}`) })));
+  ensureDir(outDir);
+  for (const [i, r] of runs.entries()) {
+    const done = finishedEpochs(r.dir);
+    const label = `[${i + 1}/${runs.length}] ${r.kind}, latent ${r.latent}`;
+    if (done >= epochs) {
+      log(`${label}: finished run in ${r.dir}, reused`);
+      continue;
+    }
+    log(`${label}: ${done > 0 ? `resuming ${r.dir} at epoch ${done + 1}` : `training into ${r.dir}`}`);
+    const trainArgs = done > 0 ? ['--resume', '--out', r.dir, '--epochs', String(epochs)] : ['--model', r.kind, '--latent', String(r.latent), '--out', r.dir, ...forwarded];
+    const code = await trainCommand(done > 0 ? [...trainArgs, '--backend', backendChoice] : trainArgs, log);
+    if (code !== 0) {
+      process.stderr.write(`vaekit compare: training ${r.kind} with latent ${r.latent} ended with exit code ${code}; finished runs are kept, re-run to go on\n`);
+      return code;
+    }
+  }
+
+  await initBackend(backendChoice);
+  const first = readRunMeta(loadCheckpoint(join(runs[0].dir, RUN_FILES.last)), runs[0].dir).config;
+  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
+  const testLimit = (args.flags['test-limit'] as number | undefined) ?? 0;
+  const greyTest = testLimit > 0 ? limit(loaded.test, testLimit) : loaded.test;
+  const shown = inOrder(Math.min(digits, greyTest.count));
+  const pictureRows = [datasetImages(greyTest, shown)];
+  const rows: ComparisonRow[] = [];
+  for (const r of runs) {
+    const path = resolveCheckpointPath(r.dir);
+    const run = runFromCheckpoint(loadCheckpoint(path), path);
+    try {
+      const model = run.model;
+      if (!isCodeModel(model)) throw new Error(`${path}: a ${model.kind} model has no code to compare`);
+      // Scored as `vaekit eval` scores: the test set binarized once (seed 0) when the run trained on binary data.
+      const test = prepareTestData(greyTest, run.config.data, 0);
+      const progress = new Progress({ label: `scoring ${r.kind} z=${r.latent}`, total: 2 * test.count });
+      const clean = reconstructionError(model, test, { onProgress: (d) => progress.update(d) });
+      const corrupted: ReconstructionError = reconstructionError(model, test, { corruption: { ...DENOISING_PROBE, seed: 0 }, onProgress: (d) => progress.update(test.count + d) });
+      progress.finish();
+      const negElbo = isLatentVariableModel(model) ? evaluateLoss(model, test).total : undefined;
+      const explained = run.state.history.at(-1)?.train.explainedVariance;
+      rows.push({ kind: r.kind, latentDim: r.latent, epochs: run.state.epoch, run: r.dir, clean, corrupted, negElbo, explainedVariance: explained });
+      log(`${r.kind} z=${r.latent}: squared error ${clean.squaredError.toFixed(2)}, cross-entropy ${clean.crossEntropy.toFixed(2)}${negElbo === undefined ? '' : `, -ELBO ${negElbo.toFixed(2)}`}`);
+      const codes = encodeImages(model, greyTest, shown);
+      pictureRows.push(decodeToImages(model, codes, greyTest.shape));
+      if (r.latent === 2) {
+        const svg = embeddingSvg(model, greyTest, inOrder(greyTest.count), { title: `${r.kind}, 2-D code of ${greyTest.count} test images` });
+        writeFileAtomic(join(outDir, `${r.kind}-z2-embedding.svg`), svg);
+      }
+    } finally {
+      disposeRun(run);
+    }
+  }
+  const picture = join(outDir, 'reconstructions.png');
+  writePng(picture, imageGrid(pictureRows.flat(), { columns: shown.length, scale: 1 }));
+  const meta = { command: `vaekit compare ${argv.join(' ')}`, test: greyTest.count, testBinarized: first.data.binarize !== 'none', denoisingProbe: DENOISING_PROBE };
+  saveJson(join(outDir, 'compare.json'), { ...meta, rows });
+  writeFileAtomic(join(outDir, 'compare.md'), comparisonMarkdown(rows, { ...meta, picture: 'reconstructions.png' }));
+  log(`table: ${join(outDir, 'compare.md')} and compare.json; picture: ${picture}`);
+  return 0;
+}

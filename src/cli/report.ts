@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../node/files.js';
+import { pngDataUri } from '../node/png.js';
+import { RUN_FILES } from '../node/runFiles.js';
+import { runReportHtml } from '../views/runReport.js';
+import { CommandSpec, parseCommand } from './flags.js';
+import { commonViewFlags, DATA_DIR_FLAG, loadTestImages, outputPath, scaleOf, SCALE_FLAG, SEED_FLAG, withRun } from './viewCommon.js';
+
+export const REPORT_SPEC: CommandSpec = {
+  name: 'report',
+  summary: 'one self-contained HTML page: config, training curves, evaluation figures and every picture',
+  usage: 'vaekit report <checkpoint file or run directory> [options]',
+  positionals: ['checkpoint'],
+  flags: [
+    { flag: 'embed-limit', help: 'test images in the latent map', type: { type: 'int', min: 1 }, defaultText: '5000' },
+    SEED_FLAG,
+    SCALE_FLAG,
+    DATA_DIR_FLAG,
+    ...commonViewFlags('report.html'),
+  ],
+  examples: ['vaekit report runs/vae-mnist-z20', 'vaekit report runs/z2/last.ckpt --out z2.html'],
+};
+
+/** eval.json beside the checkpoint, if `vaekit eval` wrote one. */
+function readEvaluation(checkpointPath: string): Record<string, unknown> | undefined {
+  const file = join(dirname(checkpointPath), RUN_FILES.eval);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+}
+
+export async function reportCommand(argv: string[], log: (s: string) => void): Promise<number> {
+  const args = parseCommand(REPORT_SPEC, argv);
+  if (args.help) return -1;
+  return withRun(args, async (opened) => {
+    const { run, path } = opened;
+    const { config, state } = run;
+    const html = runReportHtml({
+      model: run.model,
+      shape: run.inputShape,
+      test: await loadTestImages(args, opened),
+      title: `vaekit: ${config.model.kind} on ${config.data.data}, latent ${config.model.latentDim}`,
+      summary: [
+        ['checkpoint', path],
+        ['model', `${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters`],
+        ['images', run.inputShape.join('x')],
+        ['epochs trained', String(state.epoch)],
+        ['best epoch', state.best ? `${state.best.epoch} (${state.best.total.toFixed(2)} nats)` : '-'],
+      ],
+      config,
+      history: state.history,
+      evaluation: readEvaluation(path),
+      toDataUri: pngDataUri,
+      scale: scaleOf(args),
+      seed: (args.flags.seed as number | undefined) ?? 0,
+      embedCount: args.flags['embed-limit'] as number | undefined,
+    });
+    const out = outputPath(args, path, 'report.html');
+    writeFileAtomic(out, html);
+    log(out);
+    return 0;
+  });
+}

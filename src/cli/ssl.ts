@@ -1,0 +1,225 @@
+/**
+ * `vaekit ssl`: the semi-supervised MNIST experiment of Kingma, Rezende, Mohamed & Welling 2014, Table 1.
+ * 50,000 training images of which N keep their label (N/10 per class), 10,000 for validation (the best epoch
+ * by validation error is kept), test error on the 10,000 test images; several seeds; one run directory per
+ * seed, so an interrupted experiment resumes where it stopped.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigLayer, resolveRunConfig, RunConfig } from '../config/run.js';
+import { prepareTestData, prepareTrainingData } from '../data/prepare.js';
+import { classificationError } from '../eval/classification.js';
+import { SslResult, sslMarkdown, sslRows } from '../eval/sslTable.js';
+import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
+import { isClassifier } from '../models/labelled.js';
+import { MODEL_KINDS } from '../models/registry.js';
+import { BackendChoice, initBackend } from '../node/backend.js';
+import { loadDataset, LoadedData } from '../node/datasets.js';
+import { ensureDir, writeFileAtomic } from '../node/files.js';
+import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
+import { Progress } from '../node/progress.js';
+import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
+import { trainModel } from '../train/byKind.js';
+import { initialTrainState } from '../train/state.js';
+import { BACKEND_FLAG, configGroups, ENGINE_FLAG, termsText } from './common.js';
+import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
+
+/** The kinds the experiment runs: those trained by a semi-supervised objective. */
+const SSL_KINDS: string[] = Object.values(MODEL_KINDS).filter((s) => ['semi-supervised', 'two-stage'].includes(s.trainer)).map((s) => s.kind);
+
+/** The paper's protocol: 10,000 of MNIST's 60,000 training images held out for validation (--val-size). */
+const VALIDATION_IMAGES = 10000;
+
+function sslKindOf(argv: string[]): string {
+  const i = argv.findIndex((a) => a === '--model' || a.startsWith('--model='));
+  const value = i < 0 ? undefined : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+  return value !== undefined && SSL_KINDS.includes(value) ? value : 'm2';
+}
+
+export function sslSpec(kind: string): CommandSpec {
+  return {
+    name: 'ssl',
+    summary: 'semi-supervised MNIST experiment of Kingma et al. 2014 (Table 1): test error over seeds, beside the paper',
+    usage: 'vaekit ssl --model m2|m1m2 --labels 100[,600,1000,3000] [--seeds 3] [options]',
+    // --labels and --seeds stand for the model's labelled count and the run seed.
+    groups: configGroups(kind).map((g) => ({ ...g, fields: g.fields.filter((f) => f.key !== 'labelled' && f.key !== 'seed') })),
+    flags: [
+      { flag: 'model', help: `model kind: ${SSL_KINDS.join(', ')}; see --model <kind> --help for its flags`, type: { type: 'enum', choices: SSL_KINDS }, defaultText: 'm2' },
+      { flag: 'labels', help: 'labelled training images, balanced over the 10 classes; a list runs each', type: { type: 'int-list', min: 10 }, defaultText: '100' },
+      { flag: 'seeds', help: 'seeds per number of labels (0, 1, ...): each its own labelled subset, split and initialization', type: { type: 'int', min: 1 }, defaultText: '3' },
+      { flag: 'out', help: 'experiment directory: <model>-<labels>/seed-<s>/ per run, and the table ssl.md, ssl.json', type: { type: 'string' }, defaultText: 'runs/ssl' },
+      BACKEND_FLAG,
+      ENGINE_FLAG,
+    ],
+    examples: [
+      'vaekit ssl --model m2 --labels 100 --seeds 3',
+      'vaekit ssl --model m1m2 --labels 100,600,1000,3000 --epochs 300',
+      'vaekit ssl --model m2 --labels 100 --seeds 1 --epochs 10   # a short budget; rerun with more --epochs to go on',
+    ],
+  };
+}
+
+export const SSL_SPEC: CommandSpec = sslSpec('m2');
+
+/** The run config of one seed: flags over the kind's defaults, with the protocol's labels, split and seed. */
+function seedConfig(args: ParsedCommand, kind: string, labels: number, seed: number): RunConfig {
+  const flags: ConfigLayer = { source: 'flags', values: { model: { ...args.config.model, kind, labelled: labels }, train: { ...args.config.train, seed }, data: { valSize: VALIDATION_IMAGES, ...args.config.data } } };
+  return resolveRunConfig([flags]);
+}
+
+/** A finished run's result, or null. */
+function readResult(dir: string): SslResult | null {
+  const path = join(dir, 'result.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as SslResult) : null;
+}
+
+/** Every result under the experiment directory, for the table. */
+function allResults(outDir: string): SslResult[] {
+  const out: SslResult[] = [];
+  for (const group of existsSync(outDir) ? readdirSync(outDir) : []) {
+    const groupDir = join(outDir, group);
+    if (!/^[a-z0-9]+-\d+$/.test(group)) continue;
+    for (const seedDir of readdirSync(groupDir)) {
+      const r = /^seed-\d+$/.test(seedDir) ? readResult(join(groupDir, seedDir)) : null;
+      if (r) out.push(r);
+    }
+  }
+  return out;
+}
+
+/** Opens the run in `dir` to go on (checking its config is the one asked for), or starts it. */
+function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number]): Run {
+  const path = join(dir, RUN_FILES.last);
+  if (!existsSync(path)) return createRun(config, shape, initialTrainState());
+  const run = runFromCheckpoint(loadCheckpoint(path), path);
+  const saved = { ...run.config, train: { ...run.config.train, epochs: config.train.epochs } };
+  if (JSON.stringify(saved) !== JSON.stringify(config)) {
+    disposeRun(run);
+    throw new UsageError(`${dir} holds a run with another config (saved: ${JSON.stringify(run.config)}); use another --out, or the same flags`);
+  }
+  run.config.train.epochs = config.train.epochs;
+  return run;
+}
+
+interface SeedContext {
+  loaded: LoadedData;
+  native: NativeLoad;
+  log: (s: string) => void;
+  shouldStop(): boolean;
+}
+
+/** Trains (or resumes) one seed and scores its best epoch on the test set; null if stopped. */
+async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promise<SslResult | null> {
+  const done = readResult(dir);
+  if (done && done.epochs >= config.train.epochs) return done;
+  const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
+  const run = openSeedRun(dir, config, data.train.shape);
+  const tag = `${config.model.kind} N=${(config.model as { labelled: number }).labelled} seed ${config.train.seed}`;
+  ensureDir(dir);
+  saveJson(join(dir, RUN_FILES.config), config);
+  let progress = null as Progress | null;
+  const saveLast = () => saveCheckpoint(join(dir, RUN_FILES.last), runToCheckpoint(run));
+  try {
+    if (run.state.epoch < config.train.epochs) {
+      if (run.state.epoch > 0 || run.state.batch > 0) ctx.log(`${tag}: resuming at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
+      const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
+        onStep: (s) => {
+          progress ??= new Progress({ label: `${tag} epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
+          progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
+        },
+        onEpochEnd: (record, state) => {
+          progress?.finish();
+          progress = null;
+          saveLast();
+          if (state.best?.epoch === record.epoch) saveCheckpoint(join(dir, RUN_FILES.best), runToCheckpoint(run));
+          saveJson(join(dir, RUN_FILES.history), state.history);
+          const val = record.val ? `  val ${termsText({ ...record.val, total: 0 })}` : '';
+          ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${state.best?.epoch === record.epoch ? '  [best]' : ''}`);
+        },
+        shouldStop: ctx.shouldStop,
+      }, { kernels: ctx.native.kernels });
+      if (status === 'stopped') {
+        progress?.finish();
+        saveLast();
+        return null;
+      }
+    }
+  } finally {
+    disposeRun(run);
+  }
+
+  const bestPath = join(dir, existsSync(join(dir, RUN_FILES.best)) ? RUN_FILES.best : RUN_FILES.last);
+  const best = runFromCheckpoint(loadCheckpoint(bestPath), bestPath);
+  try {
+    if (!isClassifier(best.model)) throw new Error(`model kind ${best.model.kind} has no classifier q(y|x)`);
+    const started = Date.now();
+    const test = prepareTestData(ctx.loaded.test, config.data, 0);
+    const testError = classificationError(best.model, test);
+    const history = best.state.history;
+    const bestEpoch = best.state.best?.epoch ?? history.length;
+    const trainSeconds = JSON.parse(readFileSync(join(dir, RUN_FILES.history), 'utf8')).reduce((a: number, r: { seconds: number }) => a + r.seconds, 0) as number;
+    const result: SslResult = {
+      model: config.model.kind,
+      labels: (config.model as { labelled: number }).labelled,
+      seed: config.train.seed,
+      testError,
+      valError: history[bestEpoch - 1]?.val?.error ?? NaN,
+      bestEpoch,
+      epochs: config.train.epochs,
+      seconds: trainSeconds + (Date.now() - started) / 1000,
+    };
+    saveJson(join(dir, 'result.json'), result);
+    ctx.log(`${tag}: test error ${(100 * testError).toFixed(2)}% (best epoch ${bestEpoch} of ${config.train.epochs})`);
+    return result;
+  } finally {
+    disposeRun(best);
+  }
+}
+
+export async function sslCommand(argv: string[], log: (s: string) => void): Promise<number> {
+  const kind = sslKindOf(argv);
+  const spec = sslSpec(kind);
+  const args = parseCommand(spec, argv);
+  if (args.help) {
+    process.stdout.write(helpText(spec));
+    return 0;
+  }
+  const labelCounts = (args.flags.labels as number[] | undefined) ?? [100];
+  for (const n of labelCounts) if (n % 10 !== 0) throw new UsageError(`--labels ${n}: the labels are balanced over 10 classes, so each count must be a multiple of 10`);
+  const seeds = (args.flags.seeds as number | undefined) ?? 3;
+  const outDir = (args.flags.out as string | undefined) ?? join('runs', 'ssl');
+  const configs = labelCounts.flatMap((n) => Array.from({ length: seeds }, (_, s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
+  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  const native = kernelsFor((args.flags.engine as EngineChoice | undefined) ?? 'auto');
+  const first = configs[0].config;
+  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
+  log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${seeds} seed(s), ${first.train.epochs} epochs each; writing to ${outDir}`);
+
+  let stopRequests = 0;
+  const onSigint = () => {
+    stopRequests += 1;
+    if (stopRequests === 1) process.stderr.write('\nstopping after this step and saving a checkpoint (Ctrl-C again to quit without saving)\n');
+    else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  const started = Date.now();
+  try {
+    for (const { dir, config } of configs) {
+      const result = await runSeed(dir, config, { loaded, native, log, shouldStop: () => stopRequests > 0 });
+      if (!result) {
+        log(`stopped; run the same command again to resume`);
+        return 130;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const rows = sslRows(allResults(outDir));
+  const markdown = sslMarkdown(rows);
+  ensureDir(outDir);
+  saveJson(join(outDir, 'ssl.json'), { command: `vaekit ssl ${argv.join(' ')}`, sessionSeconds: (Date.now() - started) / 1000, rows, results: allResults(outDir) });
+  writeFileAtomic(join(outDir, 'ssl.md'), markdown);
+  log(markdown.trimEnd());
+  log(`table written to ${join(outDir, 'ssl.md')} and ${join(outDir, 'ssl.json')} (${((Date.now() - started) / 60000).toFixed(1)} min this session)`);
+  return 0;
+}

@@ -1,0 +1,110 @@
+/** What the picture commands (sample, reconstruct, manifold, embed, interpolate, traverse, report) share. */
+import { dirname, join } from 'node:path';
+import { Dataset } from '../data/dataset.js';
+import { disposeRun, Run, runFromCheckpoint } from '../io/run.js';
+import { Model } from '../models/types.js';
+import { BackendChoice, initBackend } from '../node/backend.js';
+import { loadDataset } from '../node/datasets.js';
+import { ensureDir } from '../node/files.js';
+import { writePng } from '../node/png.js';
+import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
+import { canDecode, canDecodeGivenLabel, canEncode, CodeDecoder, CodeEncoder, hasStandardNormalPrior } from '../views/capabilities.js';
+import { RgbaImage } from '../views/image.js';
+import { BACKEND_FLAG } from './common.js';
+import { CommandFlag, ParsedCommand, UsageError } from './flags.js';
+
+export const SCALE_FLAG: CommandFlag = { flag: 'scale', help: 'nearest-neighbour upscaling of every image', type: { type: 'int', min: 1 }, defaultText: '2' };
+export const SEED_FLAG: CommandFlag = { flag: 'seed', help: 'seed of the random draws', type: { type: 'int', min: 0 }, defaultText: '0' };
+export const DATA_DIR_FLAG: CommandFlag = { flag: 'data-dir', help: 'read the test set from here instead of the place the run used', type: { type: 'string' } };
+
+/** --out FILE, defaulting to `name` beside the checkpoint (in the run directory). */
+export function outFlag(name: string): CommandFlag {
+  return { flag: 'out', help: 'file to write', type: { type: 'string' }, defaultText: `${name} beside the checkpoint` };
+}
+
+/** The flags every picture command ends with. */
+export function commonViewFlags(outName: string): CommandFlag[] {
+  return [outFlag(outName), BACKEND_FLAG];
+}
+
+/** A loaded checkpoint, ready to draw from. */
+export interface OpenRun {
+  path: string;
+  run: Run;
+}
+
+/** Resolves the checkpoint argument (file or run directory), starts the engine and loads the run. */
+export async function openRun(args: ParsedCommand): Promise<OpenRun> {
+  const path = resolveCheckpointPath(args.positionals[0]);
+  await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  return { path, run: runFromCheckpoint(loadCheckpoint(path), path) };
+}
+
+/** Runs `draw` on an opened checkpoint and frees the model whatever happens. */
+export async function withRun<T>(args: ParsedCommand, draw: (opened: OpenRun) => Promise<T> | T): Promise<T> {
+  const opened = await openRun(args);
+  try {
+    return await draw(opened);
+  } finally {
+    disposeRun(opened.run);
+  }
+}
+
+/** The output file: --out, else `name` in the checkpoint's directory; its folder is created. */
+export function outputPath(args: ParsedCommand, checkpointPath: string, name: string): string {
+  const out = (args.flags.out as string | undefined) ?? join(dirname(checkpointPath), name);
+  ensureDir(dirname(out));
+  return out;
+}
+
+export function scaleOf(args: ParsedCommand): number {
+  return (args.flags.scale as number | undefined) ?? 2;
+}
+
+/**
+ * The test images as the model's input expects them: intensities in [0, 1], not binarized, since a binarized
+ * draw shows sampling noise rather than the digit. Refuses a data set of another image shape.
+ */
+export async function loadTestImages(args: ParsedCommand, opened: OpenRun): Promise<Dataset> {
+  const { config, inputShape } = opened.run;
+  const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
+  const loaded = await loadDataset({ data: config.data.data, dataDir });
+  if (loaded.test.shape.join('x') !== inputShape.join('x')) {
+    throw new UsageError(`${opened.path} expects ${inputShape.join('x')} images, but ${loaded.source} has ${loaded.test.shape.join('x')}`);
+  }
+  return loaded.test;
+}
+
+/** Refusals name the command, the model kind and the missing part. */
+export function requireDecoder(model: Model, command: string): Model & CodeDecoder {
+  if (!canDecode(model) && canDecodeGivenLabel(model)) throw new UsageError(`${command}: model kind ${model.kind} decodes given a label: pass --label 0..${model.numClasses - 1}`);
+  if (!canDecode(model)) throw new UsageError(`${command}: model kind ${model.kind} has no decoder from codes to images`);
+  return model;
+}
+
+export function requireEncoder(model: Model, command: string): Model & CodeEncoder {
+  if (!canEncode(model)) throw new UsageError(`${command}: model kind ${model.kind} has no encoder from images to codes`);
+  return model;
+}
+
+export function requireAutoencoder(model: Model, command: string): Model & CodeEncoder & CodeDecoder {
+  requireEncoder(model, command);
+  return requireDecoder(model, command) as Model & CodeEncoder & CodeDecoder;
+}
+
+export function requirePrior(model: Model, command: string): Model & CodeDecoder {
+  if (!hasStandardNormalPrior(model)) throw new UsageError(`${command}: model kind ${model.kind} has no prior over codes to sample from`);
+  return requireDecoder(model, command);
+}
+
+/** Checks an image index given on the command line against the test set. */
+export function checkIndex(flag: string, index: number, data: Dataset): number {
+  if (index >= data.count) throw new UsageError(`--${flag} ${index}: the test set has ${data.count} images (0..${data.count - 1})`);
+  return index;
+}
+
+/** Writes the PNG and prints its path alone on a line, so a script can take it (`open $(vaekit sample run)`). */
+export function savePng(path: string, img: RgbaImage, log: (s: string) => void): void {
+  writePng(path, img);
+  log(path);
+}

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { Activation } from '../nn/dense.js';
+import { ConditionalMlp } from '../nn/conditional.js';
+import { ParamStore } from '../nn/params.js';
+import { klStdNormal, reparameterize } from '../prob/gaussian.js';
+import { monteCarloMean } from '../prob/estimators.js';
+import { Rng, Stream } from '../rng.js';
+import { ConditionalCodeModel } from './labelled.js';
+import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { Batch, LossOptions, LossTerms } from './types.js';
+import { drawEps, repeatRows } from './vae.js';
+
+/** Configuration of the conditional VAE (Kingma et al. 2014, M2 with the label always observed; Sohn et al. 2015). */
+export interface CvaeConfig {
+  kind: 'cvae';
+  /** Dimensions of z. Default 20. */
+  latentDim: number;
+  /** Hidden layers of q(z|x,y); p(x|y,z) mirrors them. Default [400]. */
+  hidden: number[];
+  /** Nonlinearity of the hidden layers. Default 'relu'. */
+  activation: Activation;
+  /** Likelihood p(x|y,z). Default 'bernoulli'. */
+  decoder: DecoderKind;
+  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
+  sigma: number;
+  /** Floor of the learned log-variance ('gaussian-learned'). Default -6. */
+  minLogVar: number;
+  /** Number of labels y. Default 10. */
+  classes: number;
+}
+
+export const CVAE_DEFAULTS: CvaeConfig = { kind: 'cvae', latentDim: 20, hidden: [400], activation: 'relu', decoder: 'bernoulli', sigma: 1, minLogVar: -6, classes: 10 };
+
+function repeatLabels(labels: tf.Tensor1D, times: number): tf.Tensor1D {
+  return times === 1 ? labels : tf.concat(new Array<tf.Tensor1D>(times).fill(labels), 0);
+}
+
+/**
+ * q(z|x,y) = N(mean, diag(exp(logVar))) and p(x|y,z) with y one-hot and prior N(0, I); trained on the negative
+ * ELBO given the label, E_q[-log p(x|y,z)] + beta * KL(q(z|x,y) || p(z)). Every batch must carry labels.
+ */
+export class Cvae implements ConditionalCodeModel {
+  readonly kind = 'cvae';
+  readonly params = new ParamStore();
+  readonly latentDim: number;
+  readonly numClasses: number;
+  readonly prior = 'standard-normal';
+  private readonly encoder: ConditionalMlp;
+  private readonly decoder: ConditionalMlp;
+  private readonly likelihood: LikelihoodOptions;
+
+  constructor(readonly config: CvaeConfig, readonly inputDim: number, seed: number) {
+    const rng = new Rng(seed, Stream.init);
+    const k = config.latentDim;
+    this.latentDim = k;
+    this.numClasses = config.classes;
+    this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
+    this.encoder = new ConditionalMlp(this.params, 'encoder', [inputDim, ...config.hidden, 2 * k], config.classes, config.activation, 'linear', rng);
+    const outSize = decoderOutputSize(config.decoder, inputDim);
+    this.decoder = new ConditionalMlp(this.params, 'decoder', [k, ...[...config.hidden].reverse(), outSize], config.classes, config.activation, 'linear', rng);
+  }
+
+  /** q(z|x,y); not named `encode`, which the views take for an encoder of images alone. */
+  posterior(x: tf.Tensor2D, labels: tf.Tensor1D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const [mean, logVar] = tf.split(this.encoder.apply(x, labels), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+    return { mean, logVar };
+  }
+
+  lossTerms(batch: Batch, opts: LossOptions): LossTerms {
+    const labels = batch.labels;
+    if (!labels) throw new Error('a cvae model needs the label of every image (q(z|x,y), p(x|y,z))');
+    return tf.tidy(() => {
+      const { x } = batch;
+      const numSamples = opts.numSamples;
+      const { mean, logVar } = this.posterior(x, labels);
+      // Kingma & Welling 2014, App. B: KL in closed form.
+      const kl = klStdNormal(mean, logVar) as tf.Tensor1D;
+      const eps = drawEps(opts.rng, numSamples * x.shape[0], this.latentDim);
+      const z = reparameterize(repeatRows(mean, numSamples), repeatRows(logVar, numSamples), eps) as tf.Tensor2D;
+      const logLik = logLikelihood(this.decoder.apply(z, repeatLabels(labels, numSamples), true), repeatRows(x, numSamples), this.likelihood);
+      const recon = tf.neg(monteCarloMean(logLik, numSamples)) as tf.Tensor1D;
+      return { total: tf.add(recon, tf.mul(kl, opts.beta)) as tf.Tensor1D, recon, kl };
+    });
+  }
+
+  encodeMeanGiven(x: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => this.posterior(x, labels).mean.clone());
+  }
+
+  decodeMeanGiven(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => decoderMean(this.decoder.apply(z, labels, true), this.likelihood));
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The label-aware model kinds (Kingma, Rezende, Mohamed & Welling 2014): their field tables and registry
+ * entries, kept apart from registry.ts, which spreads them into MODEL_KINDS.
+ */
+import { FieldSpec } from '../config/schema.js';
+import { ACTIVATIONS } from '../nn/dense.js';
+import { Cvae, CVAE_DEFAULTS, CvaeConfig } from './cvae.js';
+import { DECODERS } from './likelihood.js';
+import { M1M2, M1M2_DEFAULTS, M1M2Config } from './m1m2.js';
+import { M2, M2_DEFAULTS, M2Config } from './m2.js';
+import type { ModelKindSpec } from './registry.js';
+
+/** The configs of the label-aware kinds. */
+export type LabelModelConfig = CvaeConfig | M2Config | M1M2Config;
+
+/** The trainers they declare (src/train/labelTrainers.ts). */
+export type LabelTrainerKind = 'labelled' | 'semi-supervised' | 'two-stage';
+
+const CLASSES_FIELD: FieldSpec = { key: 'classes', flag: 'classes', help: 'number of labels y', type: { type: 'int', min: 2 } };
+
+/** Fields of the semi-supervised objective and its batches (Kingma et al. 2014, eq. 9). */
+const SEMI_SUPERVISED_FIELDS: FieldSpec[] = [
+  CLASSES_FIELD,
+  { key: 'labelled', flag: 'labelled', help: 'training images that keep their label, balanced per class (a multiple of --classes; 0: all)', type: { type: 'int', min: 0 } },
+  { key: 'labelledBatch', flag: 'labelled-batch', help: 'labelled examples added to every batch of --batch-size unlabelled ones', type: { type: 'int', min: 1 } },
+  { key: 'alpha', flag: 'alpha', help: 'weight of -log q(y|x) on labelled data as a multiple of N: alpha = value * N (paper: 0.1)', type: { type: 'number', min: 0 } },
+];
+
+const M2_NETWORK_FIELDS: FieldSpec[] = [
+  { key: 'latentDim', flag: 'latent', help: 'dimensions of the latent code z', type: { type: 'int', min: 1 } },
+  { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of q(z|x,y); p(x|y,z) mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'classifierHidden', flag: 'classifier-hidden', help: 'hidden layer sizes of the classifier q(y|x)', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
+  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma, or with learned variance', type: { type: 'enum', choices: DECODERS } },
+  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
+];
+
+const M2_FIELDS: FieldSpec[] = [...M2_NETWORK_FIELDS, ...SEMI_SUPERVISED_FIELDS];
+
+const CVAE_FIELDS: FieldSpec[] = [...M2_NETWORK_FIELDS.filter((f) => f.key !== 'classifierHidden'), CLASSES_FIELD];
+
+const M1M2_FIELDS: FieldSpec[] = [
+  { key: 'm1Latent', flag: 'm1-latent', help: 'dimensions of M1\'s latent z1: the features M2 models', type: { type: 'int', min: 1 } },
+  { key: 'm1Hidden', flag: 'm1-hidden', help: 'hidden layer sizes of M1\'s encoder; its decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'm1Epochs', flag: 'm1-epochs', help: 'epochs of stage 1 (M1 on every training image), counted in --epochs; the rest train M2', type: { type: 'int', min: 0 } },
+  ...M2_NETWORK_FIELDS.map((f) => ({ ...f, help: `M2: ${f.help.replace('p(x|y,z)', 'p(z1|y,z)').replace('q(z|x,y)', 'q(z|z1,y)')}` })),
+  ...SEMI_SUPERVISED_FIELDS,
+];
+
+export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M2Config>; m1m2: ModelKindSpec<M1M2Config> } = {
+  cvae: {
+    kind: 'cvae',
+    description: 'conditional VAE: q(z|x,y), p(x|y,z) with y one-hot, N(0, I) prior, ELBO given the label',
+    defaults: CVAE_DEFAULTS,
+    fields: CVAE_FIELDS,
+    trainer: 'labelled',
+    objective: '-elbo',
+    create: (config, inputDim, seed) => new Cvae(config, inputDim, seed),
+  },
+  m2: {
+    kind: 'm2',
+    description: 'M2 semi-supervised VAE: q(y|x), q(z|x,y), p(x|y,z) on partly labelled data (Kingma et al. 2014)',
+    defaults: M2_DEFAULTS,
+    fields: M2_FIELDS,
+    trainer: 'semi-supervised',
+    objective: '-J/N',
+    create: (config, inputDim, seed) => new M2(config, inputDim, seed),
+  },
+  m1m2: {
+    kind: 'm1m2',
+    description: 'M1+M2: a VAE (M1) trained on all images, then M2 on its features; one checkpoint classifies raw images (Kingma et al. 2014)',
+    defaults: M1M2_DEFAULTS,
+    fields: M1M2_FIELDS,
+    trainer: 'two-stage',
+    objective: '-J/N',
+    create: (config, inputDim, seed) => new M1M2(config, inputDim, seed),
+  },
+};

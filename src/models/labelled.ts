@@ -1,0 +1,66 @@
+/**
+ * What label-aware models offer beyond `Model`: a classifier q(y|x), a semi-supervised objective over mixed
+ * batches, and an encoder and decoder conditioned on the label (CVAE, M2).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ParamStore } from '../nn/params.js';
+import { LossOptions, Model } from './types.js';
+
+/** A model with a classifier q(y|x) over `numClasses` labels. */
+export interface Classifier extends Model {
+  readonly numClasses: number;
+  /** log q(y|x) [batch, numClasses], from a log-softmax. */
+  classifierLogProbs(x: tf.Tensor2D): tf.Tensor2D;
+}
+
+export function isClassifier(m: Model): m is Classifier {
+  const c = m as Partial<Classifier>;
+  return typeof c.classifierLogProbs === 'function' && typeof c.numClasses === 'number';
+}
+
+/** The parts of a semi-supervised batch; either may be missing (all labelled, or none in this batch). */
+export interface MixedBatch {
+  labelled?: { x: tf.Tensor2D; labels: tf.Tensor1D };
+  unlabelled?: tf.Tensor2D;
+}
+
+/** Sizes of the two training sets, which weigh the two batch parts into one estimate of the objective. */
+export interface LabelCounts {
+  labelled: number;
+  unlabelled: number;
+}
+
+/** A model trained by the semi-supervised trainer (src/train/semiSupervised.ts). */
+export interface SemiSupervisedModel extends Classifier {
+  /** The parameters the semi-supervised objective trains (all of them, or the last stage's). */
+  readonly trainable: ParamStore;
+  /** Scalar terms of a mixed batch: `total` is the per-example objective the trainer minimizes. */
+  semiSupervisedLoss(batch: MixedBatch, counts: LabelCounts, opts: LossOptions): { total: tf.Scalar } & Record<string, tf.Scalar>;
+}
+
+export function isSemiSupervisedModel(m: Model): m is SemiSupervisedModel {
+  return isClassifier(m) && typeof (m as Partial<SemiSupervisedModel>).semiSupervisedLoss === 'function';
+}
+
+/** Settings every semi-supervised kind carries in its model config. */
+export interface LabelSettings {
+  /** Training images that keep their label, balanced: labelled / classes per class (0: all). */
+  labelled: number;
+  /** Labelled examples added to every batch of unlabelled ones. */
+  labelledBatch: number;
+}
+
+/** A model whose encoder q(z|x,y) and decoder p(x|y,z) take the label: CVAE, M2. */
+export interface ConditionalCodeModel extends Model {
+  readonly latentDim: number;
+  readonly numClasses: number;
+  /** The mean of q(z|x,y) [batch, latentDim]. */
+  encodeMeanGiven(x: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D;
+  /** The mean of p(x|y,z), pixel intensities [batch, dim]. */
+  decodeMeanGiven(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D;
+}
+
+export function isConditionalCodeModel(m: Model): m is ConditionalCodeModel {
+  const c = m as Partial<ConditionalCodeModel>;
+  return typeof c.encodeMeanGiven === 'function' && typeof c.decodeMeanGiven === 'function' && typeof c.numClasses === 'number';
+}

@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs';
+import { Activation } from '../nn/dense.js';
+import { ParamStore } from '../nn/params.js';
+import { hashInts } from '../rng.js';
+import { LabelCounts, LabelSettings, MixedBatch, SemiSupervisedModel } from './labelled.js';
+import { DecoderKind } from './likelihood.js';
+import { M2, M2Config } from './m2.js';
+import { Batch, LossOptions, LossTerms, Model } from './types.js';
+import { Vae, VaeConfig } from './vae.js';
+
+/** Configuration of M1+M2 (Kingma et al. 2014, sec. 2.3): M2 trained on the features of a VAE, M1. */
+export interface M1M2Config extends LabelSettings {
+  kind: 'm1m2';
+  /** Dimensions of M1's latent z1, the features M2 sees. Default 50. */
+  m1Latent: number;
+  /** Hidden layers of M1's encoder (its decoder mirrors them). Default [600, 600] (the paper's). */
+  m1Hidden: number[];
+  /** Epochs of stage 1 (M1 on every training image); the run's remaining epochs train M2. Default 10. */
+  m1Epochs: number;
+  /** Dimensions of M2's z2. Default 50. */
+  latentDim: number;
+  /** Hidden layers of M2's q(z2|z1,y); p(z1|y,z2) mirrors them. Default [500]. */
+  hidden: number[];
+  /** Hidden layers of the classifier q(y|z1). Default [500]. */
+  classifierHidden: number[];
+  /** Nonlinearity of every hidden layer. Default 'softplus'. */
+  activation: Activation;
+  /** M2's likelihood of the features p(z1|y,z2). Default 'gaussian-learned'. */
+  decoder: DecoderKind;
+  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
+  sigma: number;
+  /** Floor of the learned log-variance. Default -6. */
+  minLogVar: number;
+  /** Number of labels y. Default 10. */
+  classes: number;
+  /** Weight of the classification term as a multiple of N. Default 0.1. */
+  alpha: number;
+  /** Labelled training images, balanced per class (0: all). Default 100. */
+  labelled: number;
+  /** Labelled examples in every batch. Default 100. */
+  labelledBatch: number;
+}
+
+export const M1M2_DEFAULTS: M1M2Config = {
+  kind: 'm1m2',
+  m1Latent: 50,
+  m1Hidden: [600, 600],
+  m1Epochs: 10,
+  latentDim: 50,
+  hidden: [500],
+  classifierHidden: [500],
+  activation: 'softplus',
+  decoder: 'gaussian-learned',
+  sigma: 1,
+  minLogVar: -6,
+  classes: 10,
+  alpha: 0.1,
+  labelled: 100,
+  labelledBatch: 100,
+};
+
+/** Names of each stage's parameters inside the model's one store (and so in its checkpoint). */
+export const STAGE_PREFIXES = { first: 'm1/', second: 'm2/' } as const;
+
+/**
+ * A model trained in two declared stages by the 'two-stage' trainer: `first` unsupervised on every training
+ * image (the standard trainer), then the whole model semi-supervised with only the second stage's
+ * parameters (`trainable`) moving.
+ */
+export interface TwoStageModel extends SemiSupervisedModel {
+  readonly first: Model;
+  readonly second: Model;
+  /** How many of the run's epochs stage 1 takes. */
+  readonly firstEpochs: number;
+}
+
+export function isTwoStageModel(m: Model): m is TwoStageModel {
+  const t = m as Partial<TwoStageModel>;
+  return typeof t.firstEpochs === 'number' && t.first !== undefined && t.second !== undefined;
+}
+
+/**
+ * M1+M2: features z1 = the mean of M1's q(z1|x); M2 (with a Gaussian likelihood) models them with the labels;
+ * q(y|x) = M2's q(y|z1). One store holds both parameter sets (`m1/...`, `m2/...`), so one checkpoint
+ * classifies raw images.
+ */
+export class M1M2 implements TwoStageModel {
+  readonly kind = 'm1m2';
+  readonly params = new ParamStore();
+  readonly numClasses: number;
+  readonly first: Vae;
+  readonly second: M2;
+  readonly firstEpochs: number;
+
+  constructor(readonly config: M1M2Config, readonly inputDim: number, seed: number) {
+    const m1: VaeConfig = { kind: 'vae', latentDim: config.m1Latent, hidden: config.m1Hidden, activation: config.activation, decoder: 'bernoulli', sigma: 1, minLogVar: -6 };
+    this.first = new Vae(m1, inputDim, seed);
+    const { latentDim, hidden, classifierHidden, activation, decoder, sigma, minLogVar, classes, alpha, labelled, labelledBatch } = config;
+    const m2: M2Config = { kind: 'm2', latentDim, hidden, classifierHidden, activation, decoder, sigma, minLogVar, classes, alpha, labelled, labelledBatch };
+    // Its own seed, so the two networks do not start from the same draws.
+    this.second = new M2(m2, config.m1Latent, hashInts(seed, 2));
+    this.numClasses = config.classes;
+    this.firstEpochs = config.m1Epochs;
+    // The stages' variables, shared (not copied) under prefixed names.
+    for (const [prefix, store] of [[STAGE_PREFIXES.first, this.first.params], [STAGE_PREFIXES.second, this.second.params]] as const) {
+      for (const [name, v] of store.vars) this.params.vars.set(prefix + name, v);
+    }
+  }
+
+  get trainable(): ParamStore {
+    return this.second.params;
+  }
+
+  /**
+   * z1: the mean of M1's q(z1|x) (Kingma et al. 2014, sec. 2.3 use M1's posterior as M2's data). Stage 2
+   * differentiates only M2's parameters, so autodiff prunes this path from the backward pass.
+   */
+  features(x: tf.Tensor2D): tf.Tensor2D {
+    return this.first.encodeMean(x);
+  }
+
+  classifierLogProbs(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.second.classifierLogProbs(this.features(x)));
+  }
+
+  /** M2's terms on the features. */
+  lossTerms(batch: Batch, opts: LossOptions): LossTerms {
+    return tf.tidy(() => this.second.lossTerms({ x: this.features(batch.x), labels: batch.labels }, opts));
+  }
+
+  semiSupervisedLoss(batch: MixedBatch, counts: LabelCounts, opts: LossOptions): { total: tf.Scalar } & Record<string, tf.Scalar> {
+    return tf.tidy(() => {
+      const onFeatures: MixedBatch = {};
+      if (batch.labelled) onFeatures.labelled = { x: this.features(batch.labelled.x), labels: batch.labelled.labels };
+      if (batch.unlabelled) onFeatures.unlabelled = this.features(batch.unlabelled);
+      return this.second.semiSupervisedLoss(onFeatures, counts, opts);
+    });
+  }
+
+  dispose(): void {
+    this.params.vars.clear();
+    this.first.dispose();
+    this.second.dispose();
+  }
+}

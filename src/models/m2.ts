@@ -1,0 +1,211 @@
+import * as tf from '@tensorflow/tfjs';
+import { Activation } from '../nn/dense.js';
+import { allLabels, ConditionalMlp } from '../nn/conditional.js';
+import { Mlp } from '../nn/mlp.js';
+import { ParamStore } from '../nn/params.js';
+import { klStdNormal, reparameterize } from '../prob/gaussian.js';
+import { monteCarloMean } from '../prob/estimators.js';
+import { Rng, Stream } from '../rng.js';
+import { ConditionalCodeModel, LabelCounts, LabelSettings, MixedBatch, SemiSupervisedModel } from './labelled.js';
+import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { Batch, LossOptions, LossTerms } from './types.js';
+import { drawEps, repeatRows } from './vae.js';
+
+/** Configuration of M2, the generative semi-supervised model of Kingma, Rezende, Mohamed & Welling 2014. */
+export interface M2Config extends LabelSettings {
+  kind: 'm2';
+  /** Dimensions of z. Default 50 (as in the paper). */
+  latentDim: number;
+  /** Hidden layers of q(z|x,y); p(x|y,z) mirrors them. Default [500]. */
+  hidden: number[];
+  /** Hidden layers of the classifier q(y|x). Default [500]. */
+  classifierHidden: number[];
+  /** Nonlinearity of the hidden layers. Default 'softplus' (the paper's). */
+  activation: Activation;
+  /** Likelihood p(x|y,z). Default 'bernoulli'. */
+  decoder: DecoderKind;
+  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
+  sigma: number;
+  /** Floor of the learned log-variance ('gaussian-learned'). Default -6. */
+  minLogVar: number;
+  /** Number of labels y. Default 10. */
+  classes: number;
+  /** Weight of the classification term as a multiple of N: alpha = value * N. Default 0.1 (the paper's). */
+  alpha: number;
+  /** Labelled training images, balanced per class (0: all). Default 100. */
+  labelled: number;
+  /** Labelled examples in every batch, beside batchSize unlabelled ones. Default 100. */
+  labelledBatch: number;
+}
+
+export const M2_DEFAULTS: M2Config = {
+  kind: 'm2',
+  latentDim: 50,
+  hidden: [500],
+  classifierHidden: [500],
+  activation: 'softplus',
+  decoder: 'bernoulli',
+  sigma: 1,
+  minLogVar: -6,
+  classes: 10,
+  alpha: 0.1,
+  labelled: 100,
+  labelledBatch: 100,
+};
+
+function repeatLabels(labels: tf.Tensor1D, times: number): tf.Tensor1D {
+  return times === 1 ? labels : tf.concat(new Array<tf.Tensor1D>(times).fill(labels), 0);
+}
+
+/** log q(y|x) at the given labels [batch]. */
+function pickLogProbs(logProbs: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.sum(tf.mul(logProbs, tf.oneHot(labels, logProbs.shape[1])), 1) as tf.Tensor1D;
+}
+
+/** Per-example parts of the labelled bound. */
+export type LabelledBound = {
+  /** L(x,y), the negative labelled bound, in nats. */
+  bound: tf.Tensor1D;
+  /** E_q(z|x,y)[-log p(x|y,z)]. */
+  recon: tf.Tensor1D;
+  /** KL(q(z|x,y) || p(z)). */
+  kl: tf.Tensor1D;
+};
+
+/**
+ * M2 (Kingma et al. 2014, sec. 2.2): p(y) uniform, p(z) = N(0, I), p(x|y,z) an MLP likelihood; q(z|x,y)
+ * Gaussian and q(y|x) a classifier. Works on any input of `inputDim` values: images (Bernoulli) or the
+ * features of another model (Gaussian, as in M1+M2).
+ */
+export class M2 implements SemiSupervisedModel, ConditionalCodeModel {
+  readonly kind: string = 'm2';
+  readonly params = new ParamStore();
+  readonly latentDim: number;
+  readonly numClasses: number;
+  readonly prior = 'standard-normal';
+  private readonly encoder: ConditionalMlp;
+  private readonly decoder: ConditionalMlp;
+  private readonly classifier: Mlp;
+  private readonly likelihood: LikelihoodOptions;
+
+  constructor(readonly config: M2Config, readonly inputDim: number, seed: number) {
+    const rng = new Rng(seed, Stream.init);
+    const k = config.latentDim;
+    this.latentDim = k;
+    this.numClasses = config.classes;
+    this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
+    const act = config.activation;
+    this.encoder = new ConditionalMlp(this.params, 'encoder', [inputDim, ...config.hidden, 2 * k], config.classes, act, 'linear', rng);
+    const outSize = decoderOutputSize(config.decoder, inputDim);
+    this.decoder = new ConditionalMlp(this.params, 'decoder', [k, ...[...config.hidden].reverse(), outSize], config.classes, act, 'linear', rng);
+    this.classifier = new Mlp(this.params, 'classifier', [inputDim, ...config.classifierHidden, config.classes], act, 'linear', rng);
+  }
+
+  get trainable(): ParamStore {
+    return this.params;
+  }
+
+  classifierLogProbs(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.logSoftmax(this.classifier.apply(x)) as tf.Tensor2D);
+  }
+
+  /** q(z|x,y) from the input's share of the encoder's first layer. */
+  private encodeFromPart(part: tf.Tensor2D, labels: tf.Tensor1D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const [mean, logVar] = tf.split(this.encoder.applyFromPart(part, labels), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+    return { mean, logVar };
+  }
+
+  /**
+   * L(x,y) = E_q(z|x,y)[-log p(x|y,z)] + KL(q(z|x,y) || N(0, I)) - log p(y), with p(y) = 1/K: the negative of
+   * Kingma et al. 2014, eq. 6, with the KL in closed form (Kingma & Welling 2014, App. B).
+   */
+  private boundFromPart(part: tf.Tensor2D, x: tf.Tensor2D, labels: tf.Tensor1D, opts: LossOptions): LabelledBound {
+    const numSamples = opts.numSamples;
+    const { mean, logVar } = this.encodeFromPart(part, labels);
+    const kl = klStdNormal(mean, logVar) as tf.Tensor1D;
+    const eps = drawEps(opts.rng, numSamples * x.shape[0], this.latentDim);
+    const z = reparameterize(repeatRows(mean, numSamples), repeatRows(logVar, numSamples), eps) as tf.Tensor2D;
+    const out = this.decoder.apply(z, repeatLabels(labels, numSamples), true);
+    const logLik = logLikelihood(out, repeatRows(x, numSamples), this.likelihood);
+    const recon = tf.neg(monteCarloMean(logLik, numSamples)) as tf.Tensor1D;
+    const bound = tf.add(tf.add(recon, kl), Math.log(this.numClasses)) as tf.Tensor1D;
+    return { bound, recon, kl };
+  }
+
+  /** The labelled bound L(x,y) per example (eq. 6, negated). */
+  labelledBound(x: tf.Tensor2D, labels: tf.Tensor1D, opts: LossOptions): LabelledBound {
+    return tf.tidy(() => this.boundFromPart(this.encoder.inputPart(x, false), x, labels, opts));
+  }
+
+  /**
+   * U(x) = sum_y q(y|x) L(x,y) - H(q(y|x)) (Kingma et al. 2014, eq. 7, negated), summed over every label
+   * exactly. With log-probabilities from the log-softmax, q(y|x) L(x,y) - H = sum_y q(y|x) (L(x,y) + log q(y|x)),
+   * which stays finite where q(y|x) underflows to 0.
+   */
+  unlabelledBound(x: tf.Tensor2D, opts: LossOptions): { bound: tf.Tensor1D; recon: tf.Tensor1D; kl: tf.Tensor1D; entropy: tf.Tensor1D } {
+    return tf.tidy(() => {
+      const rows = x.shape[0];
+      const K = this.numClasses;
+      // Label-major: rows c*batch .. (c+1)*batch - 1 carry label c. The input's share of the encoder is shared.
+      const part = repeatRows(this.encoder.inputPart(x, false), K);
+      const perLabel = this.boundFromPart(part, repeatRows(x, K), allLabels(K, rows), opts);
+      const byExample = (t: tf.Tensor1D) => tf.transpose(tf.reshape(t, [K, rows])) as tf.Tensor2D; // [batch, K]
+      const logQ = this.classifierLogProbs(x);
+      const q = tf.exp(logQ);
+      const expect = (t: tf.Tensor1D) => tf.sum(tf.mul(q, byExample(t)), 1) as tf.Tensor1D;
+      const bound = tf.sum(tf.mul(q, tf.add(byExample(perLabel.bound), logQ)), 1) as tf.Tensor1D;
+      const entropy = tf.neg(tf.sum(tf.mul(q, logQ), 1)) as tf.Tensor1D;
+      return { bound, recon: expect(perLabel.recon), kl: expect(perLabel.kl), entropy };
+    });
+  }
+
+  /** Labelled batch: total L(x,y) and the classifier's -log q(y|x); unlabelled: total U(x). */
+  lossTerms(batch: Batch, opts: LossOptions): LossTerms {
+    return tf.tidy((): LossTerms => {
+      if (batch.labels) {
+        const { bound, recon, kl } = this.labelledBound(batch.x, batch.labels, opts);
+        const classifier = tf.neg(pickLogProbs(this.classifierLogProbs(batch.x), batch.labels)) as tf.Tensor1D;
+        return { total: bound, recon, kl, classifier };
+      }
+      const { bound, recon, kl, entropy } = this.unlabelledBound(batch.x, opts);
+      return { total: bound, recon, kl, entropy };
+    });
+  }
+
+  /**
+   * One batch's estimate of J^alpha / N (Kingma et al. 2014, eq. 9): (N_l * mean L + N_u * mean U) / N +
+   * (alpha / N) * mean -log q(y|x) over the labelled part, with alpha = config.alpha * N.
+   */
+  semiSupervisedLoss(batch: MixedBatch, counts: LabelCounts, opts: LossOptions): { total: tf.Scalar } & Record<string, tf.Scalar> {
+    return tf.tidy(() => {
+      const n = counts.labelled + counts.unlabelled;
+      const out: Record<string, tf.Scalar> = {};
+      let total = tf.scalar(0);
+      if (batch.labelled) {
+        const { x, labels } = batch.labelled;
+        const labelled = tf.mean(this.labelledBound(x, labels, opts).bound) as tf.Scalar;
+        const classifier = tf.neg(tf.mean(pickLogProbs(this.classifierLogProbs(x), labels))) as tf.Scalar;
+        total = tf.add(total, tf.add(tf.mul(labelled, counts.labelled / n), tf.mul(classifier, this.config.alpha))) as tf.Scalar;
+        Object.assign(out, { labelled, classifier });
+      }
+      if (batch.unlabelled) {
+        const unlabelled = tf.mean(this.unlabelledBound(batch.unlabelled, opts).bound) as tf.Scalar;
+        total = tf.add(total, tf.mul(unlabelled, counts.unlabelled / n)) as tf.Scalar;
+        out.unlabelled = unlabelled;
+      }
+      return { total, ...out };
+    });
+  }
+
+  encodeMeanGiven(x: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => this.encodeFromPart(this.encoder.inputPart(x, false), labels).mean.clone());
+  }
+
+  decodeMeanGiven(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => decoderMean(this.decoder.apply(z, labels, true), this.likelihood));
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}

@@ -1,0 +1,72 @@
+/** Pieces shared by the trainers that take their own steps on the portable (tfjs) path. */
+import * as tf from '@tensorflow/tfjs';
+import { klWeight, TrainConfig } from '../config/run.js';
+import { Adam } from './adam.js';
+import { EpochRecord, Metrics, TrainState } from './state.js';
+import { DivergedError, TrainEvents } from './trainer.js';
+
+export function runningMeans(sums: Metrics, count: number): Metrics {
+  const out: Metrics = {};
+  for (const [k, v] of Object.entries(sums)) out[k] = v / Math.max(count, 1);
+  return out;
+}
+
+/** Lets timers, signals and the browser's event loop run; training is otherwise synchronous. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * One Adam step on the scalar `total` of `loss` over `vars`; returns the batch values of every term. A term
+ * that is not finite throws a DivergedError naming it, and the step is not applied.
+ */
+export function gradientStep(vars: tf.Variable[], optimizer: Adam, loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>, state: TrainState): { names: string[]; values: number[] } {
+  let names: string[] = [];
+  let stacked: tf.Tensor | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const terms = loss();
+    names = Object.keys(terms);
+    stacked = tf.keep(tf.stack(names.map((k) => terms[k])));
+    return terms.total;
+  }, vars);
+  const values = Array.from((stacked as unknown as tf.Tensor).dataSync());
+  tf.dispose([value, stacked as unknown as tf.Tensor]);
+  const bad = names.find((_, i) => !Number.isFinite(values[i]));
+  if (bad !== undefined) {
+    tf.dispose(grads);
+    throw new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. Try a lower --lr.`);
+  }
+  optimizer.apply(grads);
+  tf.dispose(grads);
+  return { names, values };
+}
+
+/** Adds a step's values (batch means over `rows` examples) to the epoch's running sums and moves the counters. */
+export function recordStep(state: TrainState, names: string[], values: number[], rows: number): void {
+  state.step += 1;
+  state.batch += 1;
+  const sums = state.partial.sums;
+  names.forEach((k, i) => (sums[k] = (sums[k] ?? 0) + values[i] * rows));
+  state.partial.count += rows;
+}
+
+/**
+ * Closes an epoch: its record (with validation figures `val`), the best epoch by `score` (lower is better),
+ * the counters, and the onEpochEnd event.
+ */
+export async function closeEpoch(state: TrainState, train: TrainConfig, val: Metrics | undefined, score: (r: EpochRecord) => number, validationSeconds: number, events: TrainEvents): Promise<void> {
+  const record: EpochRecord = {
+    epoch: state.epoch + 1,
+    beta: klWeight(train, state.epoch + 1),
+    train: runningMeans(state.partial.sums, state.partial.count),
+    val,
+    seconds: state.partial.seconds + validationSeconds,
+  };
+  state.history.push(record);
+  const s = score(record);
+  if (state.best === null || s < state.best.total) state.best = { epoch: record.epoch, total: s };
+  state.epoch += 1;
+  state.batch = 0;
+  state.partial = { sums: {}, count: 0, seconds: 0 };
+  await events.onEpochEnd?.(record, state);
+}

@@ -1,0 +1,53 @@
+/** The autoencoder family and PCA through the CLI: train, eval, help, and what deterministic models refuse. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildOnce, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+
+before(() => buildOnce());
+after(() => removeTempDirs());
+
+const TINY = ['--limit', '600', '--val-size', '100', '--epochs', '1', '--hidden', '32', '--latent', '3'];
+
+test('train --model dae and --model pca, then eval: reconstruction error, no ELBO; sample is refused', () => {
+  const cwd = tempDir();
+  const dae = vaekit(['train', '--model', 'dae', '--noise', 'saltpepper', '--noise-level', '0.1', ...TINY, '--out', 'dae'], cwd);
+  assert.equal(dae.code, 0, transcript(dae));
+  assert.match(dae.stdout, /model: dae, .*noise saltpepper, noiseLevel 0.1/);
+  assert.equal(readJson<{ model: { kind: string; noise: string } }>(join(cwd, 'dae', 'config.json')).model.noise, 'saltpepper');
+  const pca = vaekit(['train', '--model', 'pca', '--latent', '3', '--limit', '600', '--val-size', '100', '--out', 'pca'], cwd);
+  assert.equal(pca.code, 0, transcript(pca));
+  assert.match(pca.stdout, /explainedVariance/);
+  for (const dir of ['dae', 'pca']) {
+    const r = vaekit(['eval', dir, '--limit', '100'], cwd);
+    assert.equal(r.code, 0, transcript(r));
+    assert.match(r.stdout, /squared error \d+\.\d\d, cross-entropy \d+\.\d\d nats/);
+    assert.doesNotMatch(r.stdout, /ELBO/);
+    if (dir === 'pca') assert.match(r.stdout, /explained variance of the training set: \d+\.\d%/);
+    const figures = readJson<{ reconstruction: { squaredError: number }; negElbo?: number }>(join(cwd, dir, 'eval.json'));
+    assert.ok(figures.reconstruction.squaredError > 0 && figures.negElbo === undefined, JSON.stringify(figures));
+    const k = vaekit(['eval', dir, '--k', '10'], cwd);
+    assert.equal(k.code, 2, transcript(k));
+    assert.match(k.stderr, /--k: a (dae|pca) model is deterministic/);
+  }
+  const sample = vaekit(['sample', 'dae'], cwd);
+  assert.notEqual(sample.code, 0, transcript(sample));
+  assert.match(sample.stderr, /no prior/);
+  assert.ok(!listFiles(join(cwd, 'dae')).some((f) => f.endsWith('.png')), 'sample wrote a picture');
+});
+
+test('train --help follows --model: each kind lists its own flags; a flag of another kind is refused', () => {
+  const cwd = tempDir();
+  const help = vaekit(['train', '--model', 'cae', '--help'], cwd);
+  assert.equal(help.code, 0, transcript(help));
+  assert.match(help.stdout, /Model \(cae\):/);
+  for (const flag of ['--contractive <exact|stochastic>', '--lambda', '--recon <bce|mse>', '--hidden']) assert.ok(help.stdout.includes(flag), `${flag} missing\n${help.stdout}`);
+  assert.doesNotMatch(help.stdout, /--decoder </);
+  const wrong = vaekit(['train', '--model', 'ae', '--noise', 'mask'], cwd);
+  assert.equal(wrong.code, 2, transcript(wrong));
+  assert.match(wrong.stderr, /unknown flag --noise/);
+  const bad = vaekit(['train', '--model', 'dae', '--noise', 'pink'], cwd);
+  assert.equal(bad.code, 2, transcript(bad));
+  assert.match(bad.stderr, /--noise: expected one of mask, gaussian, saltpepper/);
+  assert.deepEqual(listFiles(cwd), []);
+});

@@ -1,0 +1,74 @@
+/** The label-aware commands end to end on a slice of MNIST: cvae views, ssl, classify, analogies. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildOnce, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+
+before(() => buildOnce());
+after(() => removeTempDirs());
+
+const SLICE = ['--limit', '600', '--val-size', '100'];
+const SMALL_M2 = ['--latent', '4', '--hidden', '16', '--classifier-hidden', '16', '--batch-size', '250', '--labelled-batch', '20'];
+
+test('cvae: train, then sample --label, manifold --label and analogies write pictures; sample without --label is refused', () => {
+  const cwd = tempDir();
+  const train = vaekit(['train', '--model', 'cvae', '--latent', '2', '--hidden', '32', '--epochs', '1', ...SLICE, '--out', 'cvae'], cwd);
+  assert.equal(train.code, 0, transcript(train));
+  assert.match(train.stdout, /model: cvae, .*classes 10/);
+  for (const [args, file] of [[['sample', 'cvae', '--label', '3', '--n', '9'], 'samples.png'], [['manifold', 'cvae', '--label', '7', '--grid', '5'], 'manifold.png'], [['analogies', 'cvae', '--n', '3'], 'analogies.png']] as const) {
+    const r = vaekit([...args], cwd);
+    assert.equal(r.code, 0, transcript(r));
+    assert.equal(r.stdout.trim(), join('cvae', file));
+    assert.ok(readFileSync(join(cwd, 'cvae', file)).subarray(1, 4).toString() === 'PNG');
+  }
+  const noLabel = vaekit(['sample', 'cvae', '--out', 'x.png'], cwd);
+  assert.equal(noLabel.code, 2, transcript(noLabel));
+  assert.match(noLabel.stderr, /decodes given a label: pass --label 0\.\.9/);
+  const badLabel = vaekit(['manifold', 'cvae', '--label', '10', '--out', 'y.png'], cwd);
+  assert.equal(badLabel.code, 2, transcript(badLabel));
+  assert.match(badLabel.stderr, /--label 10: the model's labels are 0\.\.9/);
+  const classify = vaekit(['classify', 'cvae'], cwd);
+  assert.equal(classify.code, 2, transcript(classify));
+  assert.match(classify.stderr, /has no classifier q\(y\|x\)/);
+  assert.ok(!existsSync(join(cwd, 'x.png')) && !existsSync(join(cwd, 'y.png')));
+});
+
+test('ssl --model m2: two seeds, a table beside the paper; a second call resumes (nothing retrained); classify the result', () => {
+  const cwd = tempDir();
+  const args = ['ssl', '--model', 'm2', '--labels', '100', '--seeds', '2', '--epochs', '1', ...SLICE, ...SMALL_M2];
+  const first = vaekit(args, cwd, 240_000);
+  assert.equal(first.code, 0, transcript(first));
+  assert.match(first.stdout, /m2 N=100 seed 1: test error \d+\.\d\d%/);
+  const table = readFileSync(join(cwd, 'runs', 'ssl', 'ssl.md'), 'utf8');
+  assert.match(table, /\| M2 \| 100 \| \d+\.\d\d ± \d+\.\d\d \| 2 \| 1 \| 11\.97 ± 1\.71 \|/);
+  const json = readJson<{ rows: { seeds: number[]; meanError: number; stdError: number }[]; results: { testError: number }[] }>(join(cwd, 'runs', 'ssl', 'ssl.json'));
+  assert.deepEqual(json.rows[0].seeds, [0, 1]);
+  const errors = json.results.map((r) => 100 * r.testError);
+  assert.ok(Math.abs(json.rows[0].meanError - (errors[0] + errors[1]) / 2) < 1e-9);
+  assert.ok(errors.every((e) => e > 0 && e < 100));
+  const again = vaekit(args, cwd);
+  assert.equal(again.code, 0, transcript(again));
+  assert.doesNotMatch(again.stdout + again.stderr, /epoch 1\/1/, 'a finished seed was trained again');
+  assert.equal(readFileSync(join(cwd, 'runs', 'ssl', 'ssl.md'), 'utf8'), table);
+  const classify = vaekit(['classify', 'runs/ssl/m2-100/seed-0', '--limit', '500'], cwd);
+  assert.equal(classify.code, 0, transcript(classify));
+  assert.match(classify.stdout, /test error of q\(y\|x\): \d+\.\d\d% \(\d+ of 500 images\)/);
+  assert.match(readFileSync(join(cwd, 'runs', 'ssl', 'm2-100', 'seed-0', 'confusion.svg'), 'utf8'), /^<svg/);
+});
+
+test('ssl --model m1m2 trains M1 then M2 into one checkpoint; bad --labels and --help', () => {
+  const cwd = tempDir();
+  const r = vaekit(['ssl', '--model', 'm1m2', '--labels', '50', '--seeds', '1', '--epochs', '2', '--m1-epochs', '1', '--m1-latent', '8', '--m1-hidden', '32', ...SLICE, ...SMALL_M2], cwd, 240_000);
+  assert.equal(r.code, 0, transcript(r));
+  assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 1\/2 .*val recon/);
+  assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 2\/2 .*val error/);
+  assert.match(readFileSync(join(cwd, 'runs', 'ssl', 'ssl.md'), 'utf8'), /\| M1\+M2 \| 50 \|/);
+  const bad = vaekit(['ssl', '--labels', '105'], cwd);
+  assert.equal(bad.code, 2, transcript(bad));
+  assert.match(bad.stderr, /--labels 105: .*multiple of 10/);
+  const help = vaekit(['ssl', '--model', 'm1m2', '--help'], cwd);
+  assert.equal(help.code, 0, transcript(help));
+  for (const flag of ['--labels <n,n,...>', '--seeds', '--m1-epochs', '--alpha', '--labelled-batch']) assert.ok(help.stdout.includes(flag), `${flag} missing`);
+  assert.ok(!help.stdout.includes('--labelled <n>'), '--labels stands for the model\'s --labelled');
+});
