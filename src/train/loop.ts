@@ -1,9 +1,14 @@
-/** Pieces shared by the trainers that take their own steps on the portable (tfjs) path. */
+/** Pieces shared by the trainers: running means, yielding, recording a step, closing an epoch, one tfjs step. */
 import * as tf from '@tensorflow/tfjs';
 import { klWeight, TrainConfig } from '../config/run.js';
 import { Adam } from './adam.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
-import { DivergedError, TrainEvents } from './trainer.js';
+import type { TrainEvents } from './trainer.js';
+
+/** A loss that became NaN or infinite; the step that produced it was not applied. */
+export class DivergedError extends Error {
+  override name = 'DivergedError';
+}
 
 export function runningMeans(sums: Metrics, count: number): Metrics {
   const out: Metrics = {};

@@ -6,17 +6,10 @@ import { evaluateLoss } from '../eval/elbo.js';
 import { isMultiStepModel, Model, MultiStepModel, TrainingStep } from '../models/types.js';
 import { permutation, Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
-import { EpochRecord, Metrics, TrainState } from './state.js';
+import { EpochRecord, TrainState } from './state.js';
 import { StepOptimizers } from './stepOptimizers.js';
-import { DivergedError, TrainData, TrainEvents, TrainOptions } from './trainer.js';
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function means(sums: Metrics, count: number): Metrics {
-  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(count, 1)]));
-}
+import { DivergedError, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { TrainData, TrainEvents, TrainOptions } from './trainer.js';
 
 /** Labels of a batch in the order of its images; -1 where the data set has none (the model's unlabelled slot). */
 function gatherLabels(d: Dataset, order: ArrayLike<number>, start: number, end: number): Int32Array {
@@ -89,17 +82,13 @@ async function trainWith(model: MultiStepModel, optimizers: StepOptimizers, data
       const where = `epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1})`;
       const losses = steps.map((step, i) => takeTrainingStep(step, variables[i], adams[i], x, labels, rows, dim, new Rng(seed, Stream.eps, state.step, i), where));
 
-      state.step += 1;
-      state.batch += 1;
+      // `total` is the first step's loss (the reconstruction): what validation and best.ckpt go by.
+      recordStep(state, ['total', ...steps.map((st) => st.name)], [losses[0], ...losses], rows);
       optimizers.step += 1;
-      const sums = state.partial.sums;
-      sums.total = (sums.total ?? 0) + losses[0] * rows;
-      steps.forEach((s, i) => (sums[s.name] = (sums[s.name] ?? 0) + losses[i] * rows));
-      state.partial.count += rows;
       const now = Date.now();
       state.partial.seconds += (now - stepStart) / 1000;
       stepStart = now;
-      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: means(sums, state.partial.count), beta: 1 });
+      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: runningMeans(state.partial.sums, state.partial.count), beta: 1 });
 
       if (now - lastYield > 100) {
         await yieldToEventLoop();
@@ -111,7 +100,7 @@ async function trainWith(model: MultiStepModel, optimizers: StepOptimizers, data
 
     const validationStart = Date.now();
     const val = data.val ? evaluateLoss(model, data.val, { batchSize: 500, numSamples: 1, seed }) : undefined;
-    const record: EpochRecord = { epoch: state.epoch + 1, beta: 1, train: means(state.partial.sums, state.partial.count), val, seconds: state.partial.seconds + (Date.now() - validationStart) / 1000 };
+    const record: EpochRecord = { epoch: state.epoch + 1, beta: 1, train: runningMeans(state.partial.sums, state.partial.count), val, seconds: state.partial.seconds + (Date.now() - validationStart) / 1000 };
     state.history.push(record);
     const score = (val ?? record.train).total;
     if (state.best === null || score < state.best.total) state.best = { epoch: record.epoch, total: score };

@@ -7,12 +7,10 @@ import { permutation, Rng, Stream } from '../rng.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { Adam } from './adam.js';
 import { createStepEngine, StepEngine } from './engine.js';
+import { closeEpoch, DivergedError, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
 
-/** A loss that became NaN or infinite; the step that produced it was not applied. */
-export class DivergedError extends Error {
-  override name = 'DivergedError';
-}
+export { DivergedError } from './loop.js';
 
 /** What the trainer reports as it goes. */
 export interface StepInfo {
@@ -49,17 +47,6 @@ export interface TrainData {
   train: Dataset;
   /** Validation images, already binarized as the run asks. */
   val?: Dataset;
-}
-
-/** Lets timers, signals and the browser's event loop run; training is otherwise synchronous. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function runningMeans(sums: Metrics, count: number): Metrics {
-  const out: Metrics = {};
-  for (const [k, v] of Object.entries(sums)) out[k] = v / Math.max(count, 1);
-  return out;
 }
 
 /**
@@ -109,15 +96,11 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
       }
       engine.apply();
 
-      state.step += 1;
-      state.batch += 1;
-      const sums = state.partial.sums;
-      names.forEach((k, i) => (sums[k] = (sums[k] ?? 0) + values[i] * rows));
-      state.partial.count += rows;
+      recordStep(state, names, values, rows);
       const now = Date.now();
       state.partial.seconds += (now - stepStart) / 1000;
       stepStart = now;
-      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: runningMeans(sums, state.partial.count), beta });
+      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: runningMeans(state.partial.sums, state.partial.count), beta });
 
       if (now - lastYield > 100) {
         await yieldToEventLoop();
@@ -130,20 +113,7 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
     const validationStart = Date.now();
     engine.sync();
     const val = data.val ? evaluateLoss(model, data.val, { batchSize: 500, numSamples: tc.numSamples, seed, kernels }) : undefined;
-    const record: EpochRecord = {
-      epoch: state.epoch + 1,
-      beta: klWeight(tc, state.epoch + 1),
-      train: runningMeans(state.partial.sums, state.partial.count),
-      val,
-      seconds: state.partial.seconds + (Date.now() - validationStart) / 1000,
-    };
-    state.history.push(record);
-    const score = (val ?? record.train).total;
-    if (state.best === null || score < state.best.total) state.best = { epoch: record.epoch, total: score };
-    state.epoch += 1;
-    state.batch = 0;
-    state.partial = { sums: {}, count: 0, seconds: 0 };
-    await events.onEpochEnd?.(record, state);
+    await closeEpoch(state, tc, val, (r) => (r.val ?? r.train).total, (Date.now() - validationStart) / 1000, events);
     if (events.shouldStop?.() && state.epoch < tc.epochs) return 'stopped';
   }
   return 'finished';
