@@ -154,7 +154,8 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
         saveLast();
         if (isBest) saveCheckpoint(join(outDir, RUN_FILES.best), runToCheckpoint(run));
         saveJson(join(outDir, RUN_FILES.history), state.history);
-        const val = record.val ? `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})` : '';
+        // Semi-supervised kinds validate on classification error alone: no objective to show there.
+        const val = !record.val ? '' : record.val.total === undefined ? `  val ${termsText(record.val)}` : `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})`;
         log(`epoch ${record.epoch}/${config.train.epochs}  train loss ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest ? '  [best]' : ''}`);
       },
       shouldStop: () => stopRequests > 0,
@@ -181,7 +182,9 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     process.off('SIGINT', onSigint);
     disposeRun(run);
   }
-  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? `${objective} ${nats(run.state.best?.total)}` : ''})`);
+  const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
+  const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
+  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? bestText : ''})`);
   log(`next: vaekit eval ${outDir}`);
   for (const l of viewCommandLines(run.model, outDir)) log(`      ${l}`);
   return 0;
