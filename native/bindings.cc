@@ -25,19 +25,26 @@ struct Args {
     failed = true;
   }
 
+  // The data of argument i if it is a typed array of `want`, with its element count; null otherwise.
+  void* typedArray(size_t i, napi_typedarray_type want, size_t& length) {
+    bool isTyped = false;
+    napi_is_typedarray(env, argv[i], &isTyped);
+    napi_typedarray_type kind;
+    void* data = nullptr;
+    length = 0;
+    if (isTyped) napi_get_typedarray_info(env, argv[i], &kind, &length, &data, nullptr, nullptr);
+    return isTyped && kind == want ? data : nullptr;
+  }
+
   // A Float32Array of at least `need` elements (or null where `optional`).
   float* floats(size_t i, int64_t need, bool optional = false) {
     if (failed) return nullptr;
     napi_valuetype type;
     napi_typeof(env, argv[i], &type);
     if (optional && type == napi_null) return nullptr;
-    bool isTyped = false;
-    napi_is_typedarray(env, argv[i], &isTyped);
-    napi_typedarray_type kind;
     size_t length = 0;
-    void* data = nullptr;
-    if (isTyped) napi_get_typedarray_info(env, argv[i], &kind, &length, &data, nullptr, nullptr);
-    if (!isTyped || kind != napi_float32_array) {
+    void* data = typedArray(i, napi_float32_array, length);
+    if (!data) {
       fail("argument " + std::to_string(i) + " must be a Float32Array");
       return nullptr;
     }
@@ -46,6 +53,18 @@ struct Args {
       return nullptr;
     }
     return static_cast<float*>(data);
+  }
+
+  // A generator state: a Uint32Array of exactly 4.
+  uint32_t* generatorState(size_t i) {
+    if (failed) return nullptr;
+    size_t length = 0;
+    void* data = typedArray(i, napi_uint32_array, length);
+    if (!data || length != 4) {
+      fail("argument " + std::to_string(i) + " must be a Uint32Array of 4 (generator state)");
+      return nullptr;
+    }
+    return static_cast<uint32_t*>(data);
   }
 
   double number(size_t i) {
@@ -183,28 +202,12 @@ napi_value ImportanceCorrection(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// The generator state argument: a Uint32Array of 4.
-uint32_t* generatorState(Args& a, size_t i) {
-  if (a.failed) return nullptr;
-  bool isTyped = false;
-  napi_is_typedarray(a.env, a.argv[i], &isTyped);
-  napi_typedarray_type kind;
-  size_t length = 0;
-  void* data = nullptr;
-  if (isTyped) napi_get_typedarray_info(a.env, a.argv[i], &kind, &length, &data, nullptr, nullptr);
-  if (!isTyped || kind != napi_uint32_array || length != 4) {
-    a.fail("argument " + std::to_string(i) + " must be a Uint32Array of 4 (generator state)");
-    return nullptr;
-  }
-  return static_cast<uint32_t*>(data);
-}
-
 // bernoulliInPlace(x, n, state)
 napi_value BernoulliInPlace(napi_env env, napi_callback_info info) {
   Args a(env, info, 3);
   const int n = a.count(1);
   float* x = a.floats(0, n);
-  uint32_t* state = generatorState(a, 2);
+  uint32_t* state = a.generatorState(2);
   if (!a.failed) vaekit::bernoulliInPlace(x, n, state);
   return nullptr;
 }
@@ -214,7 +217,7 @@ napi_value FillNormal(napi_env env, napi_callback_info info) {
   Args a(env, info, 3);
   const int n = a.count(1);
   float* out = a.floats(0, n);
-  uint32_t* state = generatorState(a, 2);
+  uint32_t* state = a.generatorState(2);
   if (a.failed) return nullptr;
   napi_value spare;
   napi_create_double(env, vaekit::fillNormal(out, n, state), &spare);

@@ -37,12 +37,15 @@ export class Adam {
     }
   }
 
+  /** The bias corrections of step t: stepSize = lr / (1 - beta1^t) and rootCorrection = sqrt(1 - beta2^t). */
+  corrections(t: number): { stepSize: number; rootCorrection: number } {
+    return { stepSize: this.options.lr / (1 - this.beta1 ** t), rootCorrection: Math.sqrt(1 - this.beta2 ** t) };
+  }
+
   /** Applies one update from gradients named like the parameters. */
   apply(grads: tf.NamedTensorMap): void {
     this.step += 1;
-    const t = this.step;
-    const stepSize = this.options.lr / (1 - this.beta1 ** t);
-    const rootCorrection = Math.sqrt(1 - this.beta2 ** t);
+    const { stepSize, rootCorrection } = this.corrections(this.step);
     tf.tidy(() => {
       for (const [name, { m, v }] of this.moments) {
         const p = this.params.get(name);

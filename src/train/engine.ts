@@ -110,8 +110,7 @@ class KernelStepEngine implements StepEngine {
   apply(): void {
     this.step += 1;
     const { beta1, beta2, epsilon } = this.optimizer;
-    const stepSize = this.optimizer.options.lr / (1 - beta1 ** this.step);
-    const rootCorrection = Math.sqrt(1 - beta2 ** this.step);
+    const { stepSize, rootCorrection } = this.optimizer.corrections(this.step);
     for (const [name, p] of this.net.values) {
       const { m, v } = this.moments.get(name)!;
       this.kernels.adam(p, this.net.grads.get(name)!, m, v, p.length, beta1, beta2, epsilon, stepSize, rootCorrection);
