@@ -3,7 +3,10 @@
  * batches, and an encoder and decoder conditioned on the label (CVAE, M2).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ConditionalLayersRef } from '../nn/conditional.js';
+import { DenseLayerRef } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
+import { LikelihoodOptions } from './likelihood.js';
 import { LossOptions, Model } from './types.js';
 
 /** A model with a classifier q(y|x) over `numClasses` labels. */
@@ -36,6 +39,27 @@ export interface SemiSupervisedModel extends Classifier {
   readonly trainable: ParamStore;
   /** Scalar terms of a mixed batch: `total` is the per-example objective the trainer minimizes. */
   semiSupervisedLoss(batch: MixedBatch, counts: LabelCounts, opts: LossOptions): { total: tf.Scalar } & Record<string, tf.Scalar>;
+  /** Present on M2-shaped models (M2, M1+M2): lets a fast path train them (src/fastpath/m2.ts). */
+  m2Plan?(): M2Plan;
+}
+
+/** An M2 (Kingma et al. 2014, sec. 2.2) described by its layers' parameter names in the `trainable` store. */
+export interface M2Plan {
+  /** Width of what M2 models: the image, or the features below. */
+  inputDim: number;
+  latentDim: number;
+  numClasses: number;
+  /** The classification term's weight in the per-example objective: alpha / N (the config's `alpha`). */
+  alpha: number;
+  /** q(z|x,y), ending in a linear layer of width 2 * latentDim: [mean | logVar]. */
+  encoder: ConditionalLayersRef;
+  /** p(x|y,z), ending in the likelihood's raw output (see decoderOutputSize). */
+  decoder: ConditionalLayersRef;
+  /** q(y|x), ending in the logits. */
+  classifier: readonly DenseLayerRef[];
+  likelihood: LikelihoodOptions;
+  /** M1+M2: M2 models the mean of a fixed first model's q(z1|x); that model's encoder and its values. */
+  features?: { encoder: readonly DenseLayerRef[]; latentDim: number; values: Map<string, Float32Array> };
 }
 
 export function isSemiSupervisedModel(m: Model): m is SemiSupervisedModel {

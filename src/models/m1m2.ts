@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Activation } from '../nn/dense.js';
 import { ParamStore } from '../nn/params.js';
 import { hashInts } from '../rng.js';
-import { LabelCounts, LabelSettings, MixedBatch, SemiSupervisedModel } from './labelled.js';
+import { LabelCounts, LabelSettings, M2Plan, MixedBatch, SemiSupervisedModel } from './labelled.js';
 import { DecoderKind } from './likelihood.js';
 import { M2, M2Config } from './m2.js';
 import { Batch, LossOptions, LossTerms, Model } from './types.js';
@@ -135,6 +135,12 @@ export class M1M2 implements TwoStageModel {
       if (batch.unlabelled) onFeatures.unlabelled = this.features(batch.unlabelled);
       return this.second.semiSupervisedLoss(onFeatures, counts, opts);
     });
+  }
+
+  /** M2's plan on the features: the mean half of M1's encoder output, M1 fixed. */
+  m2Plan(): M2Plan {
+    const m1 = this.first.mlpVaePlan();
+    return { ...this.second.m2Plan(), features: { encoder: m1.encoder, latentDim: m1.latentDim, values: this.first.params.snapshot() } };
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@ import { ParamStore } from '../nn/params.js';
 import { klStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
-import { ConditionalCodeModel, LabelCounts, LabelSettings, MixedBatch, SemiSupervisedModel } from './labelled.js';
+import { ConditionalCodeModel, LabelCounts, LabelSettings, M2Plan, MixedBatch, SemiSupervisedModel } from './labelled.js';
 import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
 import { Batch, LossOptions, LossTerms } from './types.js';
 import { drawEps, repeatRows } from './vae.js';
@@ -195,6 +195,11 @@ export class M2 implements SemiSupervisedModel, ConditionalCodeModel {
       }
       return { total, ...out };
     });
+  }
+
+  m2Plan(): M2Plan {
+    const { inputDim, latentDim, numClasses, likelihood } = this;
+    return { inputDim, latentDim, numClasses, alpha: this.config.alpha, encoder: this.encoder.layers, decoder: this.decoder.layers, classifier: this.classifier.layers, likelihood };
   }
 
   encodeMeanGiven(x: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng.js';
 import { Activation, dense, denseAutodiff } from './dense.js';
-import { Mlp } from './mlp.js';
+import { DenseLayerRef, Mlp } from './mlp.js';
 import { ParamStore, uniformFanIn } from './params.js';
 
 /** The nonlinearity of a layer whose pre-activation is already summed. */
@@ -37,6 +37,14 @@ function labelRows(wY: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf
   return f(wY) as tf.Tensor2D;
 }
 
+/** The layers of a ConditionalMlp by parameter name, for engines that run it on their own kernels. */
+export interface ConditionalLayersRef {
+  /** The first layer over [input, onehot(y)], split as input W_in + W_y[y] + b. */
+  first: { inW: string; yW: string; b: string; inSize: number; outSize: number; numClasses: number; activation: Activation };
+  /** The layers after it (none for a one-layer network). */
+  rest: readonly DenseLayerRef[];
+}
+
 /**
  * An MLP on the concatenation [input, onehot(y)], with the first layer split as input W_in + W_y[y] + b:
  * the same function, but the label's part is a row lookup, and an input seen with every label (the
@@ -70,6 +78,12 @@ export class ConditionalMlp {
     params.add(this.wY, uniformFanIn([numClasses, firstOut], fanIn, rng));
     params.add(this.b, uniformFanIn([firstOut], fanIn, rng));
     this.rest = sizes.length > 2 ? new Mlp(params, `${name}.rest`, sizes.slice(1), activation, outputActivation, rng) : null;
+  }
+
+  get layers(): ConditionalLayersRef {
+    const [inSize, outSize] = this.sizes;
+    const activation = this.rest ? this.activation : this.outputActivation;
+    return { first: { inW: this.wIn, yW: this.wY, b: this.b, inSize, outSize, numClasses: this.numClasses, activation }, rest: this.rest?.layers ?? [] };
   }
 
   /** The input's part of the first layer, input W_in + b [batch, h1]: shared by every label. */

@@ -15,21 +15,21 @@ function forward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Act
   return activation === 'tanh' ? tf.tanh(pre) : tf.softplus(pre);
 }
 
-/** dL/dpre from dL/dy, using y = act(pre). */
-function activationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, activation: Activation): tf.Tensor2D {
+/** dL/dpre from dL/dy, using y = act(pre); element-wise, so any rank (the conv layers use it too). */
+export function activationGrad<T extends tf.Tensor>(dy: T, y: T, activation: Activation): T {
   switch (activation) {
     case 'linear':
       return dy;
     case 'relu':
-      return tf.mul(dy, tf.step(y)) as tf.Tensor2D;
+      return tf.mul(dy, tf.step(y)) as T;
     case 'tanh':
-      return tf.mul(dy, tf.sub(1, tf.square(y))) as tf.Tensor2D;
+      return tf.mul(dy, tf.sub(1, tf.square(y))) as T;
     case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y))) as tf.Tensor2D;
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y))) as T;
     case 'elu': // elu'(pre) = 1 for pre > 0, exp(pre) = y + 1 otherwise
-      return tf.mul(dy, tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1))) as tf.Tensor2D;
+      return tf.mul(dy, tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1))) as T;
     case 'softplus': // softplus'(pre) = sigmoid(pre) = 1 - exp(-y)
-      return tf.mul(dy, tf.sub(1, tf.exp(tf.neg(y)))) as tf.Tensor2D;
+      return tf.mul(dy, tf.sub(1, tf.exp(tf.neg(y)))) as T;
   }
 }
 

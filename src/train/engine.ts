@@ -7,6 +7,7 @@ import { MlpVaePlan, Model } from '../models/types.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import { Adam } from './adam.js';
+import { KernelAdam } from './kernelAdam.js';
 
 /** What one step needs besides the batch. */
 export interface StepOptions {
@@ -83,16 +84,11 @@ class TfjsStepEngine implements StepEngine {
 class KernelStepEngine implements StepEngine {
   readonly path = 'native';
   private readonly net: MlpVaeOnKernels;
-  private readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();
-  private step: number;
+  private readonly adam: KernelAdam;
 
-  constructor(private readonly kernels: Kernels, plan: MlpVaePlan, private readonly params: ParamStore, private readonly optimizer: Adam) {
+  constructor(private readonly kernels: Kernels, plan: MlpVaePlan, private readonly params: ParamStore, optimizer: Adam) {
     this.net = new MlpVaeOnKernels(kernels, plan, params.snapshot());
-    const state = optimizer.stateTensors();
-    for (const name of this.net.values.keys()) {
-      this.moments.set(name, { m: state.get(`adam.m/${name}`)!, v: state.get(`adam.v/${name}`)! });
-    }
-    this.step = optimizer.step;
+    this.adam = new KernelAdam(kernels, optimizer, this.net.values, this.net.grads);
   }
 
   binarize(x: Float32Array, rng: Rng): void {
@@ -108,25 +104,13 @@ class KernelStepEngine implements StepEngine {
   }
 
   apply(): void {
-    this.step += 1;
-    const { beta1, beta2, epsilon } = this.optimizer;
-    const { stepSize, rootCorrection } = this.optimizer.corrections(this.step);
-    for (const [name, p] of this.net.values) {
-      const { m, v } = this.moments.get(name)!;
-      this.kernels.adam(p, this.net.grads.get(name)!, m, v, p.length, beta1, beta2, epsilon, stepSize, rootCorrection);
-    }
+    this.adam.apply();
   }
 
   discard(): void {}
 
   sync(): void {
-    this.params.load(this.net.values, 'fast path');
-    const state = new Map<string, Float32Array>();
-    for (const [name, { m, v }] of this.moments) {
-      state.set(`adam.m/${name}`, m);
-      state.set(`adam.v/${name}`, v);
-    }
-    this.optimizer.loadState(this.step, state, 'fast path');
+    this.adam.sync(this.params);
   }
 
   dispose(): void {}

@@ -1,16 +1,16 @@
-import * as tf from '@tensorflow/tfjs';
 import { klWeight, RunConfig } from '../config/run.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { balancedLabelSplit, gatherLabels, LabelSplit } from '../data/labelSplit.js';
 import { binarizeInPlace, gatherBatch } from '../data/transforms.js';
 import { classificationError } from '../eval/classification.js';
-import { isSemiSupervisedModel, LabelSettings, MixedBatch, SemiSupervisedModel } from '../models/labelled.js';
+import { isSemiSupervisedModel, LabelSettings, SemiSupervisedModel } from '../models/labelled.js';
 import { Model } from '../models/types.js';
 import { permutation, Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
-import { closeEpoch, gradientStep, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { closeEpoch, DivergedError, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { createSemiSupervisedEngine, SemiSupervisedStepEngine } from './semiSupervisedEngine.js';
 import { TrainState } from './state.js';
-import { TrainData, TrainEvents } from './trainer.js';
+import { TrainData, TrainEvents, TrainOptions } from './trainer.js';
 
 /** The label settings of a run's model config (kinds declared 'semi-supervised' carry them). */
 export function labelSettings(config: RunConfig): LabelSettings {
@@ -61,12 +61,20 @@ class LabelledStream {
  * q(y|x) on the validation images, which also picks the best epoch (model selection as in Kingma et al. 2014).
  * Every random draw is addressed by (seed, stream, epoch, batch, step), so resuming is exact.
  */
-export async function trainSemiSupervised(model: Model, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}): Promise<'finished' | 'stopped'> {
+export async function trainSemiSupervised(model: Model, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}, options: TrainOptions = {}): Promise<'finished' | 'stopped'> {
   if (!isSemiSupervisedModel(model)) throw new Error(`a ${model.kind} model is declared semi-supervised, but has no semiSupervisedLoss()`);
-  return semiSupervisedLoop(model, optimizer, data, config, state, events);
+  const engine = createSemiSupervisedEngine(model, optimizer, options.kernels);
+  options.onEngine?.(engine.path);
+  try {
+    return await semiSupervisedLoop(engine, model, data, config, state, events);
+  } finally {
+    // The model and optimizer end up holding the state reached, however training ended.
+    engine.sync();
+    engine.dispose();
+  }
 }
 
-async function semiSupervisedLoop(model: SemiSupervisedModel, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents): Promise<'finished' | 'stopped'> {
+async function semiSupervisedLoop(engine: SemiSupervisedStepEngine, model: SemiSupervisedModel, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents): Promise<'finished' | 'stopped'> {
   const { train: tc, data: dc } = config;
   const { seed, batchSize } = tc;
   const dim = imageSize(data.train);
@@ -100,11 +108,14 @@ async function semiSupervisedLoop(model: SemiSupervisedModel, optimizer: Adam, d
       const beta = klWeight(tc, state.epoch + (state.batch + 1) / batches);
       const rng = new Rng(seed, Stream.eps, state.step);
 
-      const { names, values } = gradientStep(model.trainable.list(), optimizer, () => {
-        const batch: MixedBatch = { labelled: { x: tf.tensor2d(xl, [rowsL, dim]), labels: tf.tensor1d(yl, 'int32') } };
-        if (xu) batch.unlabelled = tf.tensor2d(xu, [end - start, dim]);
-        return model.semiSupervisedLoss(batch, counts, { beta, numSamples: tc.numSamples, rng });
-      }, state);
+      const batch = { dim, xl, yl, rowsL, xu, rowsU: xu ? end - start : 0 };
+      const { names, values } = engine.gradients(batch, counts, { beta, numSamples: tc.numSamples, rng });
+      const bad = names.find((_, i) => !Number.isFinite(values[i]));
+      if (bad !== undefined) {
+        engine.discard();
+        throw new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. Try a lower --lr.`);
+      }
+      engine.apply();
       recordStep(state, names, values, end - start);
       const now = Date.now();
       state.partial.seconds += (now - stepStart) / 1000;
@@ -119,6 +130,7 @@ async function semiSupervisedLoop(model: SemiSupervisedModel, optimizer: Adam, d
     }
 
     const validationStart = Date.now();
+    engine.sync();
     const val = data.val ? { error: classificationError(model, data.val) } : undefined;
     await closeEpoch(state, tc, val, (r) => r.val?.error ?? r.train.total, (Date.now() - validationStart) / 1000, events);
     if (events.shouldStop?.() && state.epoch < tc.epochs) return 'stopped';

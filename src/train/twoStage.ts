@@ -77,7 +77,7 @@ async function stages(model: TwoStageModel, optimizer: Adam, data: TrainData, co
   }
   const stage = stageOptimizer(optimizer, model.trainable, STAGE_PREFIXES.second);
   try {
-    const status = await trainSemiSupervised(model, stage.adam, data, config, state, stageEvents(events, stage.writeBack));
+    const status = await trainSemiSupervised(model, stage.adam, data, config, state, stageEvents(events, stage.writeBack), options);
     stage.writeBack();
     return status;
   } finally {

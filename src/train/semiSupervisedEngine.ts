@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs';
+import { Kernels } from '../fastpath/kernels.js';
+import { M2OnKernels, MixedArrays } from '../fastpath/m2.js';
+import { fillNormalWith } from '../fastpath/random.js';
+import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../models/labelled.js';
+import { Adam } from './adam.js';
+import { StepOptions } from './engine.js';
+import { KernelAdam } from './kernelAdam.js';
+
+/**
+ * Takes the semi-supervised trainer's steps: `gradients` computes the objective of a mixed batch and holds
+ * its gradient, which the trainer then `apply`s or, if a term is not finite, `discard`s. As StepEngine
+ * (src/train/engine.ts), for the semi-supervised objective.
+ */
+export interface SemiSupervisedStepEngine {
+  readonly path: 'portable' | 'native';
+  /** The batch values of the model's named terms, `total` first. */
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] };
+  apply(): void;
+  discard(): void;
+  /** Writes parameters and optimizer moments back to the model and the Adam instance. */
+  sync(): void;
+  dispose(): void;
+}
+
+/** The portable path: autodiff through the model's semiSupervisedLoss, on whatever tfjs backend runs. */
+class TfjsSemiSupervisedEngine implements SemiSupervisedStepEngine {
+  readonly path = 'portable';
+  private grads: tf.NamedTensorMap | null = null;
+
+  constructor(private readonly model: SemiSupervisedModel, private readonly optimizer: Adam) {}
+
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] } {
+    let names: string[] = [];
+    let stacked: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const { dim, rowsL, rowsU } = batch;
+      const mixed: MixedBatch = { labelled: { x: tf.tensor2d(batch.xl.subarray(0, rowsL * dim), [rowsL, dim]), labels: tf.tensor1d(Array.from(batch.yl).slice(0, rowsL), 'int32') } };
+      if (batch.xu) mixed.unlabelled = tf.tensor2d(batch.xu.subarray(0, rowsU * dim), [rowsU, dim]);
+      const terms = this.model.semiSupervisedLoss(mixed, counts, opts);
+      names = Object.keys(terms);
+      stacked = tf.keep(tf.stack(names.map((k) => terms[k])));
+      return terms.total;
+    }, this.model.trainable.list());
+    const values = Array.from((stacked as unknown as tf.Tensor).dataSync());
+    tf.dispose([value, stacked as unknown as tf.Tensor]);
+    this.grads = grads;
+    return { names, values };
+  }
+
+  apply(): void {
+    this.optimizer.apply(this.grads!);
+    this.discard();
+  }
+
+  discard(): void {
+    if (this.grads) tf.dispose(this.grads);
+    this.grads = null;
+  }
+
+  sync(): void {}
+
+  dispose(): void {
+    this.discard();
+  }
+}
+
+/** The fast path for M2-shaped models: the whole step, Adam included, on the kernels. */
+class KernelSemiSupervisedEngine implements SemiSupervisedStepEngine {
+  readonly path = 'native';
+  private readonly net: M2OnKernels;
+  private readonly adam: KernelAdam;
+
+  constructor(private readonly kernels: Kernels, private readonly model: SemiSupervisedModel, optimizer: Adam) {
+    this.net = new M2OnKernels(kernels, model.m2Plan!(), model.trainable.snapshot());
+    this.adam = new KernelAdam(kernels, optimizer, this.net.values, this.net.grads);
+  }
+
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] } {
+    const { latentDim: k, numClasses: K } = this.net.plan;
+    // The same draws, in the same order, as the tfjs model: the labelled bound's, then the unlabelled one's.
+    const epsL = fillNormalWith(this.kernels, opts.rng, new Float32Array(opts.numSamples * batch.rowsL * k));
+    const epsU = fillNormalWith(this.kernels, opts.rng, new Float32Array(opts.numSamples * K * batch.rowsU * k));
+    return this.net.gradients(batch, counts, opts.numSamples, epsL, epsU);
+  }
+
+  apply(): void {
+    this.adam.apply();
+  }
+
+  discard(): void {}
+
+  sync(): void {
+    this.adam.sync(this.model.trainable);
+  }
+
+  dispose(): void {}
+}
+
+/** The engine for a semi-supervised model: the kernels' fast path when given and the model has an M2 plan. */
+export function createSemiSupervisedEngine(model: SemiSupervisedModel, optimizer: Adam, kernels?: Kernels | null): SemiSupervisedStepEngine {
+  if (kernels && model.m2Plan) return new KernelSemiSupervisedEngine(kernels, model, optimizer);
+  return new TfjsSemiSupervisedEngine(model, optimizer);
+}

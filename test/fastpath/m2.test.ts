@@ -1,0 +1,124 @@
+/**
+ * M2 and M1+M2 on the native fast path against the tfjs models: the objective's terms and every parameter
+ * gradient, for mixed, labelled-only batches and several likelihoods, then training steps through the
+ * semi-supervised trainer on both paths. Skips without the addon unless VAEKIT_REQUIRE_NATIVE=1.
+ */
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { resolveRunConfig } from '../../src/config/run.js';
+import { Dataset } from '../../src/data/dataset.js';
+import { Kernels } from '../../src/fastpath/kernels.js';
+import { M2OnKernels } from '../../src/fastpath/m2.js';
+import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../../src/models/labelled.js';
+import { M1M2, M1M2_DEFAULTS } from '../../src/models/m1m2.js';
+import { M2, M2_DEFAULTS } from '../../src/models/m2.js';
+import { loadNativeKernels } from '../../src/node/native.js';
+import { Rng, Stream } from '../../src/rng.js';
+import { Adam } from '../../src/train/adam.js';
+import { trainSemiSupervised } from '../../src/train/semiSupervised.js';
+import { initialTrainState } from '../../src/train/state.js';
+import { assertClose, useTestBackend } from '../helpers/engine.js';
+
+const loaded = loadNativeKernels();
+const kernels = loaded.kernels as Kernels;
+const skip = kernels ? false : process.env.VAEKIT_REQUIRE_NATIVE === '1' ? false : `native kernels not built: ${loaded.reason}`;
+
+const K = 4;
+const DIM = 20;
+
+before(async () => {
+  if (process.env.VAEKIT_REQUIRE_NATIVE === '1') assert.ok(kernels, `native kernels missing: ${loaded.reason}`);
+  await useTestBackend();
+});
+
+function images(rows: number, seed: number): Float32Array {
+  const rng = new Rng(seed, 97);
+  return new Float32Array(rows * DIM).map(() => (rng.uniform() < 0.35 ? 1 : 0));
+}
+
+/** Relative agreement of whole arrays: max |a - b| <= rtol * max |b|. */
+function assertAgree(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: lengths`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < actual.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  assert.ok(scale > 0, `${what}: the reference gradient is zero`);
+  assert.ok(diff <= rtol * scale, `${what}: max difference ${diff} against max magnitude ${scale}`);
+}
+
+/** Both paths on one batch: values by name, and every trainable parameter's gradient. */
+function compare(model: SemiSupervisedModel, rowsL: number, rowsU: number, numSamples: number, what: string): void {
+  const xl = images(rowsL, 1);
+  const yl = Int32Array.from({ length: rowsL }, (_, i) => (i * 3 + 1) % K);
+  const xu = rowsU ? images(rowsU, 2) : null;
+  const counts: LabelCounts = { labelled: 40, unlabelled: rowsU ? 360 : 0 };
+  const { value, grads } = tf.variableGrads(() => {
+    const batch: MixedBatch = { labelled: { x: tf.tensor2d(xl, [rowsL, DIM]), labels: tf.tensor1d(yl, 'int32') } };
+    if (xu) batch.unlabelled = tf.tensor2d(xu, [rowsU, DIM]);
+    const terms = model.semiSupervisedLoss(batch, counts, { beta: 1, numSamples, rng: new Rng(5, Stream.eps, 0) });
+    return terms.total;
+  }, model.trainable.list());
+  const net = new M2OnKernels(kernels, model.m2Plan!(), model.trainable.snapshot());
+  const rng = new Rng(5, Stream.eps, 0);
+  const k = net.plan.latentDim;
+  const epsL = rng.fillNormal(new Float32Array(numSamples * rowsL * k));
+  const epsU = rng.fillNormal(new Float32Array(numSamples * K * rowsU * k));
+  const terms = net.gradients({ dim: DIM, xl, yl, rowsL, xu, rowsU }, counts, numSamples, epsL, epsU);
+  assert.deepEqual(terms.names, rowsU ? ['total', 'labelled', 'classifier', 'unlabelled'] : ['total', 'labelled', 'classifier']);
+  assertClose([terms.values[0]], [value.dataSync()[0]], 1e-5, 0, `${what}: total`);
+  assert.equal(net.grads.size, model.trainable.list().length, `${what}: every trainable parameter has a gradient`);
+  for (const [name, g] of net.grads) assertAgree(g, grads[model.trainable.get(name).name].dataSync(), 2e-5, `${what}: ${name}`);
+  tf.dispose([value, ...Object.values(grads)]);
+}
+
+test('M2 on the kernels: the objective and every gradient agree with tfjs autodiff', { skip }, () => {
+  const cases = [
+    { decoder: 'bernoulli', hidden: [9], samples: 1 },
+    { decoder: 'bernoulli', hidden: [9, 7], samples: 2 },
+    { decoder: 'gaussian-learned', hidden: [8], samples: 1 },
+    { decoder: 'gaussian', hidden: [], samples: 1 },
+  ] as const;
+  for (const c of cases) {
+    const model = new M2({ ...M2_DEFAULTS, latentDim: 3, hidden: [...c.hidden], classifierHidden: [6], classes: K, decoder: c.decoder, sigma: 0.5, alpha: 0.3 }, DIM, 4);
+    compare(model, 6, 5, c.samples, `${c.decoder} [${c.hidden}] L=${c.samples} mixed`);
+    compare(model, 6, 0, c.samples, `${c.decoder} [${c.hidden}] L=${c.samples} labelled only`);
+    model.dispose();
+  }
+});
+
+test('M1+M2 on the kernels: M2 on the means of M1\'s q(z1|x) agrees with tfjs, only M2 moving', { skip }, () => {
+  const model = new M1M2({ ...M1M2_DEFAULTS, m1Latent: 5, m1Hidden: [11], latentDim: 3, hidden: [8], classifierHidden: [6], classes: K, alpha: 0.2 }, DIM, 2);
+  compare(model, 5, 4, 1, 'm1m2');
+  model.dispose();
+});
+
+test('the semi-supervised trainer takes the same steps on both paths', { skip }, async () => {
+  const rng = new Rng(11, 96);
+  const count = 120;
+  const pixels = Uint8Array.from({ length: count * DIM }, () => (rng.uniform() < 0.4 ? 255 : 0));
+  const train: Dataset = { name: 'tiny', images: pixels, labels: Uint8Array.from({ length: count }, (_, i) => i % K), count, shape: [DIM, 1, 1] };
+  const config = resolveRunConfig([{ source: 'test', values: { model: { kind: 'm2', latentDim: 3, hidden: [8], classifierHidden: [6], classes: K, labelled: 20, labelledBatch: 8 }, train: { epochs: 2, batchSize: 10 } } }]);
+  const finals: Float32Array[][] = [];
+  const losses: number[][] = [];
+  for (const path of ['portable', 'native'] as const) {
+    const model = new M2(config.model as typeof M2_DEFAULTS, DIM, 1);
+    const adam = new Adam(model.trainable, { lr: config.train.lr });
+    const state = initialTrainState();
+    const seen: number[] = [];
+    let engine = '';
+    await trainSemiSupervised(model, adam, { train }, config, state, { onStep: (s) => seen.push(s.running.total) }, { kernels: path === 'native' ? kernels : null, onEngine: (p) => (engine = p) });
+    assert.equal(engine, path);
+    assert.equal(adam.step, state.step);
+    finals.push(model.trainable.list().map((v) => v.dataSync() as Float32Array));
+    losses.push(seen);
+    adam.dispose();
+    model.dispose();
+  }
+  assert.ok(losses[0].length > 10);
+  assertClose(losses[1], losses[0], 1e-4, 1e-4, 'running loss');
+  finals[0].forEach((p, i) => assertAgree(finals[1][i], p, 1e-3, `parameter ${i}`));
+});
