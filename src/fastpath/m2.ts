@@ -59,15 +59,22 @@ export class M2OnKernels {
     return this.net.grads;
   }
 
-  /** What M2 models for `rows` stacked images: the images, or the means of the first model's q(z1|x). */
-  private modelled(x: Float32Array, rows: number): Float32Array {
+  /**
+   * What M2 models for `rows` stacked images: the images, or the first model's q(z1|x): a draw from it with
+   * `featureEps` [rows, k1], else its mean.
+   */
+  private modelled(x: Float32Array, rows: number, featureEps: Float32Array | null): Float32Array {
     if (!this.features) return x;
     const { encoder, latentDim: k1 } = this.plan.features!;
     const out = this.features.forward(encoder, x, rows, 'feat');
     const encOut = out[out.length - 1];
-    const mean = this.net.work.get('featMean', rows * k1);
-    for (let r = 0; r < rows; r++) mean.set(encOut.subarray(r * 2 * k1, r * 2 * k1 + k1), r * k1);
-    return mean;
+    const z1 = this.net.work.get('features', rows * k1);
+    if (featureEps) {
+      this.kernels.gaussianHead(encOut, featureEps, rows, k1, 1, z1, null);
+    } else {
+      for (let r = 0; r < rows; r++) z1.set(encOut.subarray(r * 2 * k1, r * 2 * k1 + k1), r * k1);
+    }
+    return z1;
   }
 
   /**
@@ -116,9 +123,10 @@ export class M2OnKernels {
   /**
    * The batch values of the objective and, in `grads`, its gradient: (N_l / N) mean L(x,y) + alpha mean
    * -log q(y|x) over the labelled rows, plus (N_u / N) mean U(x) over the unlabelled ones. epsL [samples,
-   * rowsL, latentDim] and epsU [samples, K * rowsU, latentDim] are drawn in that order, as the tfjs model does.
+   * rowsL, latentDim] and epsU [samples, K * rowsU, latentDim] are drawn in that order, as the tfjs model does,
+   * after featureEps [rowsL + rowsU, k1] where the plan samples its features.
    */
-  gradients(batch: MixedArrays, counts: LabelCounts, samples: number, epsL: Float32Array, epsU: Float32Array): M2Terms {
+  gradients(batch: MixedArrays, counts: LabelCounts, samples: number, epsL: Float32Array, epsU: Float32Array, featureEps: Float32Array | null = null): M2Terms {
     const { plan, kernels, net } = this;
     const { rowsL, rowsU } = batch;
     const K = plan.numClasses;
@@ -132,7 +140,7 @@ export class M2OnKernels {
     const raw = work.get('raw', inputs * rawDim);
     raw.set(batch.xl.subarray(0, rowsL * rawDim));
     if (batch.xu) raw.set(batch.xu.subarray(0, rowsU * rawDim), rowsL * rawDim);
-    const x = this.modelled(raw, inputs);
+    const x = this.modelled(raw, inputs, featureEps);
     const dim = plan.inputDim;
 
     // Each bound row's input row and label, one-hot; eps in the combined sample-major layout.

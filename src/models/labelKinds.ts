@@ -5,7 +5,8 @@
 import { FieldSpec } from '../config/schema.js';
 import { ACTIVATIONS } from '../nn/dense.js';
 import { Cvae, CVAE_DEFAULTS, CvaeConfig } from './cvae.js';
-import { DECODERS } from './likelihood.js';
+import { DECODERS, KERNEL_DECODERS } from './likelihood.js';
+import { NET_FIELDS } from './networks.js';
 import { M1M2, M1M2_DEFAULTS, M1M2Config } from './m1m2.js';
 import { M2, M2_DEFAULTS, M2Config } from './m2.js';
 import type { ModelKindSpec } from './registry.js';
@@ -31,19 +32,32 @@ const M2_NETWORK_FIELDS: FieldSpec[] = [
   { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of q(z|x,y); p(x|y,z) mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'classifierHidden', flag: 'classifier-hidden', help: 'hidden layer sizes of the classifier q(y|x)', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
-  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma, or with learned variance', type: { type: 'enum', choices: DECODERS } },
+  // M2 and M1+M2 run on the native kernels, so only their decoders; the conditional VAE takes every one (below).
+  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma, or with learned variance', type: { type: 'enum', choices: KERNEL_DECODERS } },
   { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
   { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
 ];
 
 const M2_FIELDS: FieldSpec[] = [...M2_NETWORK_FIELDS, ...SEMI_SUPERVISED_FIELDS];
 
-const CVAE_FIELDS: FieldSpec[] = [...M2_NETWORK_FIELDS.filter((f) => f.key !== 'classifierHidden'), CLASSES_FIELD];
+const CVAE_DECODER_FIELD: FieldSpec = {
+  key: 'decoder',
+  flag: 'decoder',
+  help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma or learned variance, or discretized logistic (8-bit data)',
+  type: { type: 'enum', choices: DECODERS },
+};
+
+const CVAE_FIELDS: FieldSpec[] = [
+  ...M2_NETWORK_FIELDS.filter((f) => f.key !== 'classifierHidden').map((f) => (f.key === 'decoder' ? CVAE_DECODER_FIELD : f)),
+  ...NET_FIELDS,
+  CLASSES_FIELD,
+];
 
 const M1M2_FIELDS: FieldSpec[] = [
   { key: 'm1Latent', flag: 'm1-latent', help: 'dimensions of M1\'s latent z1: the features M2 models', type: { type: 'int', min: 1 } },
   { key: 'm1Hidden', flag: 'm1-hidden', help: 'hidden layer sizes of M1\'s encoder; its decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'm1Epochs', flag: 'm1-epochs', help: 'epochs of stage 1 (M1 on every training image), counted in --epochs; the rest train M2', type: { type: 'int', min: 0 } },
+  { key: 'features', flag: 'features', help: 'what M2 trains on: a fresh draw from M1\'s q(z1|x) each step (sample, as Kingma et al.\'s code) or its mean; classification always uses the mean', type: { type: 'enum', choices: ['sample', 'mean'] } },
   ...M2_NETWORK_FIELDS.map((f) => ({ ...f, help: `M2: ${f.help.replace('p(x|y,z)', 'p(z1|y,z)').replace('q(z|x,y)', 'q(z|z1,y)')}` })),
   ...SEMI_SUPERVISED_FIELDS,
 ];
@@ -56,7 +70,7 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: CVAE_FIELDS,
     trainer: 'labelled',
     objective: '-elbo',
-    create: (config, inputDim, seed) => new Cvae(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => new Cvae(config, inputDim, seed, shape),
   },
   m2: {
     kind: 'm2',

@@ -58,8 +58,11 @@ export interface M2Plan {
   /** q(y|x), ending in the logits. */
   classifier: readonly DenseLayerRef[];
   likelihood: LikelihoodOptions;
-  /** M1+M2: M2 models the mean of a fixed first model's q(z1|x); that model's encoder and its values. */
-  features?: { encoder: readonly DenseLayerRef[]; latentDim: number; values: Map<string, Float32Array> };
+  /**
+   * M1+M2: M2 models a fixed first model's q(z1|x), its mean or (`sample`) a draw from it per step, drawn
+   * before M2's eps; that model's encoder and its values.
+   */
+  features?: { encoder: readonly DenseLayerRef[]; latentDim: number; values: Map<string, Float32Array>; sample: boolean };
 }
 
 export function isSemiSupervisedModel(m: Model): m is SemiSupervisedModel {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Activation } from '../nn/dense.js';
 import { ParamStore } from '../nn/params.js';
-import { hashInts } from '../rng.js';
+import { reparameterize } from '../prob/gaussian.js';
+import { hashInts, Rng } from '../rng.js';
 import { LabelCounts, LabelSettings, M2Plan, MixedBatch, SemiSupervisedModel } from './labelled.js';
 import { DecoderKind } from './likelihood.js';
 import { M2, M2Config } from './m2.js';
 import { Batch, LossOptions, LossTerms, Model } from './types.js';
-import { Vae, VaeConfig } from './vae.js';
+import { drawEps, Vae, VaeConfig } from './vae.js';
 
 /** Configuration of M1+M2 (Kingma et al. 2014, sec. 2.3): M2 trained on the features of a VAE, M1. */
 export interface M1M2Config extends LabelSettings {
@@ -17,6 +18,11 @@ export interface M1M2Config extends LabelSettings {
   m1Hidden: number[];
   /** Epochs of stage 1 (M1 on every training image); the run's remaining epochs train M2. Default 10. */
   m1Epochs: number;
+  /**
+   * What M2 trains on: 'sample' draws z1 from q(z1|x) afresh each step (Kingma et al.'s code, nips14-ssl),
+   * 'mean' takes its mean. Classification always takes the mean. Default 'sample'.
+   */
+  features: 'sample' | 'mean';
   /** Dimensions of M2's z2. Default 50. */
   latentDim: number;
   /** Hidden layers of M2's q(z2|z1,y); p(z1|y,z2) mirrors them. Default [500]. */
@@ -46,6 +52,7 @@ export const M1M2_DEFAULTS: M1M2Config = {
   m1Latent: 50,
   m1Hidden: [600, 600],
   m1Epochs: 10,
+  features: 'sample',
   latentDim: 50,
   hidden: [500],
   classifierHidden: [500],
@@ -112,11 +119,16 @@ export class M1M2 implements TwoStageModel {
   }
 
   /**
-   * z1: the mean of M1's q(z1|x) (Kingma et al. 2014, sec. 2.3 use M1's posterior as M2's data). Stage 2
-   * differentiates only M2's parameters, so autodiff prunes this path from the backward pass.
+   * z1: the mean of M1's q(z1|x) (Kingma et al. 2014, sec. 2.3 use M1's posterior as M2's data), or with
+   * `rng` and features 'sample', a draw z1 = mean + exp(logVar / 2) eps. Stage 2 differentiates only M2's
+   * parameters, so autodiff prunes this path from the backward pass.
    */
-  features(x: tf.Tensor2D): tf.Tensor2D {
-    return this.first.encodeMean(x);
+  features(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D {
+    if (!rng || this.config.features === 'mean') return this.first.encodeMean(x);
+    return tf.tidy(() => {
+      const { mean, logVar } = this.first.encode(x);
+      return reparameterize(mean, logVar, drawEps(rng, x.shape[0], this.first.latentDim)) as tf.Tensor2D;
+    });
   }
 
   classifierLogProbs(x: tf.Tensor2D): tf.Tensor2D {
@@ -131,16 +143,18 @@ export class M1M2 implements TwoStageModel {
   semiSupervisedLoss(batch: MixedBatch, counts: LabelCounts, opts: LossOptions): { total: tf.Scalar } & Record<string, tf.Scalar> {
     return tf.tidy(() => {
       const onFeatures: MixedBatch = {};
-      if (batch.labelled) onFeatures.labelled = { x: this.features(batch.labelled.x), labels: batch.labelled.labels };
-      if (batch.unlabelled) onFeatures.unlabelled = this.features(batch.unlabelled);
+      // Drawn before M2's own eps, labelled rows first: the fast path draws in the same order.
+      if (batch.labelled) onFeatures.labelled = { x: this.features(batch.labelled.x, opts.rng), labels: batch.labelled.labels };
+      if (batch.unlabelled) onFeatures.unlabelled = this.features(batch.unlabelled, opts.rng);
       return this.second.semiSupervisedLoss(onFeatures, counts, opts);
     });
   }
 
-  /** M2's plan on the features: the mean half of M1's encoder output, M1 fixed. */
+  /** M2's plan on the features of M1's encoder, M1 fixed. */
   m2Plan(): M2Plan {
     const m1 = this.first.mlpVaePlan();
-    return { ...this.second.m2Plan(), features: { encoder: m1.encoder, latentDim: m1.latentDim, values: this.first.params.snapshot() } };
+    const features = { encoder: m1.encoder, latentDim: m1.latentDim, values: this.first.params.snapshot(), sample: this.config.features === 'sample' };
+    return { ...this.second.m2Plan(), features };
   }
 
   dispose(): void {

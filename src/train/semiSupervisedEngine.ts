@@ -77,11 +77,13 @@ class KernelSemiSupervisedEngine implements SemiSupervisedStepEngine {
   }
 
   gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] } {
-    const { latentDim: k, numClasses: K } = this.net.plan;
-    // The same draws, in the same order, as the tfjs model: the labelled bound's, then the unlabelled one's.
+    const { latentDim: k, numClasses: K, features } = this.net.plan;
+    // The same draws, in the same order, as the tfjs model: sampled features (labelled rows, then unlabelled
+    // ones), the labelled bound's eps, then the unlabelled bound's.
+    const featureEps = features?.sample ? fillNormalWith(this.kernels, opts.rng, new Float32Array((batch.rowsL + batch.rowsU) * features.latentDim)) : null;
     const epsL = fillNormalWith(this.kernels, opts.rng, new Float32Array(opts.numSamples * batch.rowsL * k));
     const epsU = fillNormalWith(this.kernels, opts.rng, new Float32Array(opts.numSamples * K * batch.rowsU * k));
-    return this.net.gradients(batch, counts, opts.numSamples, epsL, epsU);
+    return this.net.gradients(batch, counts, opts.numSamples, epsL, epsU, featureEps);
   }
 
   apply(): void {
