@@ -10,9 +10,11 @@ import { ConfigLayer, resolveRunConfig, RunConfig } from '../config/run.js';
 import { prepareTestData, prepareTrainingData } from '../data/prepare.js';
 import { classificationError } from '../eval/classification.js';
 import { SslResult, sslMarkdown, sslRows } from '../eval/sslTable.js';
-import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
+import { CheckpointData } from '../io/checkpoint.js';
+import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { isClassifier } from '../models/labelled.js';
-import { MODEL_KINDS } from '../models/registry.js';
+import { isTwoStageModel } from '../models/m1m2.js';
+import { MODEL_KINDS, modelKindSpec } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { loadDataset, LoadedData } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
@@ -26,6 +28,10 @@ import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from '
 
 /** The kinds the experiment runs: those trained by a semi-supervised objective. */
 const SSL_KINDS: string[] = Object.values(MODEL_KINDS).filter((s) => ['semi-supervised', 'two-stage'].includes(s.trainer)).map((s) => s.kind);
+
+function isTwoStageKind(config: RunConfig): boolean {
+  return modelKindSpec(config.model.kind).trainer === 'two-stage';
+}
 
 /** The paper's protocol: 10,000 of MNIST's 60,000 training images held out for validation (--val-size). */
 const VALIDATION_IMAGES = 10000;
@@ -87,10 +93,42 @@ function allResults(outDir: string): SslResult[] {
   return out;
 }
 
-/** Opens the run in `dir` to go on (checking its config is the one asked for), or starts it. */
-function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number]): Run {
+/** Where a two-stage run saves itself at the end of its first stage, for the other label counts. */
+const STAGE_ONE = 'stage1.ckpt';
+
+/** The config with the label count and epochs set aside: what two runs sharing a first stage agree on. */
+function stageOneKey(config: RunConfig): string {
+  return JSON.stringify({ ...config, model: { ...config.model, labelled: 0 }, train: { ...config.train, epochs: 0 } });
+}
+
+/**
+ * A first stage to start from: M1 of M1+M2 never sees a label, so the runs of one seed with other label counts
+ * train the same M1 (same seed, split, flags). Returns the checkpoint of one that finished its first stage,
+ * with this run's config, or null.
+ */
+function sharedStageOne(outDir: string, config: RunConfig): CheckpointData | null {
+  const seedDir = `seed-${config.train.seed}`;
+  for (const group of existsSync(outDir) ? readdirSync(outDir) : []) {
+    const path = join(outDir, group, seedDir, STAGE_ONE);
+    if (!group.startsWith(`${config.model.kind}-`) || !existsSync(path)) continue;
+    const data = loadCheckpoint(path);
+    if (stageOneKey(readRunMeta(data, path).config) === stageOneKey(config)) return { ...data, meta: { ...data.meta, config } };
+  }
+  return null;
+}
+
+/**
+ * Opens the run in `dir` to go on (checking its config is the one asked for), or starts it: from another label
+ * count's first stage where there is one, else afresh.
+ */
+function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number], log: (s: string) => void): Run {
   const path = join(dir, RUN_FILES.last);
-  if (!existsSync(path)) return createRun(config, shape, initialTrainState());
+  if (!existsSync(path)) {
+    const shared = isTwoStageKind(config) ? sharedStageOne(join(dir, '..', '..'), config) : null;
+    if (!shared) return createRun(config, shape, initialTrainState());
+    log(`${dir}: starting from the first stage another label count of this seed trained (the same M1; it never sees a label)`);
+    return runFromCheckpoint(shared, STAGE_ONE);
+  }
   const run = runFromCheckpoint(loadCheckpoint(path), path);
   const saved = { ...run.config, train: { ...run.config.train, epochs: config.train.epochs } };
   if (JSON.stringify(saved) !== JSON.stringify(config)) {
@@ -113,7 +151,7 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
   const done = readResult(dir);
   if (done && done.epochs >= config.train.epochs) return done;
   const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
-  const run = openSeedRun(dir, config, data.train.shape);
+  const run = openSeedRun(dir, config, data.train.shape, ctx.log);
   const tag = `${config.model.kind} N=${(config.model as { labelled: number }).labelled} seed ${config.train.seed}`;
   ensureDir(dir);
   saveJson(join(dir, RUN_FILES.config), config);
@@ -132,6 +170,7 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
           progress = null;
           saveLast();
           if (state.best?.epoch === record.epoch) saveCheckpoint(join(dir, RUN_FILES.best), runToCheckpoint(run));
+          if (isTwoStageModel(run.model) && record.epoch === run.model.firstEpochs) saveCheckpoint(join(dir, STAGE_ONE), runToCheckpoint(run));
           saveJson(join(dir, RUN_FILES.history), state.history);
           const val = record.val ? `  val ${termsText({ ...record.val, total: 0 })}` : '';
           ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${state.best?.epoch === record.epoch ? '  [best]' : ''}`);

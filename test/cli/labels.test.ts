@@ -57,13 +57,19 @@ test('ssl --model m2: two seeds, a table beside the paper; a second call resumes
   assert.match(readFileSync(join(cwd, 'runs', 'ssl', 'm2-100', 'seed-0', 'confusion.svg'), 'utf8'), /^<svg/);
 });
 
-test('ssl --model m1m2 trains M1 then M2 into one checkpoint; bad --labels and --help', () => {
+test('ssl --model m1m2 trains M1 then M2 into one checkpoint, M1 once per seed for every label count; bad --labels and --help', () => {
   const cwd = tempDir();
-  const r = vaekit(['ssl', '--model', 'm1m2', '--labels', '50', '--seeds', '1', '--epochs', '2', '--m1-epochs', '1', '--m1-latent', '8', '--m1-hidden', '32', ...SLICE, ...SMALL_M2], cwd, 240_000);
+  const r = vaekit(['ssl', '--model', 'm1m2', '--labels', '50,100', '--seeds', '1', '--epochs', '2', '--m1-epochs', '1', '--m1-latent', '8', '--m1-hidden', '32', ...SLICE, ...SMALL_M2], cwd, 240_000);
   assert.equal(r.code, 0, transcript(r));
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 1\/2 .*val recon/);
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 2\/2 .*val error/);
-  assert.match(readFileSync(join(cwd, 'runs', 'ssl', 'ssl.md'), 'utf8'), /\| M1\+M2 \| 50 \|/);
+  // The 100-label run starts from the 50-label run's M1: it trains only M2.
+  assert.match(r.stdout, /m1m2-100\/seed-0: starting from the first stage another label count of this seed trained/);
+  assert.doesNotMatch(r.stdout, /m1m2 N=100 seed 0 epoch 1\/2/);
+  assert.match(r.stdout, /m1m2 N=100 seed 0 epoch 2\/2 .*val error/);
+  const table = readFileSync(join(cwd, 'runs', 'ssl', 'ssl.md'), 'utf8');
+  assert.match(table, /\| M1\+M2 \| 50 \|/);
+  assert.match(table, /\| M1\+M2 \| 100 \|/);
   const bad = vaekit(['ssl', '--labels', '105'], cwd);
   assert.equal(bad.code, 2, transcript(bad));
   assert.match(bad.stderr, /--labels 105: .*multiple of 10/);
