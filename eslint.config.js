@@ -12,8 +12,8 @@ export default tseslint.config(
     },
   },
   {
-    // The browser-safe core must not reach for Node: see ARCHITECTURE.md.
-    files: ['src/**/*.ts'],
+    // The browser-safe core (and the browser app) must not reach for Node: see ARCHITECTURE.md.
+    files: ['src/**/*.ts', 'web/src/**/*.ts'],
     ignores: ['src/node/**', 'src/cli/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'zlib', 'os', 'process', 'child_process', 'url'] }],

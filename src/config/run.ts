@@ -21,7 +21,7 @@ export interface TrainConfig {
 
 /** Where the data comes from and how it is prepared. */
 export interface DataConfig {
-  /** mnist | fashion-mnist | binarized-mnist | a directory of IDX files. Default 'mnist'. */
+  /** mnist | fashion-mnist | binarized-mnist | cifar10 | a directory of IDX files, CIFAR-10 .bin batches or images. Default 'mnist'. */
   data: string;
   /** Directory holding the data set's files (null: the data set's default place). Default null. */
   dataDir: string | null;
@@ -31,6 +31,10 @@ export interface DataConfig {
   valSize: number;
   /** Use only the first N training images (0: all). Default 0. */
   limit: number;
+  /** Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize). Default 32. */
+  imageSize: number;
+  /** Channels of a folder's images: 3 (RGB) or 1 (grey). Default 3. */
+  channels: number;
 }
 
 export interface RunConfig {
@@ -40,7 +44,7 @@ export interface RunConfig {
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
-export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0 };
+export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 };
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -53,11 +57,13 @@ export const TRAIN_FIELDS: FieldSpec[] = [
 ];
 
 export const DATA_FIELDS: FieldSpec[] = [
-  { key: 'data', flag: 'data', help: 'mnist | fashion-mnist | binarized-mnist | a directory of IDX files', type: { type: 'string' } },
+  { key: 'data', flag: 'data', help: 'mnist | fashion-mnist | binarized-mnist | cifar10 | a directory of IDX files, of CIFAR-10 .bin batches, or of PNG/JPEG images (sub-folders name the labels)', type: { type: 'string' } },
   { key: 'dataDir', flag: 'data-dir', help: 'directory holding the data set files (default: the data set\'s usual place)', type: { type: 'string', nullable: true } },
   { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
   { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none)', type: { type: 'int', min: 0 } },
   { key: 'limit', flag: 'limit', help: 'use only the first N training images (0: all)', type: { type: 'int', min: 0 } },
+  { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1 } },
+  { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
 ];
 
 /** One layer of configuration: a config file, a checkpoint's saved config, or flags. */

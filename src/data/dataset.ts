@@ -7,6 +7,8 @@ export interface Dataset {
   name: string;
   images: Uint8Array;
   labels?: Uint8Array;
+  /** Names of the labels by value (CIFAR-10's classes, an image folder's sub-folders), where known. */
+  classNames?: string[];
   count: number;
   shape: [number, number, number];
 }

@@ -24,7 +24,7 @@ export function subset(d: Dataset, indices: ArrayLike<number>, name = `${d.name}
     images.set(d.images.subarray(i * size, (i + 1) * size), k * size);
     if (labels && d.labels) labels[k] = d.labels[i];
   }
-  return { name, images, labels, count: indices.length, shape: [...d.shape] };
+  return { name, images, labels, count: indices.length, shape: [...d.shape], ...(d.classNames && { classNames: d.classNames }) };
 }
 
 /**

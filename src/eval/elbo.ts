@@ -6,6 +6,7 @@ import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
 import { fillNormalWith } from '../fastpath/random.js';
 import { Model } from '../models/types.js';
 import { Rng, Stream } from '../rng.js';
+import { Dequantization, dequantizeBatch } from './bitsPerDim.js';
 
 export interface EvaluateLossOptions {
   /** Images per forward pass. Default 500. */
@@ -16,6 +17,8 @@ export interface EvaluateLossOptions {
   seed?: number;
   /** Kernels of a fast path (src/node/native.ts); used when the model describes itself as an MLP VAE. */
   kernels?: Kernels | null;
+  /** Uniform dequantization of the images (continuous densities on 8-bit data). Default none. */
+  dequantize?: Dequantization;
   onProgress?(done: number, total: number): void;
 }
 
@@ -56,6 +59,7 @@ export function evaluateLoss(model: Model, data: Dataset, opts: EvaluateLossOpti
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);
     const x = gatherBatch(data, order, start, end);
+    if (opts.dequantize) dequantizeBatch(x, dim, start, opts.dequantize);
     const rng = new Rng(opts.seed ?? 0, Stream.evalEps, b);
     for (const [k, v] of batchSums(x, end - start, rng)) sums[k] = (sums[k] ?? 0) + v;
     opts.onProgress?.(end, data.count);

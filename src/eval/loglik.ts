@@ -7,19 +7,30 @@ import { fillNormalWith } from '../fastpath/random.js';
 import { LatentVariableModel } from '../models/types.js';
 import { LogMeanExpAccumulator } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
+import { Dequantization, dequantizeBatch } from './bitsPerDim.js';
 
 export interface LogLikelihoodOptions {
   /** Importance samples per image (K). Default 5000. */
   k?: number;
   /** Images evaluated together. Default 100. */
   batchSize?: number;
-  /** Rows (images x samples) per decoder pass: bounds memory. Default 20000. */
+  /** Rows (images x samples) per decoder pass: bounds memory. Default 20000 for images of up to 784 values, proportionally fewer for larger ones. */
   rowsPerPass?: number;
   /** Seed of the sampling stream. Default 0. */
   seed?: number;
   /** Kernels of a fast path (src/node/native.ts); used when the model describes itself as an MLP VAE. */
   kernels?: Kernels | null;
+  /** Uniform dequantization of the images (continuous densities on 8-bit data). Default none. */
+  dequantize?: Dequantization;
   onProgress?(doneImages: number, totalImages: number): void;
+}
+
+/**
+ * 20000 rows of MNIST's 784 values, and as many values for larger images (CIFAR-10: 5104 rows of 3072): 20000 rows
+ * of a CIFAR-10 Gaussian decoder's output alone would be 491 MB, more than the wasm heap grants at once.
+ */
+function defaultRowsPerPass(dim: number): number {
+  return Math.max(1, Math.floor((20000 * 784) / Math.max(dim, 784)));
 }
 
 /** Importance log-weights [samples, rows] of a batch x [rows, dim], with eps from `rng`. */
@@ -55,8 +66,9 @@ export async function estimateLogLikelihood(model: LatentVariableModel, data: Da
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);
     const rows = end - start;
-    const chunk = Math.max(1, Math.min(k, Math.floor((opts.rowsPerPass ?? 20000) / rows)));
+    const chunk = Math.max(1, Math.min(k, Math.floor((opts.rowsPerPass ?? defaultRowsPerPass(dim)) / rows)));
     const x = gatherBatch(data, order, start, end);
+    if (opts.dequantize) dequantizeBatch(x, dim, start, opts.dequantize);
     const acc = new LogMeanExpAccumulator(rows);
     for (let drawn = 0, c = 0; drawn < k; drawn += chunk, c++) {
       const samples = Math.min(chunk, k - drawn);

@@ -15,6 +15,8 @@ export interface RunMeta {
   state: TrainState;
   optimizerStep: number;
   savedAt: string;
+  /** True when the file holds the parameters only (no optimizer moments): a small file to ship and view; training it again starts Adam afresh. */
+  weightsOnly?: boolean;
 }
 
 /** A model with everything needed to go on training it. */
@@ -30,25 +32,30 @@ const PARAM = 'param/';
 
 /** Builds a fresh model and optimizer from a resolved config. */
 export function createRun(config: RunConfig, inputShape: [number, number, number], state: TrainState): Run {
-  const model = createModel(config.model, inputShape[0] * inputShape[1] * inputShape[2], config.train.seed);
+  const model = createModel(config.model, inputShape[0] * inputShape[1] * inputShape[2], config.train.seed, inputShape);
   const options = { lr: config.train.lr };
   // A model trained by several steps gets one Adam per step, bundled where the single Adam goes.
   const optimizer = isMultiStepModel(model) ? new StepOptimizers(model.params, model.trainingSteps, options) : new Adam(model.params, options);
   return { config, inputShape, model, optimizer, state };
 }
 
-/** Everything of a run, as checkpoint data: parameters, Adam moments, config and state. */
-export function runToCheckpoint(run: Run): CheckpointData {
+/**
+ * Everything of a run, as checkpoint data: parameters, Adam moments, config and state. With `weightsOnly`, the
+ * moments are left out (a third of the size), e.g. for the browser app's bundled demo model.
+ */
+export function runToCheckpoint(run: Run, opts: { weightsOnly?: boolean } = {}): CheckpointData {
+  const weightsOnly = opts.weightsOnly === true;
   const tensors = new Map<string, Float32Array>();
   for (const [name, values] of run.model.params.snapshot()) tensors.set(PARAM + name, values);
-  for (const [name, values] of run.optimizer.stateTensors()) tensors.set(name, values);
+  if (!weightsOnly) for (const [name, values] of run.optimizer.stateTensors()) tensors.set(name, values);
   const meta: RunMeta = {
     kind: 'vaekit-run',
     config: run.config,
     inputShape: run.inputShape,
     state: run.state,
-    optimizerStep: run.optimizer.step,
+    optimizerStep: weightsOnly ? 0 : run.optimizer.step,
     savedAt: new Date().toISOString(),
+    ...(weightsOnly ? { weightsOnly } : {}),
   };
   return { meta: meta as unknown as Record<string, unknown>, tensors };
 }
@@ -74,7 +81,7 @@ export function runFromCheckpoint(data: CheckpointData, source: string): Run {
   for (const [name, values] of data.tensors) if (name.startsWith(PARAM)) params.set(name.slice(PARAM.length), values);
   try {
     run.model.params.load(params, source);
-    run.optimizer.loadState(meta.optimizerStep, data.tensors, source);
+    if (meta.weightsOnly !== true) run.optimizer.loadState(meta.optimizerStep, data.tensors, source);
   } catch (e) {
     disposeRun(run);
     throw e;

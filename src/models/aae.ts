@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { Activation } from '../nn/dense.js';
+import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { reparameterize } from '../prob/gaussian.js';
 import { checkPriorDim, PRIOR_COMPONENTS, PriorKind, priorHasComponents, PriorSample, samplePrior } from '../prob/priors.js';
 import { Rng, Stream } from '../rng.js';
 import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { buildDecoder, buildEncoder, NET_DEFAULTS, NetFields, Network } from './networks.js';
 import { Batch, CodeModel, LossOptions, LossTerms, MultiStepModel, TrainingStep } from './types.js';
 
 /** Configuration of the adversarial autoencoder (Makhzani et al. 2015). */
-export interface AaeConfig {
+export interface AaeConfig extends NetFields {
   kind: 'aae';
   /** Dimensions of the code z. Default 2. */
   latentDim: number;
@@ -45,6 +47,7 @@ export const AAE_DEFAULTS: AaeConfig = {
   prior: 'gaussian',
   labels: false,
   stochasticEncoder: false,
+  ...NET_DEFAULTS,
 };
 
 /** The one-hot width with labels: one slot per component, and a spare one for unlabelled examples (sec. 2.3). */
@@ -66,12 +69,12 @@ export class Aae implements CodeModel, MultiStepModel {
   readonly latentDim: number;
   readonly prior: 'standard-normal' | null;
   readonly trainingSteps: readonly TrainingStep[];
-  private readonly encoder: Mlp;
-  private readonly decoder: Mlp;
+  private readonly encoder: Network;
+  private readonly decoder: Network;
   private readonly discriminator: Mlp;
   private readonly likelihood: LikelihoodOptions;
 
-  constructor(readonly config: AaeConfig, readonly inputDim: number, seed: number) {
+  constructor(readonly config: AaeConfig, readonly inputDim: number, seed: number, shape?: ImageShape) {
     checkPriorDim(config.prior, config.latentDim);
     if (config.labels && !priorHasComponents(config.prior)) throw new Error(`--labels needs a prior made of parts a label can name (mixture or swissroll), not ${config.prior}`);
     const rng = new Rng(seed, Stream.init);
@@ -80,9 +83,8 @@ export class Aae implements CodeModel, MultiStepModel {
     this.prior = config.prior === 'gaussian' ? 'standard-normal' : null;
     this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
     const codeWidth = config.stochasticEncoder ? 2 * k : k;
-    this.encoder = new Mlp(this.params, 'encoder', [inputDim, ...config.hidden, codeWidth], config.activation, 'linear', rng);
-    const outSize = decoderOutputSize(config.decoder, inputDim);
-    this.decoder = new Mlp(this.params, 'decoder', [k, ...[...config.hidden].reverse(), outSize], config.activation, 'linear', rng);
+    this.encoder = buildEncoder(this.params, 'encoder', config, inputDim, shape, codeWidth, 'linear', rng);
+    this.decoder = buildDecoder(this.params, 'decoder', config, k, inputDim, shape, decoderOutputSize(config.decoder, inputDim), rng);
     const discIn = k + (config.labels ? LABEL_SLOTS : 0);
     this.discriminator = new Mlp(this.params, 'discriminator', [discIn, ...config.discHidden, 1], config.activation, 'linear', rng);
     const named = (prefix: string) => this.params.names().filter((n) => n.startsWith(prefix));

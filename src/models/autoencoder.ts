@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { corrupt, NoiseKind } from '../data/corrupt.js';
 import { Activation, dense } from '../nn/dense.js';
+import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { bernoulliMean, logBernoulli } from '../prob/bernoulli.js';
 import { Rng, Stream } from '../rng.js';
 import { jacobianFrobeniusSq, stochasticContraction } from './contractive.js';
+import { buildDecoder, buildEncoder, NET_DEFAULTS, NetFields, Network } from './networks.js';
 import { Batch, CodeModel, LossOptions, LossTerms } from './types.js';
 
 /** Reconstruction losses of the deterministic autoencoders. */
@@ -16,8 +18,8 @@ export type ReconLoss = (typeof RECON_LOSSES)[number];
 export const CONTRACTIVE_FORMS = ['exact', 'stochastic'] as const;
 export type ContractiveForm = (typeof CONTRACTIVE_FORMS)[number];
 
-/** What every deterministic MLP autoencoder has. */
-interface AutoencoderFields {
+/** What every deterministic autoencoder has (net, channels: MLP or conv networks, see networks.ts). */
+interface AutoencoderFields extends NetFields {
   /** Width of the code h(x). Default 20. */
   latentDim: number;
   /** Hidden layer sizes of the encoder; the decoder mirrors them. Default [400]. */
@@ -57,7 +59,7 @@ export interface CaeConfig extends AutoencoderFields {
 
 export type AutoencoderConfig = AeConfig | DaeConfig | CaeConfig;
 
-const COMMON_DEFAULTS: AutoencoderFields = { latentDim: 20, hidden: [400], activation: 'relu', codeActivation: 'linear', recon: 'bce' };
+const COMMON_DEFAULTS: AutoencoderFields = { latentDim: 20, hidden: [400], activation: 'relu', codeActivation: 'linear', recon: 'bce', ...NET_DEFAULTS };
 export const AE_DEFAULTS: AeConfig = { kind: 'ae', ...COMMON_DEFAULTS };
 export const DAE_DEFAULTS: DaeConfig = { kind: 'dae', ...COMMON_DEFAULTS, noise: 'mask', noiseLevel: 0.25 };
 // A linear code like the other kinds, not Rifai et al.'s sigmoid one: behind a ReLU layer and with Adam at 1e-3, a
@@ -66,9 +68,9 @@ export const DAE_DEFAULTS: DaeConfig = { kind: 'dae', ...COMMON_DEFAULTS, noise:
 export const CAE_DEFAULTS: CaeConfig = { kind: 'cae', ...COMMON_DEFAULTS, contractive: 'exact', lambda: 0.1, contractiveSigma: 0.1 };
 
 /**
- * A deterministic MLP autoencoder: encoder h(x) (hidden layers, then the code layer), decoder giving logits
- * whose sigmoid is the reconstruction. The kinds differ only in their loss: ae reconstructs x, dae
- * reconstructs x from a corruption of it, cae adds the contractive penalty.
+ * A deterministic autoencoder: encoder h(x) (hidden layers, then the code layer; convolutions first with net
+ * conv), decoder giving logits whose sigmoid is the reconstruction. The kinds differ only in their loss: ae
+ * reconstructs x, dae reconstructs x from a corruption of it, cae adds the contractive penalty.
  */
 export class Autoencoder implements CodeModel {
   readonly params = new ParamStore();
@@ -76,22 +78,25 @@ export class Autoencoder implements CodeModel {
   /** An autoencoder defines no density over codes: there is nothing to sample from. */
   readonly prior = null;
   readonly kind: AutoencoderConfig['kind'];
-  private readonly encoder: Mlp;
-  private readonly decoder: Mlp;
+  private readonly encoder: Network;
+  private readonly decoder: Network;
 
-  constructor(readonly config: AutoencoderConfig, readonly inputDim: number, seed: number) {
+  constructor(readonly config: AutoencoderConfig, readonly inputDim: number, seed: number, shape?: ImageShape) {
+    if (config.kind === 'cae' && config.contractive === 'exact' && config.net === 'conv') {
+      throw new Error('--contractive exact is the Jacobian of an MLP encoder in closed form; with --net conv use --contractive stochastic');
+    }
     const rng = new Rng(seed, Stream.init);
     this.kind = config.kind;
     this.latentDim = config.latentDim;
-    this.encoder = new Mlp(this.params, 'encoder', [inputDim, ...config.hidden, config.latentDim], config.activation, config.codeActivation, rng);
-    this.decoder = new Mlp(this.params, 'decoder', [config.latentDim, ...[...config.hidden].reverse(), inputDim], config.activation, 'linear', rng);
+    this.encoder = buildEncoder(this.params, 'encoder', config, inputDim, shape, config.latentDim, config.codeActivation, rng);
+    this.decoder = buildDecoder(this.params, 'decoder', config, config.latentDim, inputDim, shape, inputDim, rng);
   }
 
   /** Every encoder layer's output, the code last; x is data, so the first layer skips its input gradient. */
   private encoderOutputs(x: tf.Tensor2D): tf.Tensor2D[] {
     const outputs: tf.Tensor2D[] = [];
     let h = x;
-    this.encoder.layers.forEach((l, i) => {
+    (this.encoder as Mlp).layers.forEach((l, i) => {
       h = dense(h, this.params.get(l.w) as tf.Tensor2D, this.params.get(l.b) as tf.Tensor1D, l.activation, i > 0);
       outputs.push(h);
     });
@@ -131,12 +136,13 @@ export class Autoencoder implements CodeModel {
         const recon = this.reconError(this.decode(this.encoder.apply(x)), x);
         return { total: recon, recon } as LossTerms;
       }
-      const outputs = this.encoderOutputs(x);
-      const h = outputs[outputs.length - 1];
+      // The exact penalty needs every layer's output; the stochastic one only the code (any encoder).
+      const outputs = c.contractive === 'exact' ? this.encoderOutputs(x) : null;
+      const h = outputs ? outputs[outputs.length - 1] : this.encoder.apply(x);
       const recon = this.reconError(this.decode(h), x);
       let contractive: tf.Tensor1D;
-      if (c.contractive === 'exact') {
-        const layers = this.encoder.layers.map((l) => ({ w: this.params.get(l.w) as tf.Tensor2D, activation: l.activation }));
+      if (outputs) {
+        const layers = (this.encoder as Mlp).layers.map((l) => ({ w: this.params.get(l.w) as tf.Tensor2D, activation: l.activation }));
         contractive = jacobianFrobeniusSq(layers, outputs);
       } else {
         const eps = opts.rng.fillNormal(new Float32Array(x.size));

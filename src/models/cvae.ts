@@ -1,17 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { Activation } from '../nn/dense.js';
-import { ConditionalMlp } from '../nn/conditional.js';
+import { ImageShape } from '../nn/convNet.js';
 import { ParamStore } from '../nn/params.js';
 import { klStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { ConditionalCodeModel } from './labelled.js';
 import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { buildConditionalDecoder, buildConditionalEncoder, ConditionalNetwork, NET_DEFAULTS, NetFields } from './networks.js';
 import { Batch, LossOptions, LossTerms } from './types.js';
 import { drawEps, repeatRows } from './vae.js';
 
 /** Configuration of the conditional VAE (Kingma et al. 2014, M2 with the label always observed; Sohn et al. 2015). */
-export interface CvaeConfig {
+export interface CvaeConfig extends NetFields {
   kind: 'cvae';
   /** Dimensions of z. Default 20. */
   latentDim: number;
@@ -29,7 +30,7 @@ export interface CvaeConfig {
   classes: number;
 }
 
-export const CVAE_DEFAULTS: CvaeConfig = { kind: 'cvae', latentDim: 20, hidden: [400], activation: 'relu', decoder: 'bernoulli', sigma: 1, minLogVar: -6, classes: 10 };
+export const CVAE_DEFAULTS: CvaeConfig = { kind: 'cvae', latentDim: 20, hidden: [400], activation: 'relu', decoder: 'bernoulli', sigma: 1, minLogVar: -6, classes: 10, ...NET_DEFAULTS };
 
 function repeatLabels(labels: tf.Tensor1D, times: number): tf.Tensor1D {
   return times === 1 ? labels : tf.concat(new Array<tf.Tensor1D>(times).fill(labels), 0);
@@ -45,19 +46,18 @@ export class Cvae implements ConditionalCodeModel {
   readonly latentDim: number;
   readonly numClasses: number;
   readonly prior = 'standard-normal';
-  private readonly encoder: ConditionalMlp;
-  private readonly decoder: ConditionalMlp;
+  private readonly encoder: ConditionalNetwork;
+  private readonly decoder: ConditionalNetwork;
   private readonly likelihood: LikelihoodOptions;
 
-  constructor(readonly config: CvaeConfig, readonly inputDim: number, seed: number) {
+  constructor(readonly config: CvaeConfig, readonly inputDim: number, seed: number, shape?: ImageShape) {
     const rng = new Rng(seed, Stream.init);
     const k = config.latentDim;
     this.latentDim = k;
     this.numClasses = config.classes;
     this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
-    this.encoder = new ConditionalMlp(this.params, 'encoder', [inputDim, ...config.hidden, 2 * k], config.classes, config.activation, 'linear', rng);
-    const outSize = decoderOutputSize(config.decoder, inputDim);
-    this.decoder = new ConditionalMlp(this.params, 'decoder', [k, ...[...config.hidden].reverse(), outSize], config.classes, config.activation, 'linear', rng);
+    this.encoder = buildConditionalEncoder(this.params, 'encoder', config, config.classes, inputDim, shape, 2 * k, rng);
+    this.decoder = buildConditionalDecoder(this.params, 'decoder', config, config.classes, k, inputDim, shape, decoderOutputSize(config.decoder, inputDim), rng);
   }
 
   /** q(z|x,y); not named `encode`, which the views take for an encoder of images alone. */

@@ -1,10 +1,30 @@
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliMean, logBernoulli } from '../prob/bernoulli.js';
 import { logNormal, logNormalFixedSigma } from '../prob/gaussian.js';
+import { logDiscretizedLogistic } from '../prob/logistic.js';
 
-/** The decoder likelihoods p(x|z) vaekit offers. */
-export const DECODERS = ['bernoulli', 'gaussian', 'gaussian-learned'] as const;
+/**
+ * The decoder likelihoods the native kernels implement (src/fastpath, native/): a kernel's decoder code is
+ * the index here, so the order is fixed.
+ */
+export const KERNEL_DECODERS = ['bernoulli', 'gaussian', 'gaussian-learned'] as const;
+export type KernelDecoderKind = (typeof KERNEL_DECODERS)[number];
+
+/** The decoder likelihoods p(x|z) vaekit offers: the kernels' ones, then those only tfjs runs. */
+export const DECODERS = [...KERNEL_DECODERS, 'discretized-logistic'] as const;
 export type DecoderKind = (typeof DECODERS)[number];
+
+/** True for the decoders the native kernels run; models with another one train through tfjs. */
+export function isKernelDecoder(decoder: DecoderKind): decoder is KernelDecoderKind {
+  return (KERNEL_DECODERS as readonly string[]).includes(decoder);
+}
+
+/**
+ * Floor of the discretized logistic's log-scale, applied softly like the Gaussian's minLogVar. PixelCNN++
+ * clamps at -7 (s ~ 1e-3 on its [-1, 1] scale); on [0, 1] that is s ~ 1/1100, a quarter of a bin, past
+ * which a pixel's bin already holds nearly all the mass.
+ */
+export const MIN_LOG_SCALE = -7;
 
 /** Settings of the decoder likelihood. */
 export interface LikelihoodOptions {
@@ -15,12 +35,12 @@ export interface LikelihoodOptions {
   minLogVar: number;
 }
 
-/** Width of the decoder's output for data of `dim` values: logits or means, plus log-variances if learned. */
+/** Width of the decoder's output for data of `dim` values: logits or means, plus log-variances or log-scales if learned. */
 export function decoderOutputSize(decoder: DecoderKind, dim: number): number {
-  return decoder === 'gaussian-learned' ? 2 * dim : dim;
+  return decoder === 'gaussian-learned' || decoder === 'discretized-logistic' ? 2 * dim : dim;
 }
 
-/** The learned log-variance head, softly floored: minLogVar + softplus(raw - minLogVar). */
+/** The learned log-variance (or log-scale) head, softly floored: floor + softplus(raw - floor). */
 function splitLearned(out: tf.Tensor2D, minLogVar: number): [tf.Tensor2D, tf.Tensor2D] {
   const [mean, raw] = tf.split(out, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
   return [mean, tf.add(tf.softplus(tf.sub(raw, minLogVar)), minLogVar) as tf.Tensor2D];
@@ -38,6 +58,10 @@ export function logLikelihood(out: tf.Tensor2D, x: tf.Tensor2D, opts: Likelihood
         const [mean, logVar] = splitLearned(out, opts.minLogVar);
         return logNormal(x, mean, logVar) as tf.Tensor1D;
       }
+      case 'discretized-logistic': {
+        const [mean, logScale] = splitLearned(out, MIN_LOG_SCALE);
+        return logDiscretizedLogistic(x, mean, logScale);
+      }
     }
   });
 }
@@ -52,6 +76,9 @@ export function decoderMean(out: tf.Tensor2D, opts: LikelihoodOptions): tf.Tenso
         return out.clone();
       case 'gaussian-learned':
         return splitLearned(out, opts.minLogVar)[0].clone();
+      case 'discretized-logistic':
+        // The logistic's location, clipped to the data range: the edge bins hold the tails.
+        return tf.clipByValue(tf.split(out, 2, 1)[0], 0, 1) as tf.Tensor2D;
     }
   });
 }

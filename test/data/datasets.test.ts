@@ -132,8 +132,10 @@ test('broken IDX files in a folder give errors naming them', async () => {
 test('an unknown data name that is not a folder lists the accepted values', async () => {
   await assert.rejects(loadDataset({ data: 'cifar-11' }), {
     message:
-      '--data cifar-11: not a known data set nor a directory: expected mnist, fashion-mnist, binarized-mnist, or a directory ' +
-      'holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each may be .gz)',
+      '--data cifar-11: not a known data set nor a directory: expected mnist, fashion-mnist, binarized-mnist, cifar10, or a directory ' +
+      'holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each may be .gz), ' +
+      'the CIFAR-10 batches data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin, test_batch.bin, ' +
+      'or PNG/JPEG images',
   });
 });
 

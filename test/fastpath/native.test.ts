@@ -16,7 +16,7 @@ import { bernoulliWith, fillNormalWith } from '../../src/fastpath/random.js';
 import { binarizeInPlace } from '../../src/data/transforms.js';
 import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { ACTIVATIONS, dense } from '../../src/nn/dense.js';
-import { DECODERS, logLikelihood } from '../../src/models/likelihood.js';
+import { KERNEL_DECODERS, logLikelihood } from '../../src/models/likelihood.js';
 import { Vae, VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 import { loadDataset } from '../../src/node/datasets.js';
 import { loadNativeKernels } from '../../src/node/native.js';
@@ -144,13 +144,13 @@ test('each decoder likelihood agrees with tfjs, value and gradient, including sa
   const [dataRows, samples, dim] = [4, 3, 30];
   const rows = dataRows * samples;
   const x = new Float32Array(dataRows * dim).map((_, i) => (i % 3 === 0 ? 1 : (i % 7) / 7));
-  for (const decoder of DECODERS) {
+  for (const decoder of KERNEL_DECODERS) {
     const width = decoder === 'gaussian-learned' ? 2 * dim : dim;
     const out = random(rows * width, 8, 2);
     const opts = { decoder, sigma: 0.7, minLogVar: -3 };
     const logLik = new Float32Array(rows);
     const dOut = new Float32Array(rows * width);
-    kernels.logLikelihood(out, x, rows, dim, dataRows, DECODERS.indexOf(decoder), opts.sigma, opts.minLogVar, logLik, dOut, 0.25);
+    kernels.logLikelihood(out, x, rows, dim, dataRows, KERNEL_DECODERS.indexOf(decoder), opts.sigma, opts.minLogVar, logLik, dOut, 0.25);
     const [valueRef, gradRef] = tf.tidy(() => {
       const xt = tf.tile(tf.tensor2d(x, [dataRows, dim]), [samples, 1]) as tf.Tensor2D;
       const f = (o: tf.Tensor) => tf.mul(tf.sum(logLikelihood(o as tf.Tensor2D, xt, opts)), -0.25);

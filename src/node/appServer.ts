@@ -1,0 +1,169 @@
+/**
+ * The HTTP server behind `vaekit serve`: the built browser app (dist/web) as static files, plus the
+ * checkpoint and the data set the command was given, on a loopback address by default.
+ *
+ *   GET /api/session                   JSON: what is served ({ checkpoint: { name, bytes } | null, data: { name } | null })
+ *   GET /api/checkpoint                the checkpoint file's bytes (src/io/checkpoint.ts format)
+ *   GET /api/data/{train,test}[?limit=N]  a split as one binary message (src/data/datasetBinary.ts), the first N images
+ *
+ * Every response carries the cross-origin isolation headers (COOP same-origin, COEP require-corp), which let
+ * the page use SharedArrayBuffer and so the multi-threaded WebAssembly backend.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { basename, dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DATASET_BINARY_TYPE, encodeDatasetBinary } from '../data/datasetBinary.js';
+import { Dataset } from '../data/dataset.js';
+import { limit } from '../data/transforms.js';
+import { DatasetSpec, LoadedData, loadDataset } from './datasets.js';
+import { readFileOrThrow } from './files.js';
+
+/** Where `npm run build:web` (run by `npm install`) puts the app: dist/web in the package. */
+export function defaultAppDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'dist', 'web');
+}
+
+export interface AppServerOptions {
+  /** Folder of the built app (index.html and its assets). */
+  appDir: string;
+  /** A checkpoint file to offer the page, or none. */
+  checkpoint?: string;
+  /** The data set to offer for training and the latent scatter, or none. Loaded on first request. */
+  data?: DatasetSpec;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port. Default 0. */
+  port?: number;
+}
+
+export interface AppServer {
+  /** The app's address, e.g. http://127.0.0.1:5757/ */
+  url: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** Starts the server; resolves once it listens. A taken port or bad host is an error naming it. */
+export async function startAppServer(opts: AppServerOptions): Promise<AppServer> {
+  const appDir = resolve(opts.appDir);
+  if (!existsSync(join(appDir, 'index.html'))) {
+    throw new Error(`${appDir}: the browser app is not built (no index.html): run "npm run build:web" in the vaekit folder`);
+  }
+  const checkpoint = opts.checkpoint === undefined ? null : { path: opts.checkpoint, bytes: readFileOrThrow(opts.checkpoint, 'checkpoint') };
+  let data: Promise<LoadedData> | null = null;
+  const loadData = (): Promise<LoadedData> => {
+    if (!opts.data) throw new HttpError(404, 'this server was started without a data set');
+    data ??= loadDataset(opts.data);
+    return data;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} is not served here: GET only`);
+    const path = url.pathname;
+    if (path === '/api/session') {
+      const body = {
+        checkpoint: checkpoint && { name: basename(checkpoint.path), bytes: checkpoint.bytes.length },
+        data: opts.data ? { name: opts.data.data ?? 'mnist' } : null,
+      };
+      return send(res, 200, TYPES['.json'], JSON.stringify(body), true);
+    }
+    if (path === '/api/checkpoint') {
+      if (!checkpoint) throw new HttpError(404, 'no checkpoint: start the server as "vaekit serve <checkpoint>"');
+      return send(res, 200, 'application/octet-stream', checkpoint.bytes, true);
+    }
+    const split = /^\/api\/data\/(train|test)$/.exec(path)?.[1] as 'train' | 'test' | undefined;
+    if (split) {
+      const count = limitParam(url.searchParams.get('limit'));
+      const loaded = await loadData();
+      const d: Dataset = loaded[split];
+      return send(res, 200, DATASET_BINARY_TYPE, encodeDatasetBinary(count > 0 && count < d.count ? limit(d, count) : d), true);
+    }
+    if (path.startsWith('/api/')) throw new HttpError(404, `unknown endpoint ${path}`);
+    return sendFile(res, appDir, path);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const status = e instanceof HttpError ? e.status : 500;
+      if (!res.headersSent) send(res, status, 'text/plain; charset=utf-8', `${(e as Error).message}\n`, true);
+      else res.destroy();
+    });
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await listen(server, host, opts.port ?? 0);
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    close: () => new Promise<void>((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    }),
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((done, fail) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') fail(new Error(`--port ${port}: already in use on ${host}; choose another (--port 0 picks a free one)`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') fail(new Error(`--host ${host}: not an address of this machine`));
+      else fail(new Error(`cannot listen on ${host}:${port}: ${e.message}`));
+    });
+    server.listen(port, host, () => done());
+  });
+}
+
+function limitParam(raw: string | null): number {
+  if (raw === null) return 0;
+  if (!/^\d+$/.test(raw)) throw new HttpError(400, `limit=${raw}: expected a whole number of images (0: all)`);
+  return Number(raw);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array, noStore = false): void {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'X-Content-Type-Options': 'nosniff',
+    ...(noStore ? { 'Cache-Control': 'no-store' } : {}),
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** A file of the app; anything outside appDir (../ tricks) is not found. */
+function sendFile(res: ServerResponse, appDir: string, urlPath: string): void {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath);
+  } catch {
+    throw new HttpError(400, `bad path ${urlPath}`);
+  }
+  if (rel.endsWith('/')) rel += 'index.html';
+  const file = normalize(join(appDir, rel));
+  if (file !== appDir && !file.startsWith(appDir + sep)) throw new HttpError(404, `not found: ${urlPath}`);
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) throw new HttpError(404, `not found: ${urlPath}`);
+  send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+}

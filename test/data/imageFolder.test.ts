@@ -1,0 +1,134 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { testPaths } from '../../src/data/imageFolder.js';
+import { fitImage } from '../../src/data/resize.js';
+import { loadDataset } from '../../src/node/datasets.js';
+import { listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
+import { escapeRegExp, tempDir } from './fixtures.js';
+
+const tmp = tempDir();
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+type Rgb = [number, number, number];
+
+function pngOf(width: number, height: number, colour: Rgb): Buffer {
+  const png = new PNG({ width, height });
+  for (let p = 0; p < width * height; p++) png.data.set([...colour, 255], 4 * p);
+  return PNG.sync.write(png);
+}
+
+function jpegOf(width: number, height: number, colour: Rgb): Buffer {
+  const data = Buffer.alloc(width * height * 4);
+  for (let p = 0; p < width * height; p++) data.set([...colour, 255], 4 * p);
+  return jpeg.encode({ width, height, data }, 95).data;
+}
+
+let dirCount = 0;
+function folder(files: Record<string, Uint8Array | string>): string {
+  const dir = path.join(tmp, `f${dirCount++}`);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const RED: Rgb = [200, 30, 40];
+const BLUE: Rgb = [20, 60, 220];
+
+test('fitImage: centre crop, area averaging when shrinking, BT.601 grey', () => {
+  // 4x2 RGB: columns 0..3 have red 0, 100, 200, 255; the centred 2x2 square is columns 1..2.
+  const wide = { width: 4, height: 2, channels: 3 as const, data: Uint8Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? [0, 100, 200, 255][Math.floor(i / 3) % 4] : 0)) };
+  assert.deepEqual([...fitImage(wide, 2, 3)], [100, 0, 0, 200, 0, 0, 100, 0, 0, 200, 0, 0]);
+  assert.deepEqual([...fitImage(wide, 1, 3)], [150, 0, 0]); // (100 + 200 + 100 + 200) / 4
+  // 3x3 grey to 2x2: each output covers 1.5x1.5 input pixels: weights 1, 0.5, 0.5, 0.25 over 2.25.
+  const grey = { width: 3, height: 3, channels: 1 as const, data: Uint8Array.from([0, 90, 180, 90, 90, 90, 180, 90, 0]) };
+  const topLeft = (0 * 1 + 90 * 0.5 + 90 * 0.5 + 90 * 0.25) / 2.25;
+  assert.equal(fitImage(grey, 2, 1)[0], Math.round(topLeft));
+  // grey = 0.299 R + 0.587 G + 0.114 B; alpha composites over black
+  const px = { width: 1, height: 1, channels: 4 as const, data: Uint8Array.from([200, 100, 50, 255]) };
+  assert.deepEqual([...fitImage(px, 1, 1)], [Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 50)]);
+  assert.deepEqual([...fitImage({ ...px, data: Uint8Array.from([200, 100, 50, 0]) }, 1, 3)], [0, 0, 0]);
+});
+
+test('fitImage: bilinear when enlarging, with pixel centres aligned', () => {
+  const two = { width: 2, height: 1, channels: 1 as const, data: Uint8Array.from([0, 200]) };
+  // crop to the centred 1x1 square (column 0, as floor((2-1)/2) = 0): a constant
+  assert.deepEqual([...fitImage(two, 3, 1)], new Array(9).fill(0));
+  const sq = { width: 2, height: 2, channels: 1 as const, data: Uint8Array.from([0, 200, 0, 200]) };
+  // output x at (o + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25 -> clamped 0, 0.25, 0.75, 1
+  assert.deepEqual([...fitImage(sq, 4, 1).subarray(0, 4)], [0, 50, 150, 200]);
+});
+
+test('a folder of PNG and JPEG images of different sizes, labels from sub-folders', async () => {
+  const dir = folder({
+    'cats/a.png': pngOf(40, 30, RED),
+    'cats/b.jpg': jpegOf(64, 64, RED),
+    'cats/deeper/c.JPEG': jpegOf(13, 50, RED),
+    'dogs/d.png': pngOf(20, 50, BLUE),
+    'dogs/e.jpeg': jpegOf(33, 17, BLUE),
+    'dogs/notes.txt': 'not an image',
+    '.hidden/x.png': pngOf(5, 5, BLUE),
+    'dogs/.DS_Store': 'x',
+  });
+  assert.deepEqual(listImageFiles(dir), ['cats/a.png', 'cats/b.jpg', 'cats/deeper/c.JPEG', 'dogs/d.png', 'dogs/e.jpeg']);
+  const loaded = await loadDataset({ data: dir, imageSize: 8, channels: 3 });
+  const { train, test: held } = loaded;
+  assert.equal(train.count + held.count, 5);
+  assert.equal(held.count, 1); // round(0.1 * 5) = 0, but at least one
+  for (const d of [train, held]) {
+    assert.deepEqual(d.shape, [8, 8, 3]);
+    assert.deepEqual(d.classNames, ['cats', 'dogs']);
+    for (let i = 0; i < d.count; i++) {
+      const colour = [RED, BLUE][d.labels?.[i] ?? -1];
+      for (let p = 0; p < 64; p++) {
+        for (let c = 0; c < 3; c++) assert.ok(Math.abs(d.images[(i * 64 + p) * 3 + c] - colour[c]) <= 6, `${d.name} image ${i} pixel ${p}`);
+      }
+    }
+  }
+  assert.deepEqual([...train.labels!, ...held.labels!].sort(), [0, 0, 0, 1, 1]);
+  const grey = loadImageFolder(dir, { imageSize: 4, channels: 1 });
+  assert.deepEqual(grey.train.shape, [4, 4, 1]);
+  const luma = (c: Rgb) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+  for (let i = 0; i < grey.train.count; i++) {
+    assert.ok(Math.abs(grey.train.images[i * 16] - luma([RED, BLUE][grey.train.labels![i]])) <= 6);
+  }
+});
+
+test('a folder without sub-folders has no labels; the split depends on the paths only', () => {
+  const files: Record<string, Buffer> = {};
+  for (let i = 0; i < 30; i++) files[`img${i}.png`] = pngOf(3 + (i % 4), 5, [i, i, i]);
+  const dir = folder(files);
+  const { train, test: held } = loadImageFolder(dir, { imageSize: 2 });
+  assert.equal(train.labels, undefined);
+  assert.equal(train.classNames, undefined);
+  assert.equal(held.count, 3);
+  assert.equal(train.count, 27);
+  const paths = Object.keys(files);
+  const chosen = testPaths(paths, 0.1);
+  assert.deepEqual([...testPaths([...paths].reverse(), 0.1)].sort(), [...chosen].sort());
+  // the held-out images are exactly the chosen paths (each image's grey level is its index)
+  const heldLevels = Array.from({ length: held.count }, (_, i) => held.images[i * 12]);
+  assert.deepEqual(heldLevels.sort((a, b) => a - b), [...chosen].map((p) => Number(/\d+/.exec(p)![0])).sort((a, b) => a - b));
+  assert.throws(() => testPaths(paths, 1), /test fraction 1: expected a number in \(0, 1\)/);
+});
+
+test('bad folders and files are errors naming them', async () => {
+  const mixed = folder({ 'top.png': pngOf(2, 2, RED), 'sub/a.png': pngOf(2, 2, RED) });
+  assert.throws(() => loadImageFolder(mixed), /images both at the top \(top.png\) and in sub-folders \(sub\/a.png\)/);
+  const empty = folder({ 'readme.txt': 'no images' });
+  await assert.rejects(loadDataset({ data: empty }), { message: new RegExp(`^${escapeRegExp(empty)}: no images found: expected PNG or JPEG`) });
+  const one = folder({ 'a.png': pngOf(2, 2, RED) });
+  assert.throws(() => loadImageFolder(one), /found 1 PNG or JPEG images: expected at least 2/);
+  const truncated = folder({ 'a.png': pngOf(9, 9, RED).subarray(0, 40), 'b.png': pngOf(2, 2, RED) });
+  assert.throws(() => loadImageFolder(truncated), { message: new RegExp(`^${escapeRegExp(path.join(truncated, 'a.png'))}: cannot decode PNG`) });
+  const badJpeg = folder({ 'a.jpg': jpegOf(16, 16, RED).subarray(0, 60), 'b.png': pngOf(2, 2, RED) });
+  assert.throws(() => loadImageFolder(badJpeg), { message: new RegExp(`^${escapeRegExp(path.join(badJpeg, 'a.jpg'))}: cannot decode JPEG`) });
+  const notImage = folder({ 'a.jpg': 'hello', 'b.png': pngOf(2, 2, RED) });
+  assert.throws(() => loadImageFolder(notImage), { message: `${path.join(notImage, 'a.jpg')}: not a PNG or JPEG file (its first bytes match neither format)` });
+  await assert.rejects(loadDataset({ data: one, channels: 2 }), { message: '--channels 2: expected 1 (grey) or 3 (RGB)' });
+});

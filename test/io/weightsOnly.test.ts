@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveRunConfig } from '../../src/config/run.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
+import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
+import { initialTrainState } from '../../src/train/state.js';
+import { useTestBackend } from '../helpers/engine.js';
+
+test('a weights-only checkpoint keeps every parameter, drops the Adam moments, and loads with a fresh optimizer', async () => {
+  await useTestBackend();
+  const config = resolveRunConfig([{ source: 't', values: { model: { latentDim: 2, hidden: [64] } } }]);
+  const run = createRun(config, [16, 16, 1], { ...initialTrainState(), epoch: 3, step: 30 });
+  const full = encodeCheckpoint(runToCheckpoint(run));
+  const slim = decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run, { weightsOnly: true })), 'slim.ckpt');
+  assert.ok([...slim.tensors.keys()].every((k) => k.startsWith('param/')), [...slim.tensors.keys()].join(', '));
+  assert.equal(slim.tensors.size, run.model.params.snapshot().size);
+  assert.ok(encodeCheckpoint(slim).length < full.length / 2.5, 'about a third of the full file');
+  const back = runFromCheckpoint(slim, 'slim.ckpt');
+  try {
+    assert.equal(back.state.step, 30);
+    assert.equal(back.optimizer.step, 0);
+    const before = run.model.params.snapshot();
+    for (const [name, values] of back.model.params.snapshot()) assert.deepEqual(values, before.get(name), name);
+    // A full checkpoint without its moments is still refused: only the flag makes them optional.
+    const meta = { ...slim.meta };
+    delete meta.weightsOnly;
+    assert.throws(() => runFromCheckpoint({ meta, tensors: slim.tensors }, 'edited.ckpt'), /edited\.ckpt: optimizer state "adam\.m\/.*" is missing/);
+  } finally {
+    disposeRun(back);
+    disposeRun(run);
+  }
+});

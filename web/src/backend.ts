@@ -1,0 +1,87 @@
+/**
+ * Picks the fastest tfjs backend this browser offers: WebGPU, then WebGL on a real GPU, then WebAssembly
+ * (SIMD, threads where the page is cross-origin isolated), then plain JavaScript. WebGL drawn by a software
+ * rasterizer (SwiftShader, llvmpipe) is skipped: there wasm is faster. `?backend=<name>` forces one.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** The backend in use and a line describing it for the page. */
+export interface BackendInfo {
+  name: BackendName;
+  description: string;
+}
+
+interface GpuNavigator {
+  gpu?: { requestAdapter(): Promise<unknown> };
+}
+
+async function webgpuUsable(): Promise<boolean> {
+  const gpu = (navigator as GpuNavigator).gpu;
+  if (!gpu) return false;
+  try {
+    if (!(await gpu.requestAdapter())) return false;
+    await import('@tensorflow/tfjs-backend-webgpu');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The WebGL renderer's name, or null when no WebGL 2 context can be made. */
+function webglRenderer(): string | null {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return name;
+}
+
+const SOFTWARE_GL = /swiftshader|llvmpipe|software|softpipe/i;
+
+async function candidates(): Promise<BackendName[]> {
+  const out: BackendName[] = [];
+  if (await webgpuUsable()) out.push('webgpu');
+  const renderer = webglRenderer();
+  if (renderer !== null && !SOFTWARE_GL.test(renderer)) out.push('webgl');
+  out.push('wasm', 'cpu');
+  return out;
+}
+
+function describe(name: BackendName): string {
+  if (name === 'wasm') {
+    const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+    return `wasm (SIMD ${simd ? 'on' : 'off'}, ${threads ? `${navigator.hardwareConcurrency} threads` : '1 thread'})`;
+  }
+  if (name === 'webgl') return `webgl (${webglRenderer() ?? 'GPU'})`;
+  return name;
+}
+
+/** Starts the first backend that works, checking it with one small product. */
+export async function startBackend(forced: string | null): Promise<BackendInfo> {
+  setWasmPaths(new URL('wasm/', document.baseURI).href);
+  if (forced !== null && !(BACKEND_NAMES as readonly string[]).includes(forced)) {
+    throw new Error(`?backend=${forced}: expected one of ${BACKEND_NAMES.join(', ')}`);
+  }
+  if (forced === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  const tried: string[] = [];
+  for (const name of forced ? [forced as BackendName] : await candidates()) {
+    try {
+      if (!(await tf.setBackend(name))) throw new Error('did not start');
+      await tf.ready();
+      const check = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])));
+      const values = await check.data();
+      check.dispose();
+      if (values[0] !== 3) throw new Error('wrong result');
+      return { name, description: describe(name) };
+    } catch (e) {
+      tried.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`no tfjs backend started (${tried.join('; ')})`);
+}

@@ -1,0 +1,96 @@
+/**
+ * What the page asks of a model, whatever its kind: decode codes to images, encode images to codes, classify.
+ * Parts are found by the same structural checks as the CLI's views (src/views/capabilities.ts), so every kind
+ * with a decoder can be explored, and label-aware kinds decode given a chosen label.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Dataset, imageSize } from '../../src/data/dataset.js';
+import { gatherBatch, inOrder } from '../../src/data/transforms.js';
+import { isClassifier } from '../../src/models/labelled.js';
+import { Model } from '../../src/models/types.js';
+import { canDecode, canDecodeGivenLabel, canEncode, canEncodeGivenLabel, encodeMean } from '../../src/views/capabilities.js';
+
+const CHUNK = 500;
+
+export class ModelView {
+  readonly latentDim: number;
+  /** Labels the decoder or encoder is conditioned on (0: none). */
+  readonly numClasses: number;
+  readonly decodes: boolean;
+  readonly encodes: boolean;
+  /** True when decoding and encoding need a label (CVAE, M2). */
+  readonly conditional: boolean;
+  readonly classifies: boolean;
+
+  constructor(readonly model: Model, readonly shape: [number, number, number]) {
+    const m = model as Model & { latentDim?: number; numClasses?: number };
+    this.latentDim = m.latentDim ?? 0;
+    this.conditional = !canDecode(model) && canDecodeGivenLabel(model);
+    this.decodes = canDecode(model) || this.conditional;
+    this.encodes = canEncode(model) || canEncodeGivenLabel(model);
+    this.classifies = isClassifier(model);
+    this.numClasses = m.numClasses ?? 0;
+  }
+
+  get pixels(): number {
+    return this.shape[0] * this.shape[1] * this.shape[2];
+  }
+
+  /** Mean images of the codes z [rows, latentDim], given `label` for a conditional decoder. */
+  async decode(z: Float32Array, label = 0): Promise<Float32Array> {
+    const rows = z.length / this.latentDim;
+    const out = tf.tidy(() => {
+      const codes = tf.tensor2d(z, [rows, this.latentDim]);
+      const m = this.model;
+      if (canDecode(m)) return m.decodeMean(codes);
+      if (canDecodeGivenLabel(m)) return m.decodeMeanGiven(codes, tf.fill([rows], label, 'int32') as tf.Tensor1D);
+      throw new Error(`model kind ${m.kind} has no decoder from codes to images`);
+    });
+    try {
+      return (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /** Class probabilities q(y|x) of images x [rows, pixels], or null for a model without a classifier. */
+  classify(x: Float32Array): Float32Array | null {
+    const m = this.model;
+    if (!isClassifier(m)) return null;
+    const rows = x.length / this.pixels;
+    return tf.tidy(() => tf.exp(m.classifierLogProbs(tf.tensor2d(x, [rows, this.pixels]))).dataSync() as Float32Array);
+  }
+
+  /** Codes of images x [rows, pixels]; a conditional encoder is given `labels` (one per row). */
+  encode(x: Float32Array, labels?: ArrayLike<number>): Float32Array {
+    const rows = x.length / this.pixels;
+    const m = this.model;
+    return tf.tidy(() => {
+      const images = tf.tensor2d(x, [rows, this.pixels]);
+      if (canEncode(m)) return encodeMean(m, images).dataSync() as Float32Array;
+      if (canEncodeGivenLabel(m)) {
+        if (!labels) throw new Error(`model kind ${m.kind} encodes given a label`);
+        return m.encodeMeanGiven(images, tf.tensor1d(Array.from(labels), 'int32')).dataSync() as Float32Array;
+      }
+      throw new Error(`model kind ${m.kind} has no encoder from images to codes`);
+    });
+  }
+
+  /** Codes of the first `count` images of a data set, in chunks (the scatter's points). */
+  encodeDataset(d: Dataset, count: number): Float32Array {
+    const n = Math.min(count, d.count);
+    const order = inOrder(n);
+    const z = new Float32Array(n * this.latentDim);
+    for (let start = 0; start < n; start += CHUNK) {
+      const end = Math.min(n, start + CHUNK);
+      const x = gatherBatch(d, order, start, end);
+      z.set(this.encode(x, d.labels?.subarray(start, end)), start * this.latentDim);
+    }
+    return z;
+  }
+
+  /** Whether `d`'s images fit this model. */
+  fits(d: Dataset): boolean {
+    return imageSize(d) === this.pixels;
+  }
+}
