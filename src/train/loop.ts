@@ -21,6 +21,13 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** The error for a step whose loss terms are not all finite (the step is then not applied), or null. */
+export function divergence(names: string[], values: number[], state: TrainState, hint = 'Try a lower --lr.'): DivergedError | null {
+  const bad = names.find((_, i) => !Number.isFinite(values[i]));
+  if (bad === undefined) return null;
+  return new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. ${hint}`);
+}
+
 /**
  * One Adam step on the scalar `total` of `loss` over `vars`; returns the batch values of every term. A term
  * that is not finite throws a DivergedError naming it, and the step is not applied.
@@ -36,10 +43,10 @@ export function gradientStep(vars: tf.Variable[], optimizer: Adam, loss: () => {
   }, vars);
   const values = Array.from((stacked as unknown as tf.Tensor).dataSync());
   tf.dispose([value, stacked as unknown as tf.Tensor]);
-  const bad = names.find((_, i) => !Number.isFinite(values[i]));
-  if (bad !== undefined) {
+  const diverged = divergence(names, values, state);
+  if (diverged) {
     tf.dispose(grads);
-    throw new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. Try a lower --lr.`);
+    throw diverged;
   }
   optimizer.apply(grads);
   tf.dispose(grads);

@@ -7,7 +7,7 @@ import { isSemiSupervisedModel, LabelSettings, SemiSupervisedModel } from '../mo
 import { Model } from '../models/types.js';
 import { permutation, Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
-import { closeEpoch, DivergedError, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { closeEpoch, divergence, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
 import { createSemiSupervisedEngine, SemiSupervisedStepEngine } from './semiSupervisedEngine.js';
 import { TrainState } from './state.js';
 import { TrainData, TrainEvents, TrainOptions } from './trainer.js';
@@ -110,10 +110,10 @@ async function semiSupervisedLoop(engine: SemiSupervisedStepEngine, model: SemiS
 
       const batch = { dim, xl, yl, rowsL, xu, rowsU: xu ? end - start : 0 };
       const { names, values } = engine.gradients(batch, counts, { beta, numSamples: tc.numSamples, rng });
-      const bad = names.find((_, i) => !Number.isFinite(values[i]));
-      if (bad !== undefined) {
+      const diverged = divergence(names, values, state);
+      if (diverged) {
         engine.discard();
-        throw new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. Try a lower --lr.`);
+        throw diverged;
       }
       engine.apply();
       recordStep(state, names, values, end - start);

@@ -7,7 +7,7 @@ import { permutation, Rng, Stream } from '../rng.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { Adam } from './adam.js';
 import { createStepEngine, StepEngine } from './engine.js';
-import { closeEpoch, DivergedError, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { closeEpoch, divergence, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
 
 export { DivergedError } from './loop.js';
@@ -89,10 +89,10 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
       const rng = new Rng(seed, Stream.eps, state.step);
 
       const { names, values } = engine.gradients(x, rows, { beta, numSamples: tc.numSamples, rng });
-      const bad = names.find((_, i) => !Number.isFinite(values[i]));
-      if (bad !== undefined) {
+      const diverged = divergence(names, values, state, 'Try a lower --lr, or --warmup-epochs.');
+      if (diverged) {
         engine.discard();
-        throw new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. Try a lower --lr, or --warmup-epochs.`);
+        throw diverged;
       }
       engine.apply();
 
