@@ -4,6 +4,7 @@
  *   - training throughput (images/s) of vaekit's native fast path, its portable path (tfjs + wasm) and
  *     PyTorch (plain, and with glibc's malloc thresholds raised), with the ratios
  *   - importance-sampled evaluation throughput (k = 5000), the same way
+ *   - M2 (Kingma et al. 2014) training throughput against bench/reference/m2.py, the same way
  *   - native vaekit and plain PyTorch trained 10 epochs on dynamically binarized MNIST: test negative ELBO
  *     side by side, and the time taken (skip: --quick)
  * PyTorch is used when `python3` (Debian's /usr/bin/python3 first) imports torch; else only vaekit's figures.
@@ -22,10 +23,13 @@ import { initBackend } from '../src/node/backend.js';
 import { loadDataset } from '../src/node/datasets.js';
 import { describeKernels, loadNativeKernels } from '../src/node/native.js';
 import { initialTrainState } from '../src/train/state.js';
+import { trainModel } from '../src/train/byKind.js';
 import { train } from '../src/train/trainer.js';
 
 const quick = process.argv.includes('--quick');
 const STEPS = 300;
+/** M2 steps timed on the native path and in PyTorch (the portable path takes 10: it is ~10x slower). */
+const M2_STEPS = 60;
 const EVAL_K = 5000;
 /** Images scored per evaluation measurement: the portable path is ~10x slower, so it scores fewer. */
 const EVAL_IMAGES = { native: 100, portable: 20, pytorch: 100 };
@@ -38,9 +42,14 @@ function findTorchPython(): string | null {
   return null;
 }
 
-function reference(py: string, args: string[]): Record<string, number> {
-  const out = execFileSync(py, ['bench/reference/vae.py', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+/** The last line of a reference script's output, as JSON. */
+function referenceScript(py: string, script: string, args: string[]): Record<string, number> {
+  const out = execFileSync(py, [`bench/reference/${script}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+function reference(py: string, args: string[]): Record<string, number> {
+  return referenceScript(py, 'vae.py', args);
 }
 
 const fmt = (v: number, digits: number) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -100,6 +109,25 @@ const rows: string[] = [];
   const plain = py ? reference(py, args).images_per_sec : undefined;
   const tuned = py ? reference(py, [...args, '--tune-malloc']).images_per_sec : undefined;
   rows.push(throughputRow(`evaluation throughput, k=${EVAL_K} (img/s)`, 1, ours, plain, tuned));
+}
+
+// M2 training throughput (Kingma et al. 2014; bench/reference/m2.py): unlabelled images per second, every
+// step with 128 unlabelled images (each decoded once per label) and the 100 labelled ones.
+{
+  const stepsOf = { native: M2_STEPS, portable: 10 };
+  const ours: Record<string, number> = {};
+  for (const { name, kernels } of engines) {
+    const config = resolveRunConfig([{ source: 'bench', values: { model: { kind: 'm2' }, train: { epochs: 1 }, data: { valSize: 0, limit: stepsOf[name] * 128 + 100 } } }]);
+    const data = prepareTrainingData(loaded, config.data, 0);
+    const run = createRun(config, data.train.shape, initialTrainState());
+    await trainModel(run.model, run.optimizer, data, config, run.state, {}, { kernels });
+    ours[name] = (data.train.count - 100) / run.state.history[0].seconds;
+    disposeRun(run);
+  }
+  const args = ['--steps', String(M2_STEPS)];
+  const plain = py ? referenceScript(py, 'm2.py', args).images_per_sec : undefined;
+  const tuned = py ? referenceScript(py, 'm2.py', [...args, '--tune-malloc']).images_per_sec : undefined;
+  rows.push(throughputRow('M2 training throughput, 100 labels (unlabelled img/s)', 0, ours, plain, tuned));
 }
 
 // Quality: 10 epochs on all 60,000 dynamically binarized training images, test set binarized once.
