@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+export const ROOT = new URL('../../', import.meta.url).pathname;
 export const APP_DIR = join(ROOT, 'dist', 'web');
 const INPUTS = join(APP_DIR, 'build-inputs.json');
 

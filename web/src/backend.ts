@@ -4,7 +4,7 @@
  * rasterizer (SwiftShader, llvmpipe) is skipped: there wasm is faster. `?backend=<name>` forces one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -55,8 +55,8 @@ async function candidates(): Promise<BackendName[]> {
 function describe(name: BackendName): string {
   if (name === 'wasm') {
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-    const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-    return `wasm (SIMD ${simd ? 'on' : 'off'}, ${threads ? `${navigator.hardwareConcurrency} threads` : '1 thread'})`;
+    const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? getThreadsCount() : 1;
+    return `wasm (SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'})`;
   }
   if (name === 'webgl') return `webgl (${webglRenderer() ?? 'GPU'})`;
   return name;

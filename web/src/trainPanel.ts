@@ -183,7 +183,7 @@ export class TrainPanel {
       this.chart.draw();
       this.showSamples(run);
       this.state.refreshCodes();
-      this.status(`${result === 'stopped' ? 'stopped' : 'finished'} after ${run.state.step} steps (${run.state.epoch} epochs${validationText(run.state.history.at(-1)?.val)})`);
+      this.status(`${result === 'stopped' ? 'stopped' : 'finished'} after ${run.state.step} steps (${run.state.epoch} epoch${run.state.epoch === 1 ? '' : 's'}${validationText(run.state.history.at(-1)?.val)})`);
     } finally {
       this.state.training = false;
       this.el.start.disabled = false;
