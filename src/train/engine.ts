@@ -8,6 +8,7 @@ import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import { Adam } from './adam.js';
 import { KernelAdam } from './kernelAdam.js';
+import { termsAndGradients } from './loop.js';
 
 /** What one step needs besides the batch. */
 export interface StepOptions {
@@ -48,17 +49,10 @@ class TfjsStepEngine implements StepEngine {
   }
 
   gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] } {
-    let names: string[] = [];
-    let means: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const xt = tf.tensor2d(x, [rows, this.dim]);
-      const terms = this.model.lossTerms({ x: xt }, opts);
-      names = Object.keys(terms);
-      means = tf.keep(tf.stack(names.map((k) => tf.mean(terms[k]))));
-      return tf.mean(terms.total) as tf.Scalar;
-    }, this.model.params.list());
-    const values = Array.from((means as unknown as tf.Tensor).dataSync());
-    tf.dispose([value, means as unknown as tf.Tensor]);
+    const { names, values, grads } = termsAndGradients(this.model.params.list(), () => {
+      const terms = this.model.lossTerms({ x: tf.tensor2d(x, [rows, this.dim]) }, opts);
+      return Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, tf.mean(t)])) as { total: tf.Scalar } & Record<string, tf.Scalar>;
+    });
     this.grads = grads;
     return { names, values };
   }

@@ -29,10 +29,10 @@ export function divergence(names: string[], values: number[], state: TrainState,
 }
 
 /**
- * One Adam step on the scalar `total` of `loss` over `vars`; returns the batch values of every term. A term
- * that is not finite throws a DivergedError naming it, and the step is not applied.
+ * The batch values of the scalar terms of `loss` (`total` first) and, by tfjs autodiff, the gradient of `total`
+ * with respect to `vars`; the caller disposes the gradients.
  */
-export function gradientStep(vars: tf.Variable[], optimizer: Adam, loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>, state: TrainState): { names: string[]; values: number[] } {
+export function termsAndGradients(vars: tf.Variable[], loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>): { names: string[]; values: number[]; grads: tf.NamedTensorMap } {
   let names: string[] = [];
   let stacked: tf.Tensor | null = null;
   const { value, grads } = tf.variableGrads(() => {
@@ -43,6 +43,15 @@ export function gradientStep(vars: tf.Variable[], optimizer: Adam, loss: () => {
   }, vars);
   const values = Array.from((stacked as unknown as tf.Tensor).dataSync());
   tf.dispose([value, stacked as unknown as tf.Tensor]);
+  return { names, values, grads };
+}
+
+/**
+ * One Adam step on the scalar `total` of `loss` over `vars`; returns the batch values of every term. A term
+ * that is not finite throws a DivergedError naming it, and the step is not applied.
+ */
+export function gradientStep(vars: tf.Variable[], optimizer: Adam, loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>, state: TrainState): { names: string[]; values: number[] } {
+  const { names, values, grads } = termsAndGradients(vars, loss);
   const diverged = divergence(names, values, state);
   if (diverged) {
     tf.dispose(grads);

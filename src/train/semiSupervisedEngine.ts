@@ -6,6 +6,7 @@ import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../models/labelled
 import { Adam } from './adam.js';
 import { StepOptions } from './engine.js';
 import { KernelAdam } from './kernelAdam.js';
+import { termsAndGradients } from './loop.js';
 
 /**
  * Takes the semi-supervised trainer's steps: `gradients` computes the objective of a mixed batch and holds
@@ -31,19 +32,12 @@ class TfjsSemiSupervisedEngine implements SemiSupervisedStepEngine {
   constructor(private readonly model: SemiSupervisedModel, private readonly optimizer: Adam) {}
 
   gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] } {
-    let names: string[] = [];
-    let stacked: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const { dim, rowsL, rowsU } = batch;
+    const { dim, rowsL, rowsU } = batch;
+    const { names, values, grads } = termsAndGradients(this.model.trainable.list(), () => {
       const mixed: MixedBatch = { labelled: { x: tf.tensor2d(batch.xl.subarray(0, rowsL * dim), [rowsL, dim]), labels: tf.tensor1d(Array.from(batch.yl).slice(0, rowsL), 'int32') } };
       if (batch.xu) mixed.unlabelled = tf.tensor2d(batch.xu.subarray(0, rowsU * dim), [rowsU, dim]);
-      const terms = this.model.semiSupervisedLoss(mixed, counts, opts);
-      names = Object.keys(terms);
-      stacked = tf.keep(tf.stack(names.map((k) => terms[k])));
-      return terms.total;
-    }, this.model.trainable.list());
-    const values = Array.from((stacked as unknown as tf.Tensor).dataSync());
-    tf.dispose([value, stacked as unknown as tf.Tensor]);
+      return this.model.semiSupervisedLoss(mixed, counts, opts);
+    });
     this.grads = grads;
     return { names, values };
   }

@@ -18,7 +18,7 @@ import { Rng, Stream } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
 import { trainSemiSupervised } from '../../src/train/semiSupervised.js';
 import { initialTrainState } from '../../src/train/state.js';
-import { assertClose, useTestBackend } from '../helpers/engine.js';
+import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 
 const loaded = loadNativeKernels();
 const kernels = loaded.kernels as Kernels;
@@ -35,19 +35,6 @@ before(async () => {
 function images(rows: number, seed: number): Float32Array {
   const rng = new Rng(seed, 97);
   return new Float32Array(rows * DIM).map(() => (rng.uniform() < 0.35 ? 1 : 0));
-}
-
-/** Relative agreement of whole arrays: max |a - b| <= rtol * max |b|. */
-function assertAgree(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: lengths`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < actual.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  assert.ok(scale > 0, `${what}: the reference gradient is zero`);
-  assert.ok(diff <= rtol * scale, `${what}: max difference ${diff} against max magnitude ${scale}`);
 }
 
 /** Both paths on one batch: values by name, and every trainable parameter's gradient. */

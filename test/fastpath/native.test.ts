@@ -25,7 +25,7 @@ import { Rng, Stream } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { train } from '../../src/train/trainer.js';
-import { assertClose, useTestBackend } from '../helpers/engine.js';
+import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 
 const loaded = loadNativeKernels();
 const kernels = loaded.kernels as Kernels;
@@ -40,18 +40,6 @@ function random(n: number, seed: number, scale = 1): Float32Array {
 function binary(n: number, seed: number): Float32Array {
   const rng = new Rng(seed, 98);
   return new Float32Array(n).map(() => (rng.uniform() < 0.3 ? 1 : 0));
-}
-
-/** Relative agreement of whole arrays: max |a - b| <= rtol * max |b|. */
-function assertAgree(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: lengths`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < actual.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  assert.ok(diff <= rtol * scale, `${what}: max difference ${diff} against max magnitude ${scale}`);
 }
 
 before(async () => {

@@ -26,5 +26,21 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
+/**
+ * Relative agreement of whole arrays, for gradients whose small entries carry only rounding: max |a - b| <=
+ * rtol * max |b|, and b not all zero.
+ */
+export function assertAgree(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: lengths`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < actual.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  assert.ok(scale > 0, `${what}: the reference is all zero`);
+  assert.ok(diff <= rtol * scale, `${what}: max difference ${diff} against max magnitude ${scale}`);
+}
+
 /** The shared real data sets (../shared/data beside the repository), or null when absent. */
 export const SHARED_DATA = new URL('../../../shared/data/', import.meta.url).pathname;
