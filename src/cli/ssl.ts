@@ -53,6 +53,7 @@ export function sslSpec(kind: string): CommandSpec {
       { flag: 'model', help: `model kind: ${SSL_KINDS.join(', ')}; see --model <kind> --help for its flags`, type: { type: 'enum', choices: SSL_KINDS }, defaultText: 'm2' },
       { flag: 'labels', help: 'labelled training images, balanced over the 10 classes; a list runs each', type: { type: 'int-list', min: 10 }, defaultText: '100' },
       { flag: 'seeds', help: 'seeds per number of labels (0, 1, ...): each its own labelled subset, split and initialization', type: { type: 'int', min: 1 }, defaultText: '3' },
+      { flag: 'only-seed', help: 'train only this one of the seeds, e.g. to spread them over processes; the table still covers every finished run', type: { type: 'int', min: 0 }, defaultText: 'all' },
       { flag: 'out', help: 'experiment directory: <model>-<labels>/seed-<s>/ per run, and the table ssl.md, ssl.json', type: { type: 'string' }, defaultText: 'runs/ssl' },
       BACKEND_FLAG,
       ENGINE_FLAG,
@@ -61,6 +62,7 @@ export function sslSpec(kind: string): CommandSpec {
       'vaekit ssl --model m2 --labels 100 --seeds 3',
       'vaekit ssl --model m1m2 --labels 100,600,1000,3000 --epochs 300',
       'vaekit ssl --model m2 --labels 100 --seeds 1 --epochs 10   # a short budget; rerun with more --epochs to go on',
+      'vaekit ssl --model m1m2 --seeds 3 --only-seed 2            # one seed per process, the same --out',
     ],
   };
 }
@@ -227,12 +229,15 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   for (const n of labelCounts) if (n % 10 !== 0) throw new UsageError(`--labels ${n}: the labels are balanced over 10 classes, so each count must be a multiple of 10`);
   const seeds = (args.flags.seeds as number | undefined) ?? 3;
   const outDir = (args.flags.out as string | undefined) ?? join('runs', 'ssl');
-  const configs = labelCounts.flatMap((n) => Array.from({ length: seeds }, (_, s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
+  const onlySeed = args.flags['only-seed'] as number | undefined;
+  if (onlySeed !== undefined && onlySeed >= seeds) throw new UsageError(`--only-seed ${onlySeed}: the seeds are 0..${seeds - 1} (--seeds ${seeds})`);
+  const seedList = onlySeed === undefined ? Array.from({ length: seeds }, (_, s) => s) : [onlySeed];
+  const configs = labelCounts.flatMap((n) => seedList.map((s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
   const native = kernelsFor((args.flags.engine as EngineChoice | undefined) ?? 'auto');
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
-  log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${seeds} seed(s), ${first.train.epochs} epochs each; writing to ${outDir}`);
+  log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
   let stopRequests = 0;
   const onSigint = () => {

@@ -73,8 +73,11 @@ test('ssl --model m1m2 trains M1 then M2 into one checkpoint, M1 once per seed f
   const bad = vaekit(['ssl', '--labels', '105'], cwd);
   assert.equal(bad.code, 2, transcript(bad));
   assert.match(bad.stderr, /--labels 105: .*multiple of 10/);
+  const badSeed = vaekit(['ssl', '--seeds', '3', '--only-seed', '3'], cwd);
+  assert.equal(badSeed.code, 2, transcript(badSeed));
+  assert.match(badSeed.stderr, /--only-seed 3: the seeds are 0\.\.2/);
   const help = vaekit(['ssl', '--model', 'm1m2', '--help'], cwd);
   assert.equal(help.code, 0, transcript(help));
-  for (const flag of ['--labels <n,n,...>', '--seeds', '--m1-epochs', '--alpha', '--labelled-batch']) assert.ok(help.stdout.includes(flag), `${flag} missing`);
+  for (const flag of ['--labels <n,n,...>', '--seeds', '--only-seed', '--m1-epochs', '--features', '--alpha', '--labelled-batch']) assert.ok(help.stdout.includes(flag), `${flag} missing`);
   assert.ok(!help.stdout.includes('--labelled <n>'), '--labels stands for the model\'s --labelled');
 });
