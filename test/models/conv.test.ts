@@ -50,6 +50,7 @@ function gradients(model: Model, seed: number): Map<string, Float32Array> {
 const KINDS: [string, Record<string, unknown>][] = [
   ['vae', {}],
   ['vae', { decoder: 'gaussian-learned' }],
+  ['vae', { decoder: 'discretized-logistic' }],
   ['ae', {}],
   ['dae', {}],
   ['cae', { contractive: 'stochastic' }],
