@@ -1,20 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng.js';
-import { Activation, dense, denseAutodiff } from './dense.js';
+import { activate, Activation, dense, denseAutodiff } from './dense.js';
 import { DenseLayerRef, Mlp } from './mlp.js';
 import { ParamStore, uniformFanIn } from './params.js';
-
-/** The nonlinearity of a layer whose pre-activation is already summed. */
-function activate(pre: tf.Tensor2D, activation: Activation): tf.Tensor2D {
-  switch (activation) {
-    case 'linear': return pre;
-    case 'relu': return tf.relu(pre);
-    case 'tanh': return tf.tanh(pre);
-    case 'sigmoid': return tf.sigmoid(pre);
-    case 'elu': return tf.elu(pre);
-    case 'softplus': return tf.softplus(pre);
-  }
-}
 
 /**
  * Rows W_y[y] [batch, h] as the product onehot(y) W_y, with the gradient onehot(y)^T dy written by hand. On

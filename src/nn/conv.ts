@@ -15,7 +15,7 @@
  *   space, its channel axes swapped and its taps split by phase, then a depth-to-space shuffle (below).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Activation, activationGrad } from './dense.js';
+import { activate, Activation, activationGrad } from './dense.js';
 
 /** Kernel size, stride and zero padding (the same on every side and both axes) of a convolution. */
 export interface ConvGeometry {
@@ -49,17 +49,6 @@ function explicitPadding(height: number, width: number, g: ConvGeometry): Explic
 
 /** Activations tfjs fuses into the convolution (tfjs `fused.conv2d`). */
 const FUSABLE = new Set<Activation>(['linear', 'relu', 'sigmoid', 'elu']);
-
-function activate(pre: tf.Tensor4D, activation: Activation): tf.Tensor4D {
-  switch (activation) {
-    case 'linear': return pre;
-    case 'relu': return tf.relu(pre);
-    case 'tanh': return tf.tanh(pre);
-    case 'sigmoid': return tf.sigmoid(pre);
-    case 'elu': return tf.elu(pre);
-    case 'softplus': return tf.softplus(pre);
-  }
-}
 
 /** act(conv(x, w) + b), x [batch, h, w, in], w [k, k, in, out]. */
 function convForward(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, g: ConvGeometry, activation: Activation): tf.Tensor4D {

@@ -89,14 +89,18 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation
 /** The same layer through plain autodiff: the reference the custom gradient is tested against. */
 export function denseAutodiff(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
   return tf.tidy(() => {
-    const pre = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
-    switch (activation) {
-      case 'linear': return pre;
-      case 'relu': return tf.relu(pre);
-      case 'tanh': return tf.tanh(pre);
-      case 'sigmoid': return tf.sigmoid(pre);
-      case 'elu': return tf.elu(pre);
-      case 'softplus': return tf.softplus(pre);
-    }
+    return activate(tf.add(tf.matMul(x, w), b) as tf.Tensor2D, activation);
   });
+}
+
+/** The nonlinearity on a pre-activation of any shape, by plain tfjs ops (autodiff through them). */
+export function activate<T extends tf.Tensor>(pre: T, activation: Activation): T {
+  switch (activation) {
+    case 'linear': return pre;
+    case 'relu': return tf.relu(pre);
+    case 'tanh': return tf.tanh(pre);
+    case 'sigmoid': return tf.sigmoid(pre);
+    case 'elu': return tf.elu(pre);
+    case 'softplus': return tf.softplus(pre);
+  }
 }

@@ -37,25 +37,14 @@ export interface StepEngine {
   dispose(): void;
 }
 
-/** The portable path: autodiff through the model's lossTerms, on whatever tfjs backend is running. */
-class TfjsStepEngine implements StepEngine {
-  readonly path = 'portable';
-  private grads: tf.NamedTensorMap | null = null;
+/**
+ * What the portable engines share: the tfjs gradient of the last step, held until the trainer applies it with
+ * the model's Adam or discards it. Parameters live in the model's variables, so there is nothing to sync.
+ */
+export abstract class HeldTfjsGradients {
+  protected grads: tf.NamedTensorMap | null = null;
 
-  constructor(private readonly model: Model, private readonly optimizer: Adam, private readonly dim: number) {}
-
-  binarize(x: Float32Array, rng: Rng): void {
-    binarizeInPlace(x, rng);
-  }
-
-  gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] } {
-    const { names, values, grads } = termsAndGradients(this.model.params.list(), () => {
-      const terms = this.model.lossTerms({ x: tf.tensor2d(x, [rows, this.dim]) }, opts);
-      return Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, tf.mean(t)])) as { total: tf.Scalar } & Record<string, tf.Scalar>;
-    });
-    this.grads = grads;
-    return { names, values };
-  }
+  constructor(protected readonly optimizer: Adam) {}
 
   apply(): void {
     this.optimizer.apply(this.grads!);
@@ -72,6 +61,29 @@ class TfjsStepEngine implements StepEngine {
   dispose(): void {
     this.discard();
   }
+}
+
+/** The portable path: autodiff through the model's lossTerms, on whatever tfjs backend is running. */
+class TfjsStepEngine extends HeldTfjsGradients implements StepEngine {
+  readonly path = 'portable';
+
+  constructor(private readonly model: Model, optimizer: Adam, private readonly dim: number) {
+    super(optimizer);
+  }
+
+  binarize(x: Float32Array, rng: Rng): void {
+    binarizeInPlace(x, rng);
+  }
+
+  gradients(x: Float32Array, rows: number, opts: StepOptions): { names: string[]; values: number[] } {
+    const { names, values, grads } = termsAndGradients(this.model.params.list(), () => {
+      const terms = this.model.lossTerms({ x: tf.tensor2d(x, [rows, this.dim]) }, opts);
+      return Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, tf.mean(t)])) as { total: tf.Scalar } & Record<string, tf.Scalar>;
+    });
+    this.grads = grads;
+    return { names, values };
+  }
+
 }
 
 /** The fast path for MLP VAEs: the whole step, Adam included, on the kernels, over plain arrays. */

@@ -4,7 +4,7 @@ import { M2OnKernels, MixedArrays } from '../fastpath/m2.js';
 import { fillNormalWith } from '../fastpath/random.js';
 import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../models/labelled.js';
 import { Adam } from './adam.js';
-import { StepOptions } from './engine.js';
+import { HeldTfjsGradients, StepOptions } from './engine.js';
 import { KernelAdam } from './kernelAdam.js';
 import { termsAndGradients } from './loop.js';
 
@@ -25,11 +25,11 @@ export interface SemiSupervisedStepEngine {
 }
 
 /** The portable path: autodiff through the model's semiSupervisedLoss, on whatever tfjs backend runs. */
-class TfjsSemiSupervisedEngine implements SemiSupervisedStepEngine {
+class TfjsSemiSupervisedEngine extends HeldTfjsGradients implements SemiSupervisedStepEngine {
   readonly path = 'portable';
-  private grads: tf.NamedTensorMap | null = null;
-
-  constructor(private readonly model: SemiSupervisedModel, private readonly optimizer: Adam) {}
+  constructor(private readonly model: SemiSupervisedModel, optimizer: Adam) {
+    super(optimizer);
+  }
 
   gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] } {
     const { dim, rowsL, rowsU } = batch;
@@ -40,22 +40,6 @@ class TfjsSemiSupervisedEngine implements SemiSupervisedStepEngine {
     });
     this.grads = grads;
     return { names, values };
-  }
-
-  apply(): void {
-    this.optimizer.apply(this.grads!);
-    this.discard();
-  }
-
-  discard(): void {
-    if (this.grads) tf.dispose(this.grads);
-    this.grads = null;
-  }
-
-  sync(): void {}
-
-  dispose(): void {
-    this.discard();
   }
 }
 
