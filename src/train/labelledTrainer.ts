@@ -7,7 +7,7 @@ import { evaluateLabelledLoss } from '../eval/labelledLoss.js';
 import { Model } from '../models/types.js';
 import { permutation, Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
-import { closeEpoch, gradientStep, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { closeEpoch, gradientStep, recordStep, StepClock } from './loop.js';
 import { TrainState } from './state.js';
 import { TrainData, TrainEvents } from './trainer.js';
 
@@ -24,10 +24,10 @@ export async function trainLabelled(model: Model, optimizer: Adam, data: TrainDa
   const dim = imageSize(data.train);
   if (!data.train.labels) throw new Error(`${data.train.name}: a ${model.kind} model trains on labelled images, and this data set has no labels`);
   const batches = Math.ceil(n / batchSize);
-  let lastYield = Date.now();
+  const clock = new StepClock();
   while (state.epoch < tc.epochs) {
     const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));
-    let stepStart = Date.now();
+    clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;
       const end = Math.min(start + batchSize, n);
@@ -41,16 +41,7 @@ export async function trainLabelled(model: Model, optimizer: Adam, data: TrainDa
         return Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, tf.mean(t) as tf.Scalar])) as { total: tf.Scalar } & Record<string, tf.Scalar>;
       }, state);
       recordStep(state, names, values, end - start);
-      const now = Date.now();
-      state.partial.seconds += (now - stepStart) / 1000;
-      stepStart = now;
-      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: runningMeans(state.partial.sums, state.partial.count), beta });
-      if (now - lastYield > 100) {
-        await yieldToEventLoop();
-        lastYield = Date.now();
-        stepStart = lastYield;
-      }
-      if (events.shouldStop?.()) return 'stopped';
+      if (await clock.afterStep(state, events, { batches, done: end, total: n, beta })) return 'stopped';
     }
     const validationStart = Date.now();
     const val = data.val ? evaluateLabelledLoss(model, data.val, { numSamples: tc.numSamples, seed }) : undefined;

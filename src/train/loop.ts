@@ -62,6 +62,42 @@ export function gradientStep(vars: tf.Variable[], optimizer: Adam, loss: () => {
   return { names, values };
 }
 
+/** Where a step leaves its epoch, for the onStep event. */
+export interface StepPosition {
+  batches: number;
+  /** Examples of the epoch's pass done, of `total`. */
+  done: number;
+  total: number;
+  beta: number;
+}
+
+/**
+ * What every trainer does after a step: counts the step's time into the epoch (not the time spent yielded),
+ * tells onStep, yields to the event loop every 100 ms, and says whether shouldStop asks to stop.
+ */
+export class StepClock {
+  private stepStart = Date.now();
+  private lastYield = Date.now();
+
+  /** At the start of an epoch's steps: the time before (validation, checkpoints) is not a step's. */
+  startEpoch(): void {
+    this.stepStart = Date.now();
+  }
+
+  async afterStep(state: TrainState, events: TrainEvents, at: StepPosition): Promise<boolean> {
+    const now = Date.now();
+    state.partial.seconds += (now - this.stepStart) / 1000;
+    this.stepStart = now;
+    events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, step: state.step, running: runningMeans(state.partial.sums, state.partial.count), ...at });
+    if (now - this.lastYield > 100) {
+      await yieldToEventLoop();
+      this.lastYield = Date.now();
+      this.stepStart = this.lastYield;
+    }
+    return events.shouldStop?.() === true;
+  }
+}
+
 /** Adds a step's values (batch means over `rows` examples) to the epoch's running sums and moves the counters. */
 export function recordStep(state: TrainState, names: string[], values: number[], rows: number): void {
   state.step += 1;

@@ -8,7 +8,7 @@ import { permutation, Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
 import { EpochRecord, TrainState } from './state.js';
 import { StepOptimizers } from './stepOptimizers.js';
-import { DivergedError, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { DivergedError, recordStep, runningMeans, StepClock } from './loop.js';
 import { TrainData, TrainEvents, TrainOptions } from './trainer.js';
 
 /** Labels of a batch in the order of its images; -1 where the data set has none (the model's unlabelled slot). */
@@ -67,11 +67,11 @@ async function trainWith(model: MultiStepModel, optimizers: StepOptimizers, data
   const steps = model.trainingSteps;
   const variables = steps.map((s) => s.params.map((name) => model.params.get(name)));
   const adams = steps.map((s) => optimizers.get(s.name));
-  let lastYield = Date.now();
+  const clock = new StepClock();
 
   while (state.epoch < tc.epochs) {
     const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));
-    let stepStart = Date.now();
+    clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;
       const end = Math.min(start + batchSize, n);
@@ -85,17 +85,7 @@ async function trainWith(model: MultiStepModel, optimizers: StepOptimizers, data
       // `total` is the first step's loss (the reconstruction): what validation and best.ckpt go by.
       recordStep(state, ['total', ...steps.map((st) => st.name)], [losses[0], ...losses], rows);
       optimizers.step += 1;
-      const now = Date.now();
-      state.partial.seconds += (now - stepStart) / 1000;
-      stepStart = now;
-      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: runningMeans(state.partial.sums, state.partial.count), beta: 1 });
-
-      if (now - lastYield > 100) {
-        await yieldToEventLoop();
-        lastYield = Date.now();
-        stepStart = lastYield;
-      }
-      if (events.shouldStop?.()) return 'stopped';
+      if (await clock.afterStep(state, events, { batches, done: end, total: n, beta: 1 })) return 'stopped';
     }
 
     const validationStart = Date.now();

@@ -7,7 +7,7 @@ import { isSemiSupervisedModel, LabelSettings, SemiSupervisedModel } from '../mo
 import { Model } from '../models/types.js';
 import { permutation, Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
-import { closeEpoch, divergence, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { closeEpoch, divergence, recordStep, StepClock } from './loop.js';
 import { createSemiSupervisedEngine, SemiSupervisedStepEngine } from './semiSupervisedEngine.js';
 import { TrainState } from './state.js';
 import { TrainData, TrainEvents, TrainOptions } from './trainer.js';
@@ -86,11 +86,11 @@ async function semiSupervisedLoop(engine: SemiSupervisedStepEngine, model: SemiS
   const passSize = allLabelled ? counts.labelled : counts.unlabelled;
   const batches = Math.ceil(passSize / batchSize);
   const labelledStream = new LabelledStream(split.labelled, seed);
-  let lastYield = Date.now();
+  const clock = new StepClock();
 
   while (state.epoch < tc.epochs) {
     const order = allLabelled ? null : permutation(counts.unlabelled, new Rng(seed, Stream.shuffle, state.epoch));
-    let stepStart = Date.now();
+    clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;
       const end = Math.min(start + batchSize, passSize);
@@ -117,16 +117,7 @@ async function semiSupervisedLoop(engine: SemiSupervisedStepEngine, model: SemiS
       }
       engine.apply();
       recordStep(state, names, values, end - start);
-      const now = Date.now();
-      state.partial.seconds += (now - stepStart) / 1000;
-      stepStart = now;
-      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: passSize, running: runningMeans(state.partial.sums, state.partial.count), beta });
-      if (now - lastYield > 100) {
-        await yieldToEventLoop();
-        lastYield = Date.now();
-        stepStart = lastYield;
-      }
-      if (events.shouldStop?.()) return 'stopped';
+      if (await clock.afterStep(state, events, { batches, done: end, total: passSize, beta })) return 'stopped';
     }
 
     const validationStart = Date.now();

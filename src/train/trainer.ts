@@ -7,7 +7,7 @@ import { permutation, Rng, Stream } from '../rng.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { Adam } from './adam.js';
 import { createStepEngine, StepEngine } from './engine.js';
-import { closeEpoch, divergence, recordStep, runningMeans, yieldToEventLoop } from './loop.js';
+import { closeEpoch, divergence, recordStep, StepClock } from './loop.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
 
 export { DivergedError } from './loop.js';
@@ -74,11 +74,11 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
   const dim = imageSize(data.train);
   const batches = Math.ceil(n / batchSize);
   const buffer = new Float32Array(batchSize * dim);
-  let lastYield = Date.now();
+  const clock = new StepClock();
 
   while (state.epoch < tc.epochs) {
     const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));
-    let stepStart = Date.now();
+    clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;
       const end = Math.min(start + batchSize, n);
@@ -97,17 +97,7 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
       engine.apply();
 
       recordStep(state, names, values, rows);
-      const now = Date.now();
-      state.partial.seconds += (now - stepStart) / 1000;
-      stepStart = now;
-      events.onStep?.({ epoch: state.epoch + 1, batch: state.batch, batches, step: state.step, done: end, total: n, running: runningMeans(state.partial.sums, state.partial.count), beta });
-
-      if (now - lastYield > 100) {
-        await yieldToEventLoop();
-        lastYield = Date.now();
-        stepStart = lastYield;
-      }
-      if (events.shouldStop?.()) return 'stopped';
+      if (await clock.afterStep(state, events, { batches, done: end, total: n, beta })) return 'stopped';
     }
 
     const validationStart = Date.now();
