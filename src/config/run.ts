@@ -59,7 +59,7 @@ export const TRAIN_FIELDS: FieldSpec[] = [
 export const DATA_FIELDS: FieldSpec[] = [
   { key: 'data', flag: 'data', help: 'mnist | fashion-mnist | binarized-mnist | cifar10 | a directory of IDX files, of CIFAR-10 .bin batches, or of PNG/JPEG images (sub-folders name the labels)', type: { type: 'string' } },
   { key: 'dataDir', flag: 'data-dir', help: 'directory holding the data set files (default: the data set\'s usual place)', type: { type: 'string', nullable: true } },
-  { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
+  { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once (for --data cifar10 the default is none: colour images are not binarized)', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
   { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none)', type: { type: 'int', min: 0 } },
   { key: 'limit', flag: 'limit', help: 'use only the first N training images (0: all)', type: { type: 'int', min: 0 } },
   { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1 } },
@@ -92,10 +92,13 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   }
   const spec = modelKindSpec(kind);
   const pick = (section: 'model' | 'train' | 'data') => layers.map(({ source, values }) => ({ source: `${source} (${section})`, values: values[section] }));
+  const data = resolveSection(DATA_FIELDS, DATA_DEFAULTS, pick('data'));
+  // Binarization is for grey levels read as Bernoulli probabilities; colour data keeps its values unless asked.
+  if (data.data === 'cifar10' && layers.every(({ values }) => values.data?.binarize === undefined)) data.binarize = 'none';
   return {
     model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig,
     train: resolveSection(TRAIN_FIELDS, TRAIN_DEFAULTS, pick('train')),
-    data: resolveSection(DATA_FIELDS, DATA_DEFAULTS, pick('data')),
+    data,
   };
 }
 

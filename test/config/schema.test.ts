@@ -34,6 +34,9 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
   // The values the doc comments promise, written out so a changed default is noticed.
   assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 });
   assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 });
+  // Colour data is not binarized unless asked.
+  assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10' } } }]).data.binarize, 'none');
+  assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10', binarize: 'dynamic' } } }]).data.binarize, 'dynamic');
   assert.deepEqual(config.model, { kind: 'vae', latentDim: 20, hidden: [400], activation: 'relu', decoder: 'bernoulli', sigma: 1, minLogVar: -6, net: 'mlp', channels: [32, 64] });
   // Layers that name nothing change nothing.
   assert.deepEqual(resolveRunConfig([{ source: 'empty.json', values: {} }, { source: 'flags', values: { train: {}, model: {} } }]), config);
