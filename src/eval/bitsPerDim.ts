@@ -40,6 +40,7 @@ export function bitsPerDimKind(decoder: DecoderKind): 'continuous' | 'discrete' 
   switch (decoder) {
     case 'gaussian':
     case 'gaussian-learned':
+    case 'gaussian-ar':
       return 'continuous';
     case 'discretized-logistic':
       return 'discrete';

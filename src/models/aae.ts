@@ -6,7 +6,7 @@ import { ParamStore } from '../nn/params.js';
 import { reparameterize } from '../prob/gaussian.js';
 import { checkPriorDim, PRIOR_COMPONENTS, PriorKind, priorHasComponents, PriorSample, samplePrior } from '../prob/priors.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildDecoder, buildEncoder, NET_DEFAULTS, NetFields, Network } from './networks.js';
 import { Batch, CodeModel, LossOptions, LossTerms, MultiStepModel, TrainingStep } from './types.js';
 
@@ -81,10 +81,10 @@ export class Aae implements CodeModel, MultiStepModel {
     const k = config.latentDim;
     this.latentDim = k;
     this.prior = config.prior === 'gaussian' ? 'standard-normal' : null;
-    this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
     const codeWidth = config.stochasticEncoder ? 2 * k : k;
     this.encoder = buildEncoder(this.params, 'encoder', config, inputDim, shape, codeWidth, 'linear', rng);
     this.decoder = buildDecoder(this.params, 'decoder', config, k, inputDim, shape, decoderOutputSize(config.decoder, inputDim), rng);
+    this.likelihood = buildLikelihood(this.params, 'decoder.ar', config, shape);
     const discIn = k + (config.labels ? LABEL_SLOTS : 0);
     this.discriminator = new Mlp(this.params, 'discriminator', [discIn, ...config.discHidden, 1], config.activation, 'linear', rng);
     const named = (prefix: string) => this.params.names().filter((n) => n.startsWith(prefix));

@@ -6,7 +6,7 @@ import { klStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { ConditionalCodeModel } from './labelled.js';
-import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildConditionalDecoder, buildConditionalEncoder, ConditionalNetwork, NET_DEFAULTS, NetFields } from './networks.js';
 import { Batch, LossOptions, LossTerms } from './types.js';
 import { drawEps, repeatRows } from './vae.js';
@@ -55,9 +55,9 @@ export class Cvae implements ConditionalCodeModel {
     const k = config.latentDim;
     this.latentDim = k;
     this.numClasses = config.classes;
-    this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
     this.encoder = buildConditionalEncoder(this.params, 'encoder', config, config.classes, inputDim, shape, 2 * k, rng);
     this.decoder = buildConditionalDecoder(this.params, 'decoder', config, config.classes, k, inputDim, shape, decoderOutputSize(config.decoder, inputDim), rng);
+    this.likelihood = buildLikelihood(this.params, 'decoder.ar', config, shape);
   }
 
   /** q(z|x,y); not named `encode`, which the views take for an encoder of images alone. */

@@ -43,7 +43,7 @@ const M2_FIELDS: FieldSpec[] = [...M2_NETWORK_FIELDS, ...SEMI_SUPERVISED_FIELDS]
 const CVAE_DECODER_FIELD: FieldSpec = {
   key: 'decoder',
   flag: 'decoder',
-  help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma or learned variance, or discretized logistic (8-bit data)',
+  help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma or learned variance, discretized logistic (8-bit data), or gaussian-ar (learned variance, residuals autoregressive over a 5x5 causal window)',
   type: { type: 'enum', choices: DECODERS },
 };
 

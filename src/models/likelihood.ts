@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { bernoulliMean, logBernoulli } from '../prob/bernoulli.js';
 import { logNormal, logNormalFixedSigma } from '../prob/gaussian.js';
 import { logDiscretizedLogistic } from '../prob/logistic.js';
+import { ImageShape } from '../nn/convNet.js';
+import { ParamStore } from '../nn/params.js';
+import { ResidualAutoregression } from '../nn/residualAutoregression.js';
 
 /**
  * The decoder likelihoods the native kernels implement (src/fastpath, native/): a kernel's decoder code is
@@ -11,7 +14,7 @@ export const KERNEL_DECODERS = ['bernoulli', 'gaussian', 'gaussian-learned'] as 
 export type KernelDecoderKind = (typeof KERNEL_DECODERS)[number];
 
 /** The decoder likelihoods p(x|z) vaekit offers: the kernels' ones, then those only tfjs runs. */
-export const DECODERS = [...KERNEL_DECODERS, 'discretized-logistic'] as const;
+export const DECODERS = [...KERNEL_DECODERS, 'discretized-logistic', 'gaussian-ar'] as const;
 export type DecoderKind = (typeof DECODERS)[number];
 
 /** True for the decoders the native kernels run; models with another one train through tfjs. */
@@ -33,11 +36,13 @@ export interface LikelihoodOptions {
   sigma: number;
   /** Floor of the learned log-variance: keeps the density bounded on pixels that never vary. */
   minLogVar: number;
+  /** 'gaussian-ar': the prediction A r of each residual r = x - mean from the ones before it (src/nn/residualAutoregression.ts). */
+  predictResidual?: (r: tf.Tensor2D) => tf.Tensor2D;
 }
 
 /** Width of the decoder's output for data of `dim` values: logits or means, plus log-variances or log-scales if learned. */
 export function decoderOutputSize(decoder: DecoderKind, dim: number): number {
-  return decoder === 'gaussian-learned' || decoder === 'discretized-logistic' ? 2 * dim : dim;
+  return decoder === 'bernoulli' || decoder === 'gaussian' ? dim : 2 * dim;
 }
 
 /** The learned log-variance (or log-scale) head, softly floored: floor + softplus(raw - floor). */
@@ -62,6 +67,12 @@ export function logLikelihood(out: tf.Tensor2D, x: tf.Tensor2D, opts: Likelihood
         const [mean, logScale] = splitLearned(out, MIN_LOG_SCALE);
         return logDiscretizedLogistic(x, mean, logScale);
       }
+      case 'gaussian-ar': {
+        if (!opts.predictResidual) throw new Error('the gaussian-ar likelihood needs the residual autoregression of its model (LikelihoodOptions.predictResidual)');
+        // The autoregression's Jacobian is unit triangular: log p(x|z) = sum_i log N(x_i; mean_i + (A r)_i, var_i).
+        const [mean, logVar] = splitLearned(out, opts.minLogVar);
+        return logNormal(x, tf.add(mean, opts.predictResidual(tf.sub(x, mean) as tf.Tensor2D)), logVar) as tf.Tensor1D;
+      }
     }
   });
 }
@@ -75,10 +86,30 @@ export function decoderMean(out: tf.Tensor2D, opts: LikelihoodOptions): tf.Tenso
       case 'gaussian':
         return out.clone();
       case 'gaussian-learned':
+      case 'gaussian-ar': // E[x - mean] = 0 under the autoregression too
         return splitLearned(out, opts.minLogVar)[0].clone();
       case 'discretized-logistic':
         // The logistic's location, clipped to the data range: the edge bins hold the tails.
         return tf.clipByValue(tf.split(out, 2, 1)[0], 0, 1) as tf.Tensor2D;
     }
   });
+}
+
+/** What a model's config says of its likelihood. */
+export interface LikelihoodConfig {
+  decoder: DecoderKind;
+  sigma: number;
+  minLogVar: number;
+}
+
+/**
+ * The likelihood settings of a model; for 'gaussian-ar' this adds the residual autoregression's filter
+ * `${name}.w` to the model's parameters, which needs the image shape.
+ */
+export function buildLikelihood(params: ParamStore, name: string, config: LikelihoodConfig, shape: ImageShape | undefined): LikelihoodOptions {
+  const opts: LikelihoodOptions = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
+  if (config.decoder !== 'gaussian-ar') return opts;
+  if (!shape) throw new Error('--decoder gaussian-ar needs the image shape [height, width, channels]; none was given');
+  const ar = new ResidualAutoregression(params, name, shape);
+  return { ...opts, predictResidual: (r) => ar.predict(r) };
 }

@@ -40,7 +40,7 @@ const VAE_FIELDS: FieldSpec[] = [
   { key: 'latentDim', flag: 'latent', help: 'dimensions of the latent code z', type: { type: 'int', min: 1 } },
   { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of the encoder, e.g. 400 or 500,300; the decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
-  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|z): Bernoulli on logits, Gaussian with fixed sigma, Gaussian with learned per-pixel variance, or discretized logistic with learned scale for 8-bit data (Salimans et al. 2017; portable engine only)', type: { type: 'enum', choices: DECODERS } },
+  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|z): Bernoulli on logits, Gaussian with fixed sigma, Gaussian with learned per-pixel variance, discretized logistic with learned scale for 8-bit data (Salimans et al. 2017), or gaussian-ar: learned variance, each residual predicted from the 5x5 causal window before it (images only); the last two on the portable engine only', type: { type: 'enum', choices: DECODERS } },
   { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
   { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
   ...NET_FIELDS,

@@ -6,7 +6,7 @@ import { ParamStore } from '../nn/params.js';
 import { logStdNormal, logNormal, klStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { DecoderKind, decoderMean, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildDecoder, buildEncoder, NET_DEFAULTS, NetKind, Network } from './networks.js';
 import { Batch, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
 
@@ -73,10 +73,10 @@ abstract class GaussianVae implements LatentVariableModel {
     const rng = new Rng(seed, Stream.init);
     const k = config.latentDim;
     this.latentDim = k;
-    this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
     // Both heads (mean and logVar) come out of one layer of width 2k, split afterwards.
     this.encoder = buildEncoder(this.params, 'encoder', config, inputDim, shape, 2 * k, 'linear', rng);
     this.decoder = buildDecoder(this.params, 'decoder', config, k, inputDim, shape, decoderOutputSize(config.decoder, inputDim), rng);
+    this.likelihood = buildLikelihood(this.params, 'decoder.ar', config, shape);
   }
 
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
@@ -152,13 +152,13 @@ export class ConvVae extends GaussianVae {
 }
 
 /**
- * The MLP VAE with a decoder the native kernels lack (discretized-logistic). It offers no mlpVaePlan, so the
+ * The MLP VAE with a decoder the native kernels lack (discretized-logistic, gaussian-ar). It offers no mlpVaePlan, so the
  * engines train and score it through tfjs.
  */
 export class PortableMlpVae extends GaussianVae {
-  constructor(config: VaeConfig, inputDim: number, seed: number) {
+  constructor(config: VaeConfig, inputDim: number, seed: number, shape?: ImageShape) {
     if ((config.net ?? 'mlp') !== 'mlp') throw new Error(`PortableMlpVae is an MLP VAE; build a net "${config.net}" VAE with createVae`);
-    super(config, inputDim, seed);
+    super(config, inputDim, seed, shape);
   }
 }
 
@@ -168,5 +168,5 @@ export class PortableMlpVae extends GaussianVae {
  */
 export function createVae(config: VaeConfig, inputDim: number, seed: number, shape?: ImageShape): Vae | ConvVae | PortableMlpVae {
   if (config.net === 'conv') return new ConvVae(config, inputDim, seed, shape);
-  return isKernelDecoder(config.decoder) ? new Vae(config, inputDim, seed) : new PortableMlpVae(config, inputDim, seed);
+  return isKernelDecoder(config.decoder) ? new Vae(config, inputDim, seed) : new PortableMlpVae(config, inputDim, seed, shape);
 }
