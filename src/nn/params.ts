@@ -57,6 +57,22 @@ export class ParamStore {
     for (const [name, v] of this.vars) tf.tidy(() => v.assign(tf.tensor(values.get(name)!, v.shape)));
   }
 
+  /**
+   * Warm start: overwrites every parameter that `values` also holds, by name, and leaves the others as they
+   * were initialized; returns the names of both. A shared name of another size is an error, and nothing is
+   * written then.
+   */
+  loadShared(values: Map<string, Float32Array>, source = 'checkpoint'): { loaded: string[]; fresh: string[] } {
+    const loaded = this.names().filter((name) => values.has(name));
+    for (const name of loaded) {
+      const v = this.get(name);
+      const size = values.get(name)!.length;
+      if (size !== v.size) throw new Error(`${source}: parameter "${name}" has ${size} values, expected ${v.size} (shape ${v.shape.join('x')})`);
+    }
+    for (const name of loaded) tf.tidy(() => this.get(name).assign(tf.tensor(values.get(name)!, this.get(name).shape)));
+    return { loaded, fresh: this.names().filter((name) => !values.has(name)) };
+  }
+
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
