@@ -1,9 +1,12 @@
 import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
 import { readFileSync } from 'node:fs';
-import { MODEL_KINDS, modelKindSpec } from '../models/registry.js';
+import { KERNEL_DECODERS } from '../models/likelihood.js';
+import { MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
+import { Model } from '../models/types.js';
 import { BACKENDS } from '../node/backend.js';
-import { describeKernels, ENGINES, NativeLoad } from '../node/native.js';
-import { CommandFlag, FieldGroup } from './flags.js';
+import { describeKernels, EngineChoice, ENGINES, NativeLoad } from '../node/native.js';
+import { hasNativePath } from '../train/engine.js';
+import { CommandFlag, FieldGroup, UsageError } from './flags.js';
 
 export const BACKEND_FLAG: CommandFlag = {
   flag: 'backend',
@@ -45,7 +48,7 @@ export function modelKindOf(argv: string[]): string {
 
 export const ENGINE_FLAG: CommandFlag = {
   flag: 'engine',
-  help: 'how MLP VAEs train and are scored: native kernels (OpenBLAS, all cores; built at npm install where g++ and libopenblas0-openmp exist), portable (tfjs, the same numbers to float rounding), or auto: native where it loaded',
+  help: 'how MLP VAEs (and MLP M2, M1+M2) train and are scored: native kernels (OpenBLAS, all cores; built at npm install where g++ and libopenblas0-openmp exist; training a model they cannot run, e.g. --net conv, is refused), portable (tfjs, the same numbers to float rounding), or auto: native where it loaded and the model allows',
   type: { type: 'enum', choices: ENGINES },
   defaultText: 'auto',
 };
@@ -53,8 +56,19 @@ export const ENGINE_FLAG: CommandFlag = {
 /** Which path a command's work took, and why, for its log. */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (tfjs ${backend}): the native kernels run MLP VAEs only`;
+  if (native.kernels) return `portable (tfjs ${backend}): the native kernels run only the MLP networks of vae, m2 and m1m2`;
   return `portable (tfjs ${backend}); native kernels unavailable: ${native.reason}`;
+}
+
+/**
+ * `--engine native` insists on the native kernels: training a model they cannot run (conv networks, a kind or
+ * decoder without a fast path) is refused, rather than quietly taken by tfjs as `auto` does.
+ */
+export function checkNativeEngine(choice: EngineChoice, model: Model, config: ModelConfig): void {
+  if (choice !== 'native' || hasNativePath(model)) return;
+  const conv = 'net' in config && config.net === 'conv';
+  const what = `${config.kind}${conv ? ' with --net conv' : config.kind === 'vae' ? ` with --decoder ${config.decoder}` : ''}`;
+  throw new UsageError(`--engine native: the native kernels train only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), m2 and m1m2, not --model ${what}; use --engine portable (or auto, which picks the portable engine for it)`);
 }
 
 /** The config groups shown by `vaekit train --help`: the model group is the kind's own. */

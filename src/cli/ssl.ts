@@ -23,7 +23,7 @@ import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { trainModel } from '../train/byKind.js';
 import { initialTrainState } from '../train/state.js';
-import { BACKEND_FLAG, configGroups, ENGINE_FLAG, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeEngine, configGroups, ENGINE_FLAG, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
 
 /** The kinds the experiment runs: those trained by a semi-supervised objective. */
@@ -143,6 +143,7 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
 
 interface SeedContext {
   loaded: LoadedData;
+  engine: EngineChoice;
   native: NativeLoad;
   log: (s: string) => void;
   shouldStop(): boolean;
@@ -154,6 +155,12 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
   if (done && done.epochs >= config.train.epochs) return done;
   const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
   const run = openSeedRun(dir, config, data.train.shape, ctx.log);
+  try {
+    checkNativeEngine(ctx.engine, run.model, config.model);
+  } catch (e) {
+    disposeRun(run);
+    throw e;
+  }
   const tag = `${config.model.kind} N=${(config.model as { labelled: number }).labelled} seed ${config.train.seed}`;
   ensureDir(dir);
   saveJson(join(dir, RUN_FILES.config), config);
@@ -234,7 +241,8 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   const seedList = onlySeed === undefined ? Array.from({ length: seeds }, (_, s) => s) : [onlySeed];
   const configs = labelCounts.flatMap((n) => seedList.map((s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
-  const native = kernelsFor((args.flags.engine as EngineChoice | undefined) ?? 'auto');
+  const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
+  const native = kernelsFor(engine);
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
   log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
@@ -249,7 +257,7 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   const started = Date.now();
   try {
     for (const { dir, config } of configs) {
-      const result = await runSeed(dir, config, { loaded, native, log, shouldStop: () => stopRequests > 0 });
+      const result = await runSeed(dir, config, { loaded, engine, native, log, shouldStop: () => stopRequests > 0 });
       if (!result) {
         log(`stopped; run the same command again to resume`);
         return 130;

@@ -38,7 +38,20 @@ const M2_NETWORK_FIELDS: FieldSpec[] = [
   { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
 ];
 
-const M2_FIELDS: FieldSpec[] = [...M2_NETWORK_FIELDS, ...SEMI_SUPERVISED_FIELDS];
+/** The fields of NET_FIELDS with another help text each: `net`'s, then `channels`'. */
+function netFields(netHelp: string, channelsHelp: string): FieldSpec[] {
+  const [net, channels] = NET_FIELDS;
+  return [{ ...net, help: netHelp }, { ...channels, help: channelsHelp }];
+}
+
+const M2_FIELDS: FieldSpec[] = [
+  ...M2_NETWORK_FIELDS,
+  ...netFields(
+    'networks: mlp (dense layers) or conv (strided convolutions on x, then the --hidden dense layers of q(z|x,y) and the --classifier-hidden ones of q(y|x); p(x|y,z) mirrors q(z|x,y) with transposed convolutions); conv trains on the portable engine only',
+    'conv: channels of the convolutions of q(z|x,y), q(y|x) and (mirrored) p(x|y,z), each kernel 4, stride 2, padding 1 (halving the image), e.g. 32,64',
+  ),
+  ...SEMI_SUPERVISED_FIELDS,
+];
 
 const CVAE_DECODER_FIELD: FieldSpec = {
   key: 'decoder',
@@ -58,6 +71,10 @@ const M1M2_FIELDS: FieldSpec[] = [
   { key: 'm1Hidden', flag: 'm1-hidden', help: 'hidden layer sizes of M1\'s encoder; its decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'm1Epochs', flag: 'm1-epochs', help: 'epochs of stage 1 (M1 on every training image), counted in --epochs; the rest train M2', type: { type: 'int', min: 0 } },
   { key: 'features', flag: 'features', help: 'what M2 trains on: a fresh draw from M1\'s q(z1|x) each step (sample, as Kingma et al.\'s code) or its mean; classification always uses the mean', type: { type: 'enum', choices: ['sample', 'mean'] } },
+  ...netFields(
+    'M1\'s networks: mlp (dense layers) or conv (strided convolutions, then the --m1-hidden dense layers; its decoder mirrors them with transposed convolutions); M2 stays an MLP on M1\'s features either way; conv trains on the portable engine only',
+    'conv: channels of M1\'s convolutions, each kernel 4, stride 2, padding 1 (halving the image), e.g. 32,64',
+  ),
   ...M2_NETWORK_FIELDS.map((f) => ({ ...f, help: `M2: ${f.help.replace('p(x|y,z)', 'p(z1|y,z)').replace('q(z|x,y)', 'q(z|z1,y)')}` })),
   ...SEMI_SUPERVISED_FIELDS,
 ];
@@ -79,7 +96,7 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M2_FIELDS,
     trainer: 'semi-supervised',
     objective: '-J/N',
-    create: (config, inputDim, seed) => new M2(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => new M2(config, inputDim, seed, shape),
   },
   m1m2: {
     kind: 'm1m2',
@@ -88,6 +105,6 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M1M2_FIELDS,
     trainer: 'two-stage',
     objective: '-J/N',
-    create: (config, inputDim, seed) => new M1M2(config, inputDim, seed),
+    create: (config, inputDim, seed, shape) => new M1M2(config, inputDim, seed, shape),
   },
 };

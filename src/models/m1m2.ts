@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ImageShape } from '../nn/convNet.js';
 import { Activation } from '../nn/dense.js';
 import { ParamStore } from '../nn/params.js';
 import { reparameterize } from '../prob/gaussian.js';
@@ -6,8 +7,9 @@ import { hashInts, Rng } from '../rng.js';
 import { LabelCounts, LabelSettings, M2Plan, MixedBatch, SemiSupervisedModel } from './labelled.js';
 import { DecoderKind } from './likelihood.js';
 import { M2, M2Config } from './m2.js';
+import { NET_DEFAULTS, NetKind } from './networks.js';
 import { Batch, LossOptions, LossTerms, Model } from './types.js';
-import { drawEps, Vae, VaeConfig } from './vae.js';
+import { createVae, drawEps, Vae, VaeConfig } from './vae.js';
 
 /** Configuration of M1+M2 (Kingma et al. 2014, sec. 2.3): M2 trained on the features of a VAE, M1. */
 export interface M1M2Config extends LabelSettings {
@@ -45,6 +47,13 @@ export interface M1M2Config extends LabelSettings {
   labelled: number;
   /** Labelled examples in every batch. Default 100. */
   labelledBatch: number;
+  /**
+   * M1's networks: mlp, or conv (strided convolutions before the dense layers `m1Hidden`, transposed ones in
+   * its decoder). M2 stays an MLP: it models M1's feature vectors, not images. Default (and when absent) 'mlp'.
+   */
+  net?: NetKind;
+  /** conv: channels of M1's convolutions. Default [32, 64]. */
+  channels?: number[];
 }
 
 export const M1M2_DEFAULTS: M1M2Config = {
@@ -64,6 +73,7 @@ export const M1M2_DEFAULTS: M1M2Config = {
   alpha: 0.1,
   labelled: 100,
   labelledBatch: 100,
+  ...NET_DEFAULTS,
 };
 
 /** Names of each stage's parameters inside the model's one store (and so in its checkpoint). */
@@ -89,21 +99,28 @@ export function isTwoStageModel(m: Model): m is TwoStageModel {
 /**
  * M1+M2: features z1 = the mean of M1's q(z1|x); M2 (with a Gaussian likelihood) models them with the labels;
  * q(y|x) = M2's q(y|z1). One store holds both parameter sets (`m1/...`, `m2/...`), so one checkpoint
- * classifies raw images.
+ * classifies raw images. M1 is an MLP or (`net: 'conv'`, images of `shape`) a conv VAE; M2 is an MLP.
  */
 export class M1M2 implements TwoStageModel {
   readonly kind = 'm1m2';
   readonly params = new ParamStore();
   readonly numClasses: number;
-  readonly first: Vae;
+  readonly first: ReturnType<typeof createVae>;
   readonly second: M2;
   readonly firstEpochs: number;
+  /**
+   * Declared only with an MLP M1, whose encoder the native kernels run to make M2's features
+   * (src/fastpath/m2.ts); with a conv M1 the engines train both stages through tfjs.
+   */
+  readonly m2Plan?: () => M2Plan;
 
-  constructor(readonly config: M1M2Config, readonly inputDim: number, seed: number) {
-    const m1: VaeConfig = { kind: 'vae', latentDim: config.m1Latent, hidden: config.m1Hidden, activation: config.activation, decoder: 'bernoulli', sigma: 1, minLogVar: -6 };
-    this.first = new Vae(m1, inputDim, seed);
+  constructor(readonly config: M1M2Config, readonly inputDim: number, seed: number, shape?: ImageShape) {
+    const { net, channels } = config;
+    const m1: VaeConfig = { kind: 'vae', latentDim: config.m1Latent, hidden: config.m1Hidden, activation: config.activation, decoder: 'bernoulli', sigma: 1, minLogVar: -6, net, channels };
+    const first = createVae(m1, inputDim, seed, shape);
+    this.first = first;
     const { latentDim, hidden, classifierHidden, activation, decoder, sigma, minLogVar, classes, alpha, labelled, labelledBatch } = config;
-    const m2: M2Config = { kind: 'm2', latentDim, hidden, classifierHidden, activation, decoder, sigma, minLogVar, classes, alpha, labelled, labelledBatch };
+    const m2: M2Config = { kind: 'm2', net: 'mlp', latentDim, hidden, classifierHidden, activation, decoder, sigma, minLogVar, classes, alpha, labelled, labelledBatch };
     // Its own seed, so the two networks do not start from the same draws.
     this.second = new M2(m2, config.m1Latent, hashInts(seed, 2));
     this.numClasses = config.classes;
@@ -111,6 +128,15 @@ export class M1M2 implements TwoStageModel {
     // The stages' variables, shared (not copied) under prefixed names.
     for (const [prefix, store] of [[STAGE_PREFIXES.first, this.first.params], [STAGE_PREFIXES.second, this.second.params]] as const) {
       for (const [name, v] of store.vars) this.params.vars.set(prefix + name, v);
+    }
+    const m2Plan = this.second.m2Plan;
+    if (first instanceof Vae && m2Plan) {
+      // M2's plan on the features of M1's encoder, M1 fixed.
+      this.m2Plan = () => {
+        const plan = first.mlpVaePlan();
+        const features = { encoder: plan.encoder, latentDim: plan.latentDim, values: first.params.snapshot(), sample: config.features === 'sample' };
+        return { ...m2Plan(), features };
+      };
     }
   }
 
@@ -148,13 +174,6 @@ export class M1M2 implements TwoStageModel {
       if (batch.unlabelled) onFeatures.unlabelled = this.features(batch.unlabelled, opts.rng);
       return this.second.semiSupervisedLoss(onFeatures, counts, opts);
     });
-  }
-
-  /** M2's plan on the features of M1's encoder, M1 fixed. */
-  m2Plan(): M2Plan {
-    const m1 = this.first.mlpVaePlan();
-    const features = { encoder: m1.encoder, latentDim: m1.latentDim, values: this.first.params.snapshot(), sample: this.config.features === 'sample' };
-    return { ...this.second.m2Plan(), features };
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Activation } from '../nn/dense.js';
 import { allLabels, ConditionalMlp } from '../nn/conditional.js';
+import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { klStdNormal, reparameterize } from '../prob/gaussian.js';
@@ -8,6 +9,7 @@ import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { ConditionalCodeModel, LabelCounts, LabelSettings, M2Plan, MixedBatch, SemiSupervisedModel } from './labelled.js';
 import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions } from './likelihood.js';
+import { buildConditionalDecoder, buildConditionalEncoder, buildEncoder, ConditionalNetwork, NET_DEFAULTS, NetKind, Network } from './networks.js';
 import { Batch, LossOptions, LossTerms } from './types.js';
 import { drawEps, repeatRows } from './vae.js';
 
@@ -36,6 +38,14 @@ export interface M2Config extends LabelSettings {
   labelled: number;
   /** Labelled examples in every batch, beside batchSize unlabelled ones. Default 100. */
   labelledBatch: number;
+  /**
+   * mlp, or conv: strided convolutions on x before the dense layers of q(z|x,y) (`hidden`) and of q(y|x)
+   * (`classifierHidden`), transposed ones after those of p(x|y,z) (see networks.ts). Default (and when absent,
+   * as in checkpoints from before it) 'mlp'.
+   */
+  net?: NetKind;
+  /** conv: channels of the convolutions. Default [32, 64]. */
+  channels?: number[];
 }
 
 export const M2_DEFAULTS: M2Config = {
@@ -51,6 +61,7 @@ export const M2_DEFAULTS: M2Config = {
   alpha: 0.1,
   labelled: 100,
   labelledBatch: 100,
+  ...NET_DEFAULTS,
 };
 
 function repeatLabels(labels: tf.Tensor1D, times: number): tf.Tensor1D {
@@ -73,9 +84,10 @@ export type LabelledBound = {
 };
 
 /**
- * M2 (Kingma et al. 2014, sec. 2.2): p(y) uniform, p(z) = N(0, I), p(x|y,z) an MLP likelihood; q(z|x,y)
+ * M2 (Kingma et al. 2014, sec. 2.2): p(y) uniform, p(z) = N(0, I), p(x|y,z) a neural likelihood; q(z|x,y)
  * Gaussian and q(y|x) a classifier. Works on any input of `inputDim` values: images (Bernoulli) or the
- * features of another model (Gaussian, as in M1+M2).
+ * features of another model (Gaussian, as in M1+M2). The networks are the config's: MLPs, or (`net: 'conv'`,
+ * images of `shape` only) convolutions on x in q(z|x,y) and q(y|x) and transposed ones in p(x|y,z).
  */
 export class M2 implements SemiSupervisedModel, ConditionalCodeModel {
   readonly kind: string = 'm2';
@@ -83,22 +95,35 @@ export class M2 implements SemiSupervisedModel, ConditionalCodeModel {
   readonly latentDim: number;
   readonly numClasses: number;
   readonly prior = 'standard-normal';
-  private readonly encoder: ConditionalMlp;
-  private readonly decoder: ConditionalMlp;
-  private readonly classifier: Mlp;
+  /**
+   * Declared only when all three networks are MLPs, the shape the native kernels run (src/fastpath/m2.ts); a
+   * conv M2 has none, so the engines train it through tfjs.
+   */
+  readonly m2Plan?: () => M2Plan;
+  private readonly encoder: ConditionalNetwork;
+  private readonly decoder: ConditionalNetwork;
+  private readonly classifier: Network;
   private readonly likelihood: LikelihoodOptions;
 
-  constructor(readonly config: M2Config, readonly inputDim: number, seed: number) {
+  constructor(readonly config: M2Config, readonly inputDim: number, seed: number, shape?: ImageShape) {
     const rng = new Rng(seed, Stream.init);
     const k = config.latentDim;
     this.latentDim = k;
     this.numClasses = config.classes;
     this.likelihood = { decoder: config.decoder, sigma: config.sigma, minLogVar: config.minLogVar };
-    const act = config.activation;
-    this.encoder = new ConditionalMlp(this.params, 'encoder', [inputDim, ...config.hidden, 2 * k], config.classes, act, 'linear', rng);
+    const { net, channels, activation } = config;
+    // Drawn in this order (encoder, decoder, classifier): an MLP M2 starts from the same weights as before conv existed.
+    const encoder = buildConditionalEncoder(this.params, 'encoder', config, config.classes, inputDim, shape, 2 * k, rng);
     const outSize = decoderOutputSize(config.decoder, inputDim);
-    this.decoder = new ConditionalMlp(this.params, 'decoder', [k, ...[...config.hidden].reverse(), outSize], config.classes, act, 'linear', rng);
-    this.classifier = new Mlp(this.params, 'classifier', [inputDim, ...config.classifierHidden, config.classes], act, 'linear', rng);
+    const decoder = buildConditionalDecoder(this.params, 'decoder', config, config.classes, k, inputDim, shape, outSize, rng);
+    const classifier = buildEncoder(this.params, 'classifier', { net, channels, activation, hidden: config.classifierHidden }, inputDim, shape, config.classes, 'linear', rng);
+    [this.encoder, this.decoder, this.classifier] = [encoder, decoder, classifier];
+    if (encoder instanceof ConditionalMlp && decoder instanceof ConditionalMlp && classifier instanceof Mlp) {
+      this.m2Plan = () => ({
+        inputDim, latentDim: k, numClasses: this.numClasses, alpha: config.alpha,
+        encoder: encoder.layers, decoder: decoder.layers, classifier: classifier.layers, likelihood: this.likelihood,
+      });
+    }
   }
 
   get trainable(): ParamStore {
@@ -146,7 +171,8 @@ export class M2 implements SemiSupervisedModel, ConditionalCodeModel {
     return tf.tidy(() => {
       const rows = x.shape[0];
       const K = this.numClasses;
-      // Label-major: rows c*batch .. (c+1)*batch - 1 carry label c. The input's share of the encoder is shared.
+      // Label-major: rows c*batch .. (c+1)*batch - 1 carry label c. The input's share of the encoder (its conv
+      // features and their product with the first layer's weights) is computed once for all K labels.
       const part = repeatRows(this.encoder.inputPart(x, false), K);
       const perLabel = this.boundFromPart(part, repeatRows(x, K), allLabels(K, rows), opts);
       const byExample = (t: tf.Tensor1D) => tf.transpose(tf.reshape(t, [K, rows])) as tf.Tensor2D; // [batch, K]
@@ -195,11 +221,6 @@ export class M2 implements SemiSupervisedModel, ConditionalCodeModel {
       }
       return { total, ...out };
     });
-  }
-
-  m2Plan(): M2Plan {
-    const { inputDim, latentDim, numClasses, likelihood } = this;
-    return { inputDim, latentDim, numClasses, alpha: this.config.alpha, encoder: this.encoder.layers, decoder: this.decoder.layers, classifier: this.classifier.layers, likelihood };
   }
 
   encodeMeanGiven(x: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {

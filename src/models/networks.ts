@@ -98,16 +98,34 @@ export function buildDecoder(params: ParamStore, name: string, opts: NetworkOpti
   return new ConvDecoder(head, new DeconvTrunk(params, `${name}.conv`, imageShape, channels, heads, opts.activation, rng));
 }
 
-/** An encoder whose input is an image and a label: conv features of the image, then a ConditionalMlp. */
+/**
+ * A network of an input and a label (a ConditionalMlp, or one with conv layers around it). The label joins at
+ * the first dense layer, so everything before it depends on the input alone: `inputPart` computes that share
+ * once, and `applyFromPart` finishes it for any labels, e.g. the same images under every label (Kingma et al.
+ * 2014, eq. 7). apply(x, y) = applyFromPart(inputPart(x), y).
+ */
 export interface ConditionalNetwork {
   apply(x: tf.Tensor2D, labels: tf.Tensor1D, inputGrad?: boolean): tf.Tensor2D;
+  /** The input's share of the first dense layer [rows, h1] (after the convolutions, if any). */
+  inputPart(x: tf.Tensor2D, inputGrad: boolean): tf.Tensor2D;
+  /** The network from an input's share [rows, h1] and labels [rows] (int32). */
+  applyFromPart(part: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D;
 }
 
 class ConvConditionalEncoder implements ConditionalNetwork {
   constructor(private readonly trunk: ConvTrunk, private readonly head: ConditionalMlp) {}
 
   apply(x: tf.Tensor2D, labels: tf.Tensor1D, inputGrad = false): tf.Tensor2D {
-    return tf.tidy(() => this.head.apply(this.trunk.apply(x, inputGrad), labels, true));
+    return tf.tidy(() => this.applyFromPart(this.inputPart(x, inputGrad), labels));
+  }
+
+  /** The conv features' share of the first dense layer: the features need their gradient, so it keeps it. */
+  inputPart(x: tf.Tensor2D, inputGrad: boolean): tf.Tensor2D {
+    return tf.tidy(() => this.head.inputPart(this.trunk.apply(x, inputGrad), true));
+  }
+
+  applyFromPart(part: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return this.head.applyFromPart(part, labels);
   }
 }
 
@@ -115,7 +133,15 @@ class ConvConditionalDecoder implements ConditionalNetwork {
   constructor(private readonly head: ConditionalMlp, private readonly trunk: DeconvTrunk) {}
 
   apply(z: tf.Tensor2D, labels: tf.Tensor1D, inputGrad = false): tf.Tensor2D {
-    return tf.tidy(() => this.trunk.apply(this.head.apply(z, labels, inputGrad)));
+    return tf.tidy(() => this.applyFromPart(this.inputPart(z, inputGrad), labels));
+  }
+
+  inputPart(z: tf.Tensor2D, inputGrad: boolean): tf.Tensor2D {
+    return this.head.inputPart(z, inputGrad);
+  }
+
+  applyFromPart(part: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => this.trunk.apply(this.head.applyFromPart(part, labels)));
   }
 }
 

@@ -3,6 +3,7 @@ import { Kernels } from '../fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
 import { bernoulliWith, fillNormalWith } from '../fastpath/random.js';
 import { binarizeInPlace } from '../data/transforms.js';
+import { isSemiSupervisedModel } from '../models/labelled.js';
 import { MlpVaePlan, Model } from '../models/types.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
@@ -129,4 +130,14 @@ class KernelStepEngine implements StepEngine {
 export function createStepEngine(model: Model, optimizer: Adam, dim: number, kernels?: Kernels | null): StepEngine {
   if (kernels && model.mlpVaePlan) return new KernelStepEngine(kernels, model.mlpVaePlan(), model.params, optimizer);
   return new TfjsStepEngine(model, optimizer, dim);
+}
+
+/**
+ * Whether the native kernels can take a model's training steps: it declares an MLP VAE plan (createStepEngine
+ * here) or an M2 plan (createSemiSupervisedEngine; M1+M2 declares one only when its M1 is the MLP VAE, so both
+ * its stages run there). Conv networks, and the kinds and decoders without a fast path, declare neither and
+ * train through tfjs.
+ */
+export function hasNativePath(model: Model): boolean {
+  return typeof model.mlpVaePlan === 'function' || (isSemiSupervisedModel(model) && typeof model.m2Plan === 'function');
 }

@@ -1,7 +1,8 @@
-/** `--net conv` through the CLI: train, resume, eval, a picture, and the refusals. */
+/** `--net conv` through the CLI: train, resume, eval, a picture, M2 and M1+M2, and the refusals. */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { loadNativeKernels } from '../../src/node/native.js';
 import { decodePng } from '../../src/node/png.js';
 import { buildOnce, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
 import { readFileSync } from 'node:fs';
@@ -40,4 +41,45 @@ test('too many convolutions for the image, and the exact contractive penalty on 
   assert.notEqual(cae.code, 0, transcript(cae));
   assert.match(cae.stderr, /--contractive exact .* with --net conv use --contractive stochastic/);
   assert.ok(!listFiles(cwd).some((f) => f.endsWith('.ckpt')), `a checkpoint was written: ${listFiles(cwd).join(', ')}`);
+});
+
+const SMALL_M2 = ['--limit', '400', '--val-size', '100', '--labelled', '100', '--labelled-batch', '20', '--batch-size', '100', '--latent', '3', '--hidden', '16', '--classifier-hidden', '16', '--net', 'conv', '--conv-channels', '4'];
+
+test('train --model m2 --net conv: conv M2 on the portable engine, recorded in the config, classifies; its help names the flags', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--model', 'm2', ...SMALL_M2, '--epochs', '1', '--out', 'm2'], cwd);
+  assert.equal(r.code, 0, transcript(r));
+  assert.match(r.stdout, /model: m2, .*net conv, channels 4/);
+  assert.match(r.stdout, /engine: portable/);
+  assert.match(r.stdout, /epoch 1\/1 .*val error/);
+  const config = readJson<{ model: { net: string; channels: number[] } }>(join(cwd, 'm2', 'config.json'));
+  assert.deepEqual([config.model.net, config.model.channels], ['conv', [4]]);
+  const classify = vaekit(['classify', 'm2', '--limit', '100'], cwd);
+  assert.equal(classify.code, 0, transcript(classify));
+  assert.match(classify.stdout, /test error of q\(y\|x\): \d+\.\d\d% \(\d+ of 100 images\)/);
+  for (const kind of ['m2', 'm1m2']) {
+    const help = vaekit(['train', '--model', kind, '--help'], cwd);
+    assert.equal(help.code, 0, transcript(help));
+    assert.ok(help.stdout.includes('--net') && help.stdout.includes('--conv-channels'), `${kind} --help lacks --net or --conv-channels`);
+  }
+});
+
+test('train --model m1m2 --net conv: a conv M1, then M2 (an MLP) on its features, both stages on the portable engine', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--model', 'm1m2', ...SMALL_M2, '--m1-latent', '4', '--m1-hidden', '16', '--m1-epochs', '1', '--epochs', '2', '--out', 'm1m2'], cwd);
+  assert.equal(r.code, 0, transcript(r));
+  assert.match(r.stdout, /model: m1m2, .*net conv, channels 4/);
+  assert.doesNotMatch(r.stdout, /engine: native/);
+  assert.match(r.stdout, /epoch 1\/2 .*val .*recon/);
+  assert.match(r.stdout, /epoch 2\/2 .*val error/);
+});
+
+test('--engine native refuses a conv M2, naming the flag, and writes nothing', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--model', 'm2', ...SMALL_M2, '--epochs', '1', '--engine', 'native', '--out', 'native'], cwd);
+  assert.notEqual(r.code, 0, transcript(r));
+  // Without the addon, --engine native is refused before any model exists, for that reason.
+  const hasNative = loadNativeKernels().kernels !== null;
+  assert.match(r.stderr, hasNative ? /--engine native: the native kernels train only the MLP networks of vae \(decoders [^)]+\), m2 and m1m2, not --model m2 with --net conv; use --engine portable/ : /--engine native: /, transcript(r));
+  assert.deepEqual(listFiles(cwd), []);
 });

@@ -1,13 +1,22 @@
-/** M2 and the conditional networks: the bounds of Kingma et al. 2014 (eqs. 6, 7, 9) against direct computation. */
+/**
+ * M2 and the conditional networks: the bounds of Kingma et al. 2014 (eqs. 6, 7, 9) against direct computation,
+ * with MLP and conv networks; which of them declare the native fast path.
+ */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { M2, M2_DEFAULTS } from '../../src/models/m2.js';
 import { Cvae, CVAE_DEFAULTS } from '../../src/models/cvae.js';
 import { M1M2, M1M2_DEFAULTS } from '../../src/models/m1m2.js';
+import { ConvVae, Vae } from '../../src/models/vae.js';
+import { Kernels } from '../../src/fastpath/kernels.js';
 import { ConditionalMlp } from '../../src/nn/conditional.js';
+import { ImageShape } from '../../src/nn/convNet.js';
 import { ParamStore } from '../../src/nn/params.js';
 import { Rng } from '../../src/rng.js';
+import { Adam } from '../../src/train/adam.js';
+import { hasNativePath } from '../../src/train/engine.js';
+import { createSemiSupervisedEngine } from '../../src/train/semiSupervisedEngine.js';
 import { assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';
 
 before(async () => {
@@ -18,19 +27,25 @@ const K = 3;
 const DIM = 6;
 const BATCH = 4;
 
+/** A tiny image shape for conv M2: one 4-channel convolution takes 8x8x1 to 4x4x4. */
+const SHAPE: ImageShape = [8, 8, 1];
+const IMAGE_DIM = 64;
+const CONV = { net: 'conv' as const, channels: [4] };
+
 function tinyM2(overrides: Partial<typeof M2_DEFAULTS> = {}): M2 {
-  return new M2({ ...M2_DEFAULTS, latentDim: 2, hidden: [5], classifierHidden: [4], classes: K, ...overrides }, DIM, 3);
+  const conv = overrides.net === 'conv';
+  return new M2({ ...M2_DEFAULTS, latentDim: 2, hidden: [5], classifierHidden: [4], classes: K, ...overrides }, conv ? IMAGE_DIM : DIM, 3, conv ? SHAPE : undefined);
 }
 
-function tinyInputs(seed = 1): { x: tf.Tensor2D; labels: tf.Tensor1D } {
+function tinyInputs(seed = 1, dim = DIM): { x: tf.Tensor2D; labels: tf.Tensor1D } {
   const rng = new Rng(seed);
-  const x = tf.tensor2d(Float32Array.from({ length: BATCH * DIM }, () => (rng.uniform() < 0.4 ? 1 : 0)), [BATCH, DIM]);
+  const x = tf.tensor2d(Float32Array.from({ length: BATCH * dim }, () => (rng.uniform() < 0.4 ? 1 : 0)), [BATCH, dim]);
   return { x, labels: tf.tensor1d([0, 2, 1, 2], 'int32') };
 }
 
-test('unlabelled bound U(x) = sum_y q(y|x) L(x,y) - H(q(y|x)), against L(x,y) for every label with the same draws', async () => {
-  const model = tinyM2();
-  const { x, labels } = tinyInputs();
+for (const [net, overrides, dim] of [['mlp', {}, DIM], ['conv', CONV, IMAGE_DIM]] as const) test(`${net} M2: unlabelled bound U(x) = sum_y q(y|x) L(x,y) - H(q(y|x)), against L(x,y) for every label with the same draws`, async () => {
+  const model = tinyM2(overrides);
+  const { x, labels } = tinyInputs(1, dim);
   const opts = (rng: Rng) => ({ beta: 1, numSamples: 1, rng });
   const u = await assertNoLeak(() => tf.tidy(() => Array.from(model.unlabelledBound(x, opts(new Rng(7))).bound.dataSync())));
   // U draws eps label-major from one stream: label c's rows take the c-th block, as K successive labelled calls do.
@@ -137,4 +152,66 @@ test('CVAE: the loss needs labels; M1+M2 holds both parameter sets under m1/ and
   cvae.dispose();
   assert.ok(tf.memory().numTensors < before);
   tf.dispose([x, labels]);
+});
+
+test('conv M2: conv layers in q(z|x,y), p(x|y,z) and q(y|x), the right output shapes, a gradient for every parameter, no leaks', async () => {
+  const model = tinyM2(CONV);
+  for (const net of ['encoder', 'decoder', 'classifier']) assert.ok(model.params.names().some((n) => n.startsWith(`${net}.conv.`)), `${net} has conv layers`);
+  const { x, labels } = tinyInputs(7, IMAGE_DIM);
+  const opts = { beta: 1, numSamples: 2, rng: new Rng(2) };
+  await assertNoLeak(() => tf.tidy(() => {
+    assert.deepEqual(model.classifierLogProbs(x).shape, [BATCH, K]);
+    const z = model.encodeMeanGiven(x, labels);
+    assert.deepEqual(z.shape, [BATCH, 2]);
+    const mean = model.decodeMeanGiven(z, labels);
+    assert.deepEqual(mean.shape, [BATCH, IMAGE_DIM]);
+    const pixels = mean.dataSync();
+    assert.ok(pixels.every((p) => p > 0 && p < 1), 'Bernoulli means are probabilities');
+    for (const t of Object.values(model.lossTerms({ x, labels }, opts))) assert.deepEqual(t.shape, [BATCH]);
+    for (const t of Object.values(model.unlabelledBound(x, opts))) assert.deepEqual(t.shape, [BATCH]);
+  }));
+  const grads = await assertNoLeak(() => tf.tidy(() => {
+    const { value, grads: g } = tf.variableGrads(() => model.semiSupervisedLoss({ labelled: { x, labels }, unlabelled: x }, { labelled: 10, unlabelled: 30 }, opts).total, model.trainable.list());
+    assert.ok(Number.isFinite(value.dataSync()[0]));
+    return [...model.params.vars].map(([name, v]) => [name, tf.any(tf.notEqual(g[v.name], 0)).dataSync()[0]] as const);
+  }));
+  for (const [name, moved] of grads) assert.ok(moved, `${name} gets a non-zero gradient`);
+  tf.dispose([x, labels]);
+  model.dispose();
+});
+
+test('only MLP networks declare the M2 fast path: a conv M2 and an M1+M2 with a conv M1 train through tfjs', () => {
+  const mlp = tinyM2();
+  const conv = tinyM2(CONV);
+  assert.equal(typeof mlp.m2Plan, 'function');
+  assert.equal(conv.m2Plan, undefined);
+  assert.ok(hasNativePath(mlp) && !hasNativePath(conv));
+  // Kernels that fail if touched: the conv model never reaches them.
+  const untouchable = new Proxy({}, { get: () => assert.fail('the kernels were used for a conv M2') }) as Kernels;
+  const adam = new Adam(conv.trainable, { lr: 1e-3 });
+  const engine = createSemiSupervisedEngine(conv, adam, untouchable);
+  assert.equal(engine.path, 'portable');
+  engine.dispose();
+  adam.dispose();
+  const small = { ...M1M2_DEFAULTS, m1Latent: 3, m1Hidden: [5], latentDim: 2, hidden: [4], classifierHidden: [4], classes: K };
+  const convM1 = new M1M2({ ...small, ...CONV }, IMAGE_DIM, 1, SHAPE);
+  const mlpM1 = new M1M2(small, IMAGE_DIM, 1, SHAPE);
+  assert.ok(convM1.first instanceof ConvVae && mlpM1.first instanceof Vae);
+  assert.ok(convM1.params.names().some((n) => n.startsWith('m1/encoder.conv.')) && !convM1.params.names().some((n) => n.startsWith('m2/') && n.includes('conv')));
+  assert.equal(convM1.m2Plan, undefined);
+  assert.equal(typeof mlpM1.m2Plan, 'function');
+  assert.ok(!hasNativePath(convM1) && hasNativePath(mlpM1));
+  const { x, labels } = tinyInputs(8, IMAGE_DIM);
+  tf.tidy(() => {
+    assert.deepEqual(convM1.classifierLogProbs(x).shape, [BATCH, K]);
+    assert.deepEqual(convM1.lossTerms({ x, labels }, { beta: 1, numSamples: 1, rng: new Rng(1) }).total.shape, [BATCH]);
+  });
+  tf.dispose([x, labels]);
+  for (const m of [mlp, conv, convM1, mlpM1]) m.dispose();
+});
+
+test('net conv needs the image shape, and one that holds the input', () => {
+  assert.throws(() => new M2({ ...M2_DEFAULTS, ...CONV }, IMAGE_DIM, 0), /--net conv needs the image shape/);
+  assert.throws(() => new M2({ ...M2_DEFAULTS, ...CONV }, IMAGE_DIM + 1, 0, SHAPE), /does not hold 65 values/);
+  assert.throws(() => new M1M2({ ...M1M2_DEFAULTS, ...CONV }, IMAGE_DIM, 0), /--net conv needs the image shape/);
 });
