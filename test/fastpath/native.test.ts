@@ -302,12 +302,13 @@ test('300 training steps of the default model on real MNIST: the same losses on 
   assertClose(fast.steps, portable.steps, 1e-4, 0, 'running training loss per step');
   // Validation scores the parameters reached, and a few rarely-updated weights (border pixels of the first
   // layer) drift apart by up to a few percent: Adam divides near-cancelling first moments by small second
-  // moments, which turns float rounding in the gradients into visible differences. Measured here: training
-  // training losses within 6e-5 over the 300 steps; validation terms within 6e-4 after 200 and 300 steps.
+  // moments, which turns float rounding in the gradients into visible differences, and the rounding itself
+  // depends on the processor's BLAS kernels. Measured: training losses within 6e-5 over the 300 steps on both
+  // machines; validation terms within 6e-4 on a Zen 4 EPYC, but the KL 2.3e-3 apart on a Xeon (17.586 / 17.545).
   for (const [i, h] of fast.history.entries()) {
     for (const term of ['total', 'recon', 'kl']) {
       assertClose([h.train[term]], [portable.history[i].train[term]], 1e-4, 0, `epoch ${i + 1} training ${term}`);
-      assertClose([h.val![term]], [portable.history[i].val![term]], 1e-3, 0, `epoch ${i + 1} validation ${term}`);
+      assertClose([h.val![term]], [portable.history[i].val![term]], 5e-3, 0, `epoch ${i + 1} validation ${term}`);
     }
   }
   assert.ok(fast.history[2].val!.total < fast.history[0].val!.total - 10, 'the fast path learns');
