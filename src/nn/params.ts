@@ -46,15 +46,14 @@ export class ParamStore {
    * everything before writing anything, so a failed load leaves the store as it was.
    */
   load(values: Map<string, Float32Array>, source = 'checkpoint'): void {
-    for (const [name, v] of this.vars) {
-      const data = values.get(name);
-      if (!data) throw new Error(`${source}: parameter "${name}" is missing`);
-      if (data.length !== v.size) throw new Error(`${source}: parameter "${name}" has ${data.length} values, expected ${v.size} (shape ${v.shape.join('x')})`);
+    for (const name of this.vars.keys()) {
+      if (!values.has(name)) throw new Error(`${source}: parameter "${name}" is missing`);
+      this.checkSize(name, values.get(name)!, source);
     }
     for (const name of values.keys()) {
       if (!this.vars.has(name)) throw new Error(`${source}: unexpected parameter "${name}"`);
     }
-    for (const [name, v] of this.vars) tf.tidy(() => v.assign(tf.tensor(values.get(name)!, v.shape)));
+    this.assign(this.names(), values);
   }
 
   /**
@@ -64,13 +63,22 @@ export class ParamStore {
    */
   loadShared(values: Map<string, Float32Array>, source = 'checkpoint'): { loaded: string[]; fresh: string[] } {
     const loaded = this.names().filter((name) => values.has(name));
-    for (const name of loaded) {
-      const v = this.get(name);
-      const size = values.get(name)!.length;
-      if (size !== v.size) throw new Error(`${source}: parameter "${name}" has ${size} values, expected ${v.size} (shape ${v.shape.join('x')})`);
-    }
-    for (const name of loaded) tf.tidy(() => this.get(name).assign(tf.tensor(values.get(name)!, this.get(name).shape)));
+    for (const name of loaded) this.checkSize(name, values.get(name)!, source);
+    this.assign(loaded, values);
     return { loaded, fresh: this.names().filter((name) => !values.has(name)) };
+  }
+
+  private checkSize(name: string, data: Float32Array, source: string): void {
+    const v = this.get(name);
+    if (data.length !== v.size) throw new Error(`${source}: parameter "${name}" has ${data.length} values, expected ${v.size} (shape ${v.shape.join('x')})`);
+  }
+
+  /** Writes `values` into the parameters `names`, all checked beforehand. */
+  private assign(names: string[], values: Map<string, Float32Array>): void {
+    for (const name of names) {
+      const v = this.get(name);
+      tf.tidy(() => v.assign(tf.tensor(values.get(name)!, v.shape)));
+    }
   }
 
   dispose(): void {
