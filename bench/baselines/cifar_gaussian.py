@@ -63,8 +63,8 @@ def main():
     ap.add_argument('--test', type=int, default=10000, help='test images scored (the first N)')
     ap.add_argument('--ar-train', type=int, default=10000, help='training images the autoregression is fitted on (memory)')
     args = ap.parse_args()
-    train = np.concatenate([load(f'{args.dir}/data_batch_{i}.u8') for i in range(1, 6)])
-    test = load(f'{args.dir}/test_batch.u8')[: args.test]
+    train = load(f'{args.dir}/train.u8')
+    test = load(f'{args.dir}/test.u8')[: args.test]
     test = test + (np.random.default_rng(0).random(test.shape) - 0.5) / 255
     print(f'multivariate Gaussian: {bits_per_dim(gaussian_nll(train, test)):.3f} bits/dim on {len(test)} test images')
     ar = autoregression_nll(train[: args.ar_train], test, 3)
