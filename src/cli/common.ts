@@ -60,15 +60,28 @@ export function engineText(path: 'native' | 'portable', native: NativeLoad, back
   return `portable (tfjs ${backend}); native kernels unavailable: ${native.reason}`;
 }
 
+/** The model kind as its flags would name it, for the two refusals below: `m2 with --net conv`. */
+function modelText(config: ModelConfig): string {
+  if ('net' in config && config.net === 'conv') return `${config.kind} with --net conv`;
+  return config.kind === 'vae' ? `vae with --decoder ${config.decoder}` : config.kind;
+}
+
 /**
  * `--engine native` insists on the native kernels: training a model they cannot run (conv networks, a kind or
  * decoder without a fast path) is refused, rather than quietly taken by tfjs as `auto` does.
  */
 export function checkNativeEngine(choice: EngineChoice, model: Model, config: ModelConfig): void {
   if (choice !== 'native' || hasNativePath(model)) return;
-  const conv = 'net' in config && config.net === 'conv';
-  const what = `${config.kind}${conv ? ' with --net conv' : config.kind === 'vae' ? ` with --decoder ${config.decoder}` : ''}`;
-  throw new UsageError(`--engine native: the native kernels train only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), m2 and m1m2, not --model ${what}; use --engine portable (or auto, which picks the portable engine for it)`);
+  throw new UsageError(`--engine native: the native kernels train only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), m2 and m1m2, not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
+}
+
+/**
+ * `vaekit eval --engine native` likewise: the kernels score only the MLP VAE (m2 and m1m2 train on them but are
+ * scored through tfjs), so any other model is refused rather than quietly scored on tfjs.
+ */
+export function checkNativeScoring(choice: EngineChoice, model: Model, config: ModelConfig): void {
+  if (choice !== 'native' || typeof model.mlpVaePlan === 'function') return;
+  throw new UsageError(`--engine native: the native kernels score only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
 }
 
 /** The config groups shown by `vaekit train --help`: the model group is the kind's own. */

@@ -15,7 +15,7 @@ import { EngineChoice, kernelsFor } from '../node/native.js';
 import { loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
-import { BACKEND_FLAG, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
 import { CommandSpec, parseCommand, UsageError } from './flags.js';
 
 export const EVAL_SPEC: CommandSpec = {
@@ -43,11 +43,13 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
-  const native = kernelsFor((args.flags.engine as EngineChoice | undefined) ?? 'auto');
+  const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
+  const native = kernelsFor(engine);
   const checkpoint = loadCheckpoint(path);
   const run = runFromCheckpoint(checkpoint, path);
   try {
     const { config } = run;
+    checkNativeScoring(engine, run.model, config.model);
     const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
     const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels });
     const split = (args.flags.split as 'test' | 'train' | undefined) ?? 'test';

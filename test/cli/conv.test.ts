@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { loadNativeKernels } from '../../src/node/native.js';
 import { decodePng } from '../../src/node/png.js';
 import { buildOnce, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -26,6 +26,14 @@ test('train --net conv records the network, trains on the portable engine, resum
   const ev = vaekit(['eval', 'conv', '--limit', '50', '--k', '5'], cwd);
   assert.equal(ev.code, 0, transcript(ev));
   assert.match(ev.stdout, /test -ELBO \d+\.\d\d nats/);
+  // --engine native cannot score a conv VAE: refused (not quietly scored on tfjs), and no eval.json is written.
+  if (loadNativeKernels().kernels !== null) {
+    rmSync(join(cwd, 'conv', 'eval.json'));
+    const nativeEv = vaekit(['eval', 'conv', '--limit', '50', '--k', '5', '--engine', 'native'], cwd);
+    assert.notEqual(nativeEv.code, 0, transcript(nativeEv));
+    assert.match(nativeEv.stderr, /--engine native: the native kernels score only the MLP networks of vae .*not this vae with --net conv checkpoint; use --engine portable/);
+    assert.ok(!existsSync(join(cwd, 'conv', 'eval.json')), 'eval.json was written');
+  }
   const sample = vaekit(['sample', 'conv', '--n', '4', '--scale', '1'], cwd);
   assert.equal(sample.code, 0, transcript(sample));
   const png = decodePng(new Uint8Array(readFileSync(join(cwd, 'conv', 'samples.png'))));
