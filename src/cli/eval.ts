@@ -120,7 +120,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     const k = (args.flags.k as number | undefined) ?? 5000;
     if (k > 0) {
       const llProgress = new Progress({ label: `-log p(x), k=${k}`, total: images.count });
-      const ll = await estimateLogLikelihood(model, images, { k, seed, kernels: native.kernels, onProgress: (d) => llProgress.update(d) });
+      const ll = await estimateLogLikelihood(model, images, { k, seed, kernels: native.kernels, dequantize, onProgress: (d) => llProgress.update(d) });
       llProgress.finish();
       log(`test -log p(x) ~= ${nats(-ll.mean)} nats (importance sampling, k=${k})${onData}`);
       Object.assign(result, { k, negLogLikelihood: -ll.mean });

@@ -5,6 +5,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { estimateLogLikelihood } from '../../src/eval/loglik.js';
+import { disposeRun, runFromCheckpoint } from '../../src/io/run.js';
+import { isLatentVariableModel } from '../../src/models/types.js';
+import { initBackend } from '../../src/node/backend.js';
+import { loadDataset } from '../../src/node/datasets.js';
+import { loadCheckpoint } from '../../src/node/runFiles.js';
 import { buildOnce, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
 
 before(() => buildOnce());
@@ -66,6 +72,31 @@ test('a Gaussian decoder on grey images is scored on dequantized data, with the 
   const json = evalJson(cwd, 'run');
   assert.equal(json.bitsPerDim?.dequantized, true);
   assert.ok(Math.abs((json.bitsPerDim?.negLogLikelihood ?? NaN) - (json.negLogLikelihood / 64 + Math.log(255)) / Math.LN2) < 1e-9);
+});
+
+test('eval estimates -log p(x) of a continuous density on the same dequantized images as its -ELBO', async () => {
+  const cwd = tempDir();
+  photos(cwd);
+  const r = vaekit(['train', '--data', 'photos', ...TINY, '--channels', '1', '--decoder', 'gaussian-learned', '--min-log-var', '-9', '--out', 'run'], cwd);
+  assert.equal(r.code, 0, transcript(r));
+  const e = vaekit(['eval', 'run', '--k', '5', '--seed', '3', '--engine', 'portable', '--backend', 'cpu'], cwd);
+  assert.equal(e.code, 0, transcript(e));
+  // The estimate again in this process, with and without the dequantization eval should apply.
+  await initBackend('cpu');
+  const path = join(cwd, 'run', 'last.ckpt');
+  const run = runFromCheckpoint(loadCheckpoint(path), path);
+  try {
+    const { test: images } = await loadDataset({ data: join(cwd, 'photos'), imageSize: 8, channels: 1 });
+    const model = run.model;
+    assert.ok(isLatentVariableModel(model));
+    const dequantized = await estimateLogLikelihood(model, images, { k: 5, seed: 3, dequantize: { seed: 3 } });
+    const exact = await estimateLogLikelihood(model, images, { k: 5, seed: 3 });
+    const reported = evalJson(cwd, 'run').negLogLikelihood;
+    assert.ok(Math.abs(reported + dequantized.mean) < 1e-4, `eval reported ${reported}, dequantized ${-dequantized.mean}, exact ${-exact.mean}`);
+    assert.ok(Math.abs(reported + exact.mean) > 1e-3, `the dequantization changed nothing: ${reported} vs ${-exact.mean}`);
+  } finally {
+    disposeRun(run);
+  }
 });
 
 test('--channels other than 1 or 3 is an error naming the flag', () => {
