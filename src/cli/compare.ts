@@ -4,6 +4,7 @@ import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../con
 import { FieldSpec } from '../config/schema.js';
 import { prepareTestData } from '../data/prepare.js';
 import { inOrder, limit } from '../data/transforms.js';
+import { pixelScoring } from '../eval/bitsPerDim.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { ReconstructionError, reconstructionError } from '../eval/reconstruction.js';
 import { disposeRun, readRunMeta, runFromCheckpoint } from '../io/run.js';
@@ -115,7 +116,9 @@ export async function compareCommand(argv: string[], log: (s: string) => void): 
       const clean = reconstructionError(model, test, { onProgress: (d) => progress.update(d) });
       const corrupted: ReconstructionError = reconstructionError(model, test, { corruption: { ...DENOISING_PROBE, seed: 0 }, onProgress: (d) => progress.update(test.count + d) });
       progress.finish();
-      const negElbo = isLatentVariableModel(model) ? evaluateLoss(model, test).total : undefined;
+      // A continuous density's -ELBO on dequantized images, as `vaekit eval` scores it.
+      const { dequantize } = pixelScoring(run.config.model, run.config.data.binarize, 0);
+      const negElbo = isLatentVariableModel(model) ? evaluateLoss(model, test, { dequantize }).total : undefined;
       const explained = run.state.history.at(-1)?.train.explainedVariance;
       rows.push({ kind: r.kind, latentDim: r.latent, epochs: run.state.epoch, run: r.dir, clean, corrupted, negElbo, explainedVariance: explained });
       log(`${r.kind} z=${r.latent}: squared error ${clean.squaredError.toFixed(2)}, cross-entropy ${clean.crossEntropy.toFixed(2)}${negElbo === undefined ? '' : `, -ELBO ${negElbo.toFixed(2)}`}`);

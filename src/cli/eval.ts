@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { prepareTestData } from '../data/prepare.js';
 import { limit } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
-import { bitsPerDim, bitsPerDimKind, BYTE_BIN_WIDTH } from '../eval/bitsPerDim.js';
+import { bitsPerDim, pixelScoring } from '../eval/bitsPerDim.js';
 import { DecoderKind } from '../models/likelihood.js';
 import { estimateLogLikelihood } from '../eval/loglik.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
@@ -100,12 +100,9 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     }
     if (!isLatentVariableModel(model)) return writeFigures();
 
-    // Bits/dim for grey-level data under a likelihood over pixels (M1+M2's decoder models features, not pixels):
-    // continuous densities are scored on uniformly dequantized images (src/eval/bitsPerDim.ts).
-    const decoder = config.model.kind === 'm1m2' ? undefined : (config.model as { decoder?: DecoderKind }).decoder;
-    const bpdKind = decoder !== undefined && config.data.binarize === 'none' ? bitsPerDimKind(decoder) : 'none';
-    const dequantize = bpdKind === 'continuous' ? { seed } : undefined;
-    const binWidth = bpdKind === 'continuous' ? BYTE_BIN_WIDTH : 1;
+    // Bits/dim for grey-level data: continuous densities are scored on uniformly dequantized images (src/eval/bitsPerDim.ts).
+    const decoder = (config.model as { decoder?: DecoderKind }).decoder;
+    const { kind: bpdKind, dequantize, binWidth } = pixelScoring(config.model, config.data.binarize, seed);
     const dims = images.shape[0] * images.shape[1] * images.shape[2];
     const onData = dequantize ? ' on dequantized images x = b/255 + U(-1/510, 1/510)' : '';
 

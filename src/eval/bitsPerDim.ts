@@ -74,3 +74,21 @@ export function dequantizeBatch(x: Float32Array, dim: number, firstImage: number
   }
   return x;
 }
+
+/** How a run's test images are scored against its likelihood over pixels. */
+export interface PixelScoring {
+  kind: 'continuous' | 'discrete' | 'none';
+  /** Set for a continuous density: the images are dequantized before both the -ELBO and -log p(x). */
+  dequantize?: Dequantization;
+  /** The bin width for bitsPerDim. */
+  binWidth: number;
+}
+
+/**
+ * The scoring of a run: none on binarized data, and none for M1+M2, whose decoder models M1's features, not
+ * pixels; otherwise its decoder's kind, with the dequantization (seeded by `seed`) a continuous density needs.
+ */
+export function pixelScoring(model: { kind: string; decoder?: DecoderKind }, binarize: string, seed: number): PixelScoring {
+  const kind = model.kind !== 'm1m2' && model.decoder !== undefined && binarize === 'none' ? bitsPerDimKind(model.decoder) : 'none';
+  return kind === 'continuous' ? { kind, dequantize: { seed }, binWidth: BYTE_BIN_WIDTH } : { kind, binWidth: 1 };
+}

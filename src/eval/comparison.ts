@@ -57,7 +57,7 @@ export function comparisonMarkdown(rows: ComparisonRow[], meta: { command: strin
     '',
     ...pivot(rows, (r) => r.corrupted.squaredError),
   ];
-  if (rows.some((r) => r.negElbo !== undefined)) out.push('', '**Test -ELBO** (nats):', '', ...pivot(rows.filter((r) => r.negElbo !== undefined), (r) => r.negElbo));
+  if (rows.some((r) => r.negElbo !== undefined)) out.push('', '**Test -ELBO** (nats; a Gaussian decoder on grey levels is scored on dequantized images, as `vaekit eval` does):', '', ...pivot(rows.filter((r) => r.negElbo !== undefined), (r) => r.negElbo));
   out.push(
     '',
     '**Every figure:**',

@@ -55,6 +55,23 @@ test('compare trains every kind at every size, writes the table, the picture and
   assert.deepEqual(readJson<{ rows: Row[] }>(join(cwd, 'cmp', 'compare.json')).rows, rows, 'the same runs score the same');
 });
 
+test('compare scores a reused Gaussian-decoder run on dequantized grey images, as eval does', () => {
+  const cwd = tempDir();
+  const data = ['--limit', '600', '--val-size', '100', '--epochs', '1', '--binarize', 'none'];
+  const train = vaekit(['train', '--latent', '2', '--decoder', 'gaussian-learned', '--hidden', '32', ...data, '--out', 'cmp/vae-z2'], cwd);
+  assert.equal(train.code, 0, transcript(train));
+  const r = vaekit(['compare', '--models', 'vae', '--latent', '2', '--out', 'cmp', ...data, '--test-limit', '100', '--digits', '4'], cwd);
+  assert.equal(r.code, 0, transcript(r));
+  assert.match(r.stdout, /reused/);
+  const [row] = readJson<{ rows: Row[] }>(join(cwd, 'cmp', 'compare.json')).rows;
+  const ev = vaekit(['eval', 'cmp/vae-z2', '--k', '0', '--limit', '100', '--engine', 'portable'], cwd);
+  assert.equal(ev.code, 0, transcript(ev));
+  assert.match(ev.stdout, /on dequantized images/);
+  const { negElbo } = readJson<{ negElbo: number }>(join(cwd, 'cmp', 'vae-z2', 'eval.json'));
+  // The same path and seeds: equal; undequantized it was 2.3e-4 nats apart on this model.
+  assert.ok(Math.abs((row.negElbo ?? NaN) - negElbo) < 1e-6, `compare ${row.negElbo}, eval ${negElbo}`);
+});
+
 test('compare refuses an unknown model kind before writing anything', () => {
   const cwd = tempDir();
   const r = vaekit(['compare', '--models', 'pca,gan', '--out', 'cmp'], cwd);
