@@ -103,6 +103,7 @@ export function nats(v: number | undefined): string {
 export function termsText(m: Record<string, number>): string {
   return Object.entries(m)
     .filter(([k]) => k !== 'total')
-    .map(([k, v]) => `${k} ${nats(v)}`)
+    // A classification error is a rate: shown in percent, to the hundredth (val error 7.12%).
+    .map(([k, v]) => (k === 'error' ? `${k} ${(100 * v).toFixed(2)}%` : `${k} ${nats(v)}`))
     .join(', ');
 }
