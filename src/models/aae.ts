@@ -6,7 +6,7 @@ import { ParamStore } from '../nn/params.js';
 import { reparameterize } from '../prob/gaussian.js';
 import { checkPriorDim, PRIOR_COMPONENTS, PriorKind, priorHasComponents, PriorSample, samplePrior } from '../prob/priors.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
+import { DecoderKind, decoderMean, drawFromLikelihood, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildDecoder, buildEncoder, NET_DEFAULTS, NetFields, Network } from './networks.js';
 import { Batch, CodeModel, LossOptions, LossTerms, MultiStepModel, TrainingStep } from './types.js';
 
@@ -116,6 +116,16 @@ export class Aae implements CodeModel, MultiStepModel {
 
   decodeMean(z: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => decoderMean(this.decoder.apply(z, true), this.likelihood));
+  }
+
+  /** A draw x ~ p(x|z) for each code [rows * dim]. */
+  decodeDraw(z: tf.Tensor2D, rng: Rng): Float32Array {
+    const out = tf.tidy(() => this.decoder.apply(z, true));
+    try {
+      return drawFromLikelihood(out, this.likelihood, rng);
+    } finally {
+      out.dispose();
+    }
   }
 
   /** n draws of the prior from `rng`, with the component each came from. */

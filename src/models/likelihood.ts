@@ -5,6 +5,7 @@ import { logDiscretizedLogistic } from '../prob/logistic.js';
 import { ImageShape } from '../nn/convNet.js';
 import { ParamStore } from '../nn/params.js';
 import { ResidualAutoregression } from '../nn/residualAutoregression.js';
+import { Rng } from '../rng.js';
 
 /**
  * The decoder likelihoods the native kernels implement (src/fastpath, native/): a kernel's decoder code is
@@ -38,6 +39,8 @@ export interface LikelihoodOptions {
   minLogVar: number;
   /** 'gaussian-ar': the prediction A r of each residual r = x - mean from the ones before it (src/nn/residualAutoregression.ts). */
   predictResidual?: (r: tf.Tensor2D) => tf.Tensor2D;
+  /** 'gaussian-ar': the residuals r = A r + s of a draw, given the scaled noise s [rows * dim] (ResidualAutoregression.solve). */
+  solveResidual?: (s: Float32Array, rows: number) => Float32Array;
 }
 
 /** Width of the decoder's output for data of `dim` values: logits or means, plus log-variances or log-scales if learned. */
@@ -95,6 +98,45 @@ export function decoderMean(out: tf.Tensor2D, opts: LikelihoodOptions): tf.Tenso
   });
 }
 
+/**
+ * A draw x ~ p(x|z) [rows * dim] from the decoder's raw output [rows, outputSize], for pictures of what the
+ * model generates rather than its mean. Gaussian draws are not clipped to the data range; the discretized
+ * logistic's fall on the 256 levels; gaussian-ar draws its residuals through the autoregression.
+ */
+export function drawFromLikelihood(out: tf.Tensor2D, opts: LikelihoodOptions, rng: Rng): Float32Array {
+  const rows = out.shape[0];
+  const learned = (floor: number) => tf.tidy(() => splitLearned(out, floor).map((t) => t.dataSync() as Float32Array));
+  switch (opts.decoder) {
+    case 'bernoulli': {
+      const p = tf.tidy(() => tf.sigmoid(out).dataSync() as Float32Array);
+      return p.map((pi) => (rng.uniform() < pi ? 1 : 0));
+    }
+    case 'gaussian': {
+      const mean = out.dataSync() as Float32Array;
+      return mean.map((m) => m + opts.sigma * rng.normal());
+    }
+    case 'gaussian-learned': {
+      const [mean, logVar] = learned(opts.minLogVar);
+      return mean.map((m, i) => m + Math.exp(logVar[i] / 2) * rng.normal());
+    }
+    case 'discretized-logistic': {
+      // The inverse CDF of the logistic, then the level the value falls in: the edge bins hold the tails.
+      const [loc, logScale] = learned(MIN_LOG_SCALE);
+      return loc.map((m, i) => {
+        const u = Math.min(Math.max(rng.uniform(), 1e-7), 1 - 1e-7);
+        const x = m + Math.exp(logScale[i]) * Math.log(u / (1 - u));
+        return Math.round(Math.min(Math.max(x, 0), 1) * 255) / 255;
+      });
+    }
+    case 'gaussian-ar': {
+      if (!opts.solveResidual) throw new Error('drawing from gaussian-ar needs the residual autoregression of its model (LikelihoodOptions.solveResidual)');
+      const [mean, logVar] = learned(opts.minLogVar);
+      const r = opts.solveResidual(logVar.map((lv) => Math.exp(lv / 2) * rng.normal()), rows);
+      return mean.map((m, i) => m + r[i]);
+    }
+  }
+}
+
 /** What a model's config says of its likelihood. */
 export interface LikelihoodConfig {
   decoder: DecoderKind;
@@ -111,5 +153,5 @@ export function buildLikelihood(params: ParamStore, name: string, config: Likeli
   if (config.decoder !== 'gaussian-ar') return opts;
   if (!shape) throw new Error('--decoder gaussian-ar needs the image shape [height, width, channels]; none was given');
   const ar = new ResidualAutoregression(params, name, shape);
-  return { ...opts, predictResidual: (r) => ar.predict(r) };
+  return { ...opts, predictResidual: (r) => ar.predict(r), solveResidual: (noise, rows) => ar.solve(noise, rows) };
 }

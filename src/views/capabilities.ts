@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { isLatentVariableModel, Model } from '../models/types.js';
+import { Rng } from '../rng.js';
 
 /** Maps images [batch, dim] to codes [batch, latentDim]. */
 export interface CodeEncoder {
@@ -20,6 +21,8 @@ export interface CodeEncoder {
 export interface CodeDecoder {
   readonly latentDim: number;
   decodeMean(z: tf.Tensor2D): tf.Tensor2D;
+  /** A draw x ~ p(x|z) for each code [rows * dim], where the model's likelihood offers one. */
+  decodeDraw?(z: tf.Tensor2D, rng: Rng): Float32Array;
 }
 
 function hasLatentDim(m: object): boolean {

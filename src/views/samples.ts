@@ -1,8 +1,9 @@
+import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng.js';
 import { CodeDecoder } from './capabilities.js';
 import { decodeToImages } from './decode.js';
 import { GridOptions, imageGrid } from './grid.js';
-import { RgbaImage } from './image.js';
+import { imagesFromBatch, RgbaImage } from './image.js';
 
 /** Counter of the prior-sample stream, apart from the training streams in rng.ts's `Stream`. */
 const PRIOR_SAMPLES = 101;
@@ -12,7 +13,21 @@ export function priorCodes(n: number, latentDim: number, seed: number): Float32A
   return new Rng(seed, PRIOR_SAMPLES).fillNormal(new Float32Array(n * latentDim));
 }
 
-/** A grid of decoded prior samples: the mean of p(x|z) for z ~ N(0, I) (Bernoulli means, or Gaussian means). */
-export function sampleGrid(model: CodeDecoder, shape: readonly [number, number, number], opts: { n: number; seed: number } & GridOptions): RgbaImage {
-  return imageGrid(decodeToImages(model, priorCodes(opts.n, model.latentDim, opts.seed), shape), opts);
+/** Counter of the stream of draws x ~ p(x|z) for the prior samples. */
+const PRIOR_DRAWS = 102;
+
+/**
+ * A grid of decoded prior samples, z ~ N(0, I): the mean of p(x|z) (Bernoulli or Gaussian means), or with
+ * `draw` a draw x ~ p(x|z) (ancestral sampling: what the model generates, noise and all).
+ */
+export function sampleGrid(model: CodeDecoder, shape: readonly [number, number, number], opts: { n: number; seed: number; draw?: boolean } & GridOptions): RgbaImage {
+  const z = priorCodes(opts.n, model.latentDim, opts.seed);
+  if (!opts.draw) return imageGrid(decodeToImages(model, z, shape), opts);
+  if (!model.decodeDraw) throw new Error('this model offers no draws from p(x|z)');
+  const x = tf.tidy(() => tf.tensor2d(z, [opts.n, model.latentDim]));
+  try {
+    return imageGrid(imagesFromBatch(model.decodeDraw(x, new Rng(opts.seed, PRIOR_DRAWS)), opts.n, shape), opts);
+  } finally {
+    x.dispose();
+  }
 }

@@ -60,6 +60,17 @@ test('sample: a seeded grid of decoded prior draws, 28x28 cells with 1-pixel sep
   assert.notDeepEqual(readFileSync(a), first, 'another seed, other samples');
 });
 
+test('sample --draw: binary draws x ~ p(x|z) from the Bernoulli decoder, not its grey means; refused given a label', () => {
+  const mean = decodePng(new Uint8Array(readFileSync(written(['sample', 'run', '--n', '4', '--scale', '1', '--out', 'mean.png']))));
+  const draw = decodePng(new Uint8Array(readFileSync(written(['sample', 'run', '--n', '4', '--scale', '1', '--draw', '--out', 'draw.png']))));
+  assert.deepEqual([draw.width, draw.height], [mean.width, mean.height]);
+  // Inside the cells (the first 28x28 one), a draw's pixels are black or white; the mean has grey levels.
+  const cell = (img: { data: Uint8Array; width: number }) => Array.from({ length: 28 * 28 }, (_, p) => img.data[4 * (Math.floor(p / 28) * img.width + (p % 28))]);
+  assert.ok(cell(draw).every((v) => v === 0 || v === 255), 'a Bernoulli draw is binary');
+  assert.ok(cell(mean).some((v) => v > 0 && v < 255), 'the mean has grey levels');
+  refused(['sample', 'run', '--draw', '--label', '3'], /--label: model kind vae does not decode given a label/);
+});
+
 test('reconstruct from a .ckpt file into a new folder, pairs side by side at 2x', () => {
   const p = written(['reconstruct', 'run/last.ckpt', '--n', '4', '--pairs', '2', '--out', 'pictures/rec.png']);
   assert.equal(p, join(cwd, 'pictures', 'rec.png'));

@@ -9,7 +9,7 @@ import { resolveRunConfig } from '../../src/config/run.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { bitsPerDimKind } from '../../src/eval/bitsPerDim.js';
-import { buildLikelihood, decoderMean, logLikelihood } from '../../src/models/likelihood.js';
+import { buildLikelihood, decoderMean, drawFromLikelihood, logLikelihood } from '../../src/models/likelihood.js';
 import { createModel } from '../../src/models/registry.js';
 import { ConvVae, createVae, PortableMlpVae, VAE_DEFAULTS } from '../../src/models/vae.js';
 import { ParamStore } from '../../src/nn/params.js';
@@ -170,6 +170,41 @@ test('gaussian-ar: the gradient of log p(x|z) in the filter and the mean matches
     assertClose([dMean[p]], [numeric], 2e-2, 2e-2, `mean ${p}`);
   }
   tf.dispose([x, raw, grads[w.name]]);
+  params.dispose();
+});
+
+test('solve draws the residuals by forward substitution: r - A r equals the noise, with radius 1 and 2', () => {
+  for (const radius of [1, 2]) {
+    const { params, ar } = randomModule(11 + radius, radius);
+    const rows = 2;
+    const noise = uniforms(rows * DIM, 5, -1, 1);
+    const r = ar.solve(noise, rows);
+    const back = tf.tidy(() => tf.sub(tf.tensor2d(r, [rows, DIM]), ar.predict(tf.tensor2d(r, [rows, DIM]))).dataSync());
+    assertClose(back, noise, 1e-4, 1e-5, `radius ${radius}: r - A r`);
+    // Not the noise itself: the filter moved the residuals.
+    assert.ok(r.some((v, i) => Math.abs(v - noise[i]) > 1e-2));
+    assert.throws(() => ar.solve(noise.subarray(1), rows), /are not 2 images of 3x4x3/);
+    params.dispose();
+  }
+});
+
+test('drawFromLikelihood: gaussian-ar is mean + r with r - A r = sd * e, the same e as gaussian-learned draws; bernoulli draws bits', () => {
+  const { params, ar } = randomModule(3, 2);
+  const rows = 2;
+  const out = tf.tensor2d(uniforms(rows * 2 * DIM, 8, -1, 1), [rows, 2 * DIM]);
+  const learned = { decoder: 'gaussian-learned' as const, sigma: 1, minLogVar: MIN_LOG_VAR };
+  const factorized = drawFromLikelihood(out, learned, new Rng(4));
+  const arDraw = drawFromLikelihood(out, { ...learned, decoder: 'gaussian-ar', solveResidual: (s, n) => ar.solve(s, n) }, new Rng(4));
+  const mean = tf.tidy(() => decoderMean(out, learned).dataSync());
+  // gaussian-learned's draw minus the mean is sd * e; the autoregression's, after (I - A), must be the same.
+  const sdE = factorized.map((x, i) => x - mean[i]);
+  const r = arDraw.map((x, i) => x - mean[i]);
+  const e = tf.tidy(() => tf.sub(tf.tensor2d(r, [rows, DIM]), ar.predict(tf.tensor2d(r, [rows, DIM]))).dataSync());
+  assertClose(e, sdE, 1e-4, 1e-5, '(I - A) r');
+  const bits = drawFromLikelihood(out, { ...learned, decoder: 'bernoulli' }, new Rng(4));
+  assert.ok(bits.every((b) => b === 0 || b === 1) && bits.some((b) => b === 1) && bits.some((b) => b === 0));
+  assert.throws(() => drawFromLikelihood(out, { ...learned, decoder: 'gaussian-ar' }, new Rng(4)), /solveResidual/);
+  out.dispose();
   params.dispose();
 });
 
