@@ -74,7 +74,8 @@ export class ResidualAutoregression {
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           for (let co = 0; co < c; co++) {
-            // Taps at or below the pixel's row and right of it are masked out: only values already drawn count.
+            // Rows below lie outside the causal window; on the pixel's own row the mask zeroes the taps on
+            // values not drawn yet (to its right, and its own later channels, still 0 here).
             let acc = noise[(y * w + x) * c + co];
             for (let dy = 0; dy <= R; dy++) {
               const yy = y + dy - R;
