@@ -188,20 +188,20 @@ test('solve draws the residuals by forward substitution: r - A r equals the nois
   }
 });
 
-test('drawFromLikelihood: gaussian-ar is mean + r with r - A r = sd * e, the same e as gaussian-learned draws; bernoulli draws bits', () => {
+test('drawFromLikelihood: gaussian-ar is mean + r with r - A r = sd * e, the same e as gaussian-learned draws; bernoulli draws bits', async () => {
   const { params, ar } = randomModule(3, 2);
   const rows = 2;
   const out = tf.tensor2d(uniforms(rows * 2 * DIM, 8, -1, 1), [rows, 2 * DIM]);
   const learned = { decoder: 'gaussian-learned' as const, sigma: 1, minLogVar: MIN_LOG_VAR };
   const factorized = drawFromLikelihood(out, learned, new Rng(4));
-  const arDraw = drawFromLikelihood(out, { ...learned, decoder: 'gaussian-ar', solveResidual: (s, n) => ar.solve(s, n) }, new Rng(4));
+  const arDraw = await assertNoLeak(() => drawFromLikelihood(out, { ...learned, decoder: 'gaussian-ar', solveResidual: (s, n) => ar.solve(s, n) }, new Rng(4)));
   const mean = tf.tidy(() => decoderMean(out, learned).dataSync());
   // gaussian-learned's draw minus the mean is sd * e; the autoregression's, after (I - A), must be the same.
   const sdE = factorized.map((x, i) => x - mean[i]);
   const r = arDraw.map((x, i) => x - mean[i]);
   const e = tf.tidy(() => tf.sub(tf.tensor2d(r, [rows, DIM]), ar.predict(tf.tensor2d(r, [rows, DIM]))).dataSync());
   assertClose(e, sdE, 1e-4, 1e-5, '(I - A) r');
-  const bits = drawFromLikelihood(out, { ...learned, decoder: 'bernoulli' }, new Rng(4));
+  const bits = await assertNoLeak(() => drawFromLikelihood(out, { ...learned, decoder: 'bernoulli' }, new Rng(4)));
   assert.ok(bits.every((b) => b === 0 || b === 1) && bits.some((b) => b === 1) && bits.some((b) => b === 0));
   assert.throws(() => drawFromLikelihood(out, { ...learned, decoder: 'gaussian-ar' }, new Rng(4)), /solveResidual/);
   out.dispose();
