@@ -6,7 +6,7 @@ import { ParamStore } from '../nn/params.js';
 import { reparameterize } from '../prob/gaussian.js';
 import { checkPriorDim, PRIOR_COMPONENTS, PriorKind, priorHasComponents, PriorSample, samplePrior } from '../prob/priors.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, drawFromLikelihood, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
+import { DecoderKind, decoderMean, drawFromDecoder, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildDecoder, buildEncoder, NET_DEFAULTS, NetFields, Network } from './networks.js';
 import { Batch, CodeModel, LossOptions, LossTerms, MultiStepModel, TrainingStep } from './types.js';
 
@@ -120,12 +120,7 @@ export class Aae implements CodeModel, MultiStepModel {
 
   /** A draw x ~ p(x|z) for each code [rows * dim]. */
   decodeDraw(z: tf.Tensor2D, rng: Rng): Float32Array {
-    const out = tf.tidy(() => this.decoder.apply(z, true));
-    try {
-      return drawFromLikelihood(out, this.likelihood, rng);
-    } finally {
-      out.dispose();
-    }
+    return drawFromDecoder(() => this.decoder.apply(z, true), this.likelihood, rng);
   }
 
   /** n draws of the prior from `rng`, with the component each came from. */

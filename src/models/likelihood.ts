@@ -137,6 +137,16 @@ export function drawFromLikelihood(out: tf.Tensor2D, opts: LikelihoodOptions, rn
   }
 }
 
+/** A draw x ~ p(x|z) from one decoder pass `decode`, run in a tidy; its output is freed afterwards. */
+export function drawFromDecoder(decode: () => tf.Tensor2D, opts: LikelihoodOptions, rng: Rng): Float32Array {
+  const out = tf.tidy(decode);
+  try {
+    return drawFromLikelihood(out, opts, rng);
+  } finally {
+    out.dispose();
+  }
+}
+
 /** What a model's config says of its likelihood. */
 export interface LikelihoodConfig {
   decoder: DecoderKind;

@@ -6,7 +6,7 @@ import { ParamStore } from '../nn/params.js';
 import { logStdNormal, logNormal, klStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, drawFromLikelihood, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
+import { DecoderKind, decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildDecoder, buildEncoder, NET_DEFAULTS, NetKind, Network } from './networks.js';
 import { Batch, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
 
@@ -100,12 +100,7 @@ abstract class GaussianVae implements LatentVariableModel {
 
   /** A draw x ~ p(x|z) for each code [rows * dim]. */
   decodeDraw(z: tf.Tensor2D, rng: Rng): Float32Array {
-    const out = tf.tidy(() => this.decode(z));
-    try {
-      return drawFromLikelihood(out, this.likelihood, rng);
-    } finally {
-      out.dispose();
-    }
+    return drawFromDecoder(() => this.decode(z), this.likelihood, rng);
   }
 
   lossTerms(batch: Batch, opts: LossOptions): LossTerms {

@@ -2,21 +2,26 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch } from '../data/transforms.js';
+import { Rng } from '../rng.js';
 import { CodeDecoder, CodeEncoder, encodeMean } from './capabilities.js';
 import { imagesFromBatch, RgbaImage } from './image.js';
 
 /** Rows per forward pass: bounds memory for large grids and test sets. */
 const CHUNK = 500;
 
-/** Decodes codes [count, latentDim] to mean images. */
-export function decodeToImages(model: CodeDecoder, z: Float32Array, shape: readonly [number, number, number]): RgbaImage[] {
+/** Decodes codes [count, latentDim] to mean images, or with `draw` to draws x ~ p(x|z) from that stream. */
+export function decodeToImages(model: CodeDecoder, z: Float32Array, shape: readonly [number, number, number], draw?: Rng): RgbaImage[] {
   const k = model.latentDim;
   if (z.length % k !== 0) throw new Error(`codes of length ${z.length} are not rows of the latent size ${k}`);
+  if (draw && !model.decodeDraw) throw new Error('this model offers no draws from p(x|z)');
   const count = z.length / k;
   const out: RgbaImage[] = [];
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(count, start + CHUNK);
-    const values = tf.tidy(() => model.decodeMean(tf.tensor2d(z.subarray(start * k, end * k), [end - start, k])).dataSync());
+    const values = tf.tidy(() => {
+      const codes = tf.tensor2d(z.subarray(start * k, end * k), [end - start, k]);
+      return draw ? model.decodeDraw!(codes, draw) : model.decodeMean(codes).dataSync();
+    });
     out.push(...imagesFromBatch(values, end - start, shape));
   }
   return out;

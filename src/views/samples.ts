@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng.js';
 import { CodeDecoder } from './capabilities.js';
 import { decodeToImages } from './decode.js';
 import { GridOptions, imageGrid } from './grid.js';
-import { imagesFromBatch, RgbaImage } from './image.js';
+import { RgbaImage } from './image.js';
 
 /** Counter of the prior-sample stream, apart from the training streams in rng.ts's `Stream`. */
 const PRIOR_SAMPLES = 101;
@@ -21,13 +20,6 @@ const PRIOR_DRAWS = 102;
  * `draw` a draw x ~ p(x|z) (ancestral sampling: what the model generates, noise and all).
  */
 export function sampleGrid(model: CodeDecoder, shape: readonly [number, number, number], opts: { n: number; seed: number; draw?: boolean } & GridOptions): RgbaImage {
-  const z = priorCodes(opts.n, model.latentDim, opts.seed);
-  if (!opts.draw) return imageGrid(decodeToImages(model, z, shape), opts);
-  if (!model.decodeDraw) throw new Error('this model offers no draws from p(x|z)');
-  const x = tf.tidy(() => tf.tensor2d(z, [opts.n, model.latentDim]));
-  try {
-    return imageGrid(imagesFromBatch(model.decodeDraw(x, new Rng(opts.seed, PRIOR_DRAWS)), opts.n, shape), opts);
-  } finally {
-    x.dispose();
-  }
+  const draw = opts.draw ? new Rng(opts.seed, PRIOR_DRAWS) : undefined;
+  return imageGrid(decodeToImages(model, priorCodes(opts.n, model.latentDim, opts.seed), shape, draw), opts);
 }
