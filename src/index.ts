@@ -34,7 +34,7 @@ export { MODEL_KINDS, modelKindSpec, createModel } from './models/registry.js';
 export type { ModelConfig, ModelKind, ModelKindSpec, TrainerKind } from './models/registry.js';
 export { isLatentVariableModel, isCodeModel } from './models/types.js';
 export type { Batch, LossOptions, LossTerms, Model, LatentVariableModel, CodeModel } from './models/types.js';
-export { resolveRunConfig, klWeight, TRAIN_DEFAULTS, DATA_DEFAULTS, TRAIN_FIELDS, DATA_FIELDS } from './config/run.js';
+export { resolveRunConfig, klWeight, learningRate, resumeConflict, TRAIN_DEFAULTS, DATA_DEFAULTS, TRAIN_FIELDS, DATA_FIELDS } from './config/run.js';
 export type { RunConfig, TrainConfig, DataConfig, ConfigLayer } from './config/run.js';
 export { ConfigError } from './config/schema.js';
 export type { FieldSpec } from './config/schema.js';

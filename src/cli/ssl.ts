@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigLayer, resolveRunConfig, RunConfig } from '../config/run.js';
+import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { prepareTestData, prepareTrainingData } from '../data/prepare.js';
 import { classificationError } from '../eval/classification.js';
 import { SslResult, sslMarkdown, sslRows } from '../eval/sslTable.js';
@@ -119,6 +119,19 @@ function sharedStageOne(outDir: string, config: RunConfig): CheckpointData | nul
   return null;
 }
 
+/** Refuses to go on with (or report) the run in `dir` under a config that would have trained it otherwise. */
+function checkSameRun(dir: string, saved: RunConfig, asked: RunConfig, epochsDone: number): void {
+  const conflict = resumeConflict(saved, asked, epochsDone);
+  if (conflict !== null) {
+    throw new UsageError(`${dir} holds a run with another ${conflict} (saved config: ${JSON.stringify(saved)}); use another --out, or the same flags (only --epochs, and --lr-steps for epochs not yet trained, may change)`);
+  }
+}
+
+/** A run directory's config.json, resolved over today's defaults. */
+function readRunConfig(path: string): RunConfig {
+  return resolveRunConfig([{ source: path, values: JSON.parse(readFileSync(path, 'utf8')) as ConfigLayer['values'] }]);
+}
+
 /**
  * Opens the run in `dir` to go on (checking its config is the one asked for), or starts it: from another label
  * count's first stage where there is one, else afresh.
@@ -132,12 +145,13 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
     return runFromCheckpoint(shared, STAGE_ONE);
   }
   const run = runFromCheckpoint(loadCheckpoint(path), path);
-  const saved = { ...run.config, train: { ...run.config.train, epochs: config.train.epochs } };
-  if (JSON.stringify(saved) !== JSON.stringify(config)) {
+  try {
+    checkSameRun(dir, run.config, config, run.state.epoch);
+  } catch (e) {
     disposeRun(run);
-    throw new UsageError(`${dir} holds a run with another config (saved: ${JSON.stringify(run.config)}); use another --out, or the same flags`);
+    throw e;
   }
-  run.config.train.epochs = config.train.epochs;
+  run.config.train = config.train;
   return run;
 }
 
@@ -152,7 +166,10 @@ interface SeedContext {
 /** Trains (or resumes) one seed and scores its best epoch on the test set; null if stopped. */
 async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promise<SslResult | null> {
   const done = readResult(dir);
-  if (done && done.epochs >= config.train.epochs) return done;
+  if (done && done.epochs >= config.train.epochs) {
+    checkSameRun(dir, readRunConfig(join(dir, RUN_FILES.config)), config, done.epochs);
+    return done;
+  }
   const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
   const run = openSeedRun(dir, config, data.train.shape, ctx.log);
   try {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigLayer, resolveRunConfig, RunConfig } from '../config/run.js';
+import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
@@ -87,16 +87,23 @@ function warmStart(run: Run, target: string): string {
   }
 }
 
-/** On resume only the epoch count may change: anything else would make the run something else. */
-function checkResumeFlags(flags: ConfigLayer['values'], saved: RunConfig): void {
+/**
+ * On resume only the epoch count, and the learning-rate schedule of epochs not yet trained, may change: anything
+ * else would make the run something else. Returns the config to go on with.
+ */
+function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, epochsDone: number): RunConfig {
   for (const section of ['model', 'train', 'data'] as const) {
     for (const [key, value] of Object.entries(flags[section] ?? {})) {
-      if (section === 'train' && key === 'epochs') continue;
+      if (section === 'train' && ['epochs', 'lrSteps', 'lrStepFactor'].includes(key)) continue;
       if (JSON.stringify((saved[section] as unknown as Record<string, unknown>)[key]) !== JSON.stringify(value)) {
-        throw new UsageError(`--resume: ${section}.${key} cannot change when resuming (saved ${JSON.stringify((saved[section] as unknown as Record<string, unknown>)[key])}); only --epochs can`);
+        throw new UsageError(`--resume: ${section}.${key} cannot change when resuming (saved ${JSON.stringify((saved[section] as unknown as Record<string, unknown>)[key])}); only --epochs, and --lr-steps for epochs not yet trained, can`);
       }
     }
   }
+  const asked: RunConfig = { ...saved, train: { ...saved.train, ...(flags.train as Partial<RunConfig['train']> | undefined) } };
+  const conflict = resumeConflict(saved, asked, epochsDone);
+  if (conflict !== null) throw new UsageError(`--resume: ${conflict} cannot change when resuming`);
+  return asked;
 }
 
 export async function trainCommand(argv: string[], log: (s: string) => void): Promise<number> {
@@ -124,9 +131,8 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     const path = join(outDir, RUN_FILES.last);
     if (!existsSync(path)) throw new UsageError(`--resume: no checkpoint to resume at ${path}`);
     restored = runFromCheckpoint(loadCheckpoint(path), path);
-    config = restored.config;
-    checkResumeFlags(args.config, config);
-    if (args.config.train.epochs !== undefined) config.train.epochs = args.config.train.epochs as number;
+    config = resumedConfig(args.config, restored.config, restored.state.epoch);
+    restored.config = config;
     if (restored.state.epoch >= config.train.epochs) {
       disposeRun(restored);
       throw new UsageError(`--resume: the run in ${outDir} already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`);

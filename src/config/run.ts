@@ -9,6 +9,10 @@ export interface TrainConfig {
   batchSize: number;
   /** Adam learning rate. Default 1e-3. */
   lr: number;
+  /** Epochs after which the learning rate is multiplied by lrStepFactor (a step schedule). Default none. */
+  lrSteps: number[];
+  /** What each of lrSteps multiplies the learning rate by. Default 0.1. */
+  lrStepFactor: number;
   /** Weight of the KL term in the objective (beta-VAE, Higgins et al. 2017). Default 1. */
   beta: number;
   /** Epochs over which the KL weight rises linearly from 0 to beta (Bowman et al. 2016). Default 0. */
@@ -43,13 +47,15 @@ export interface RunConfig {
   data: DataConfig;
 }
 
-export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
+export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
 export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 };
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
   { key: 'batchSize', flag: 'batch-size', help: 'images per optimizer step', type: { type: 'int', min: 1 } },
   { key: 'lr', flag: 'lr', help: 'Adam learning rate', type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'lrSteps', flag: 'lr-steps', help: 'epochs after which the learning rate is multiplied by --lr-step-factor, e.g. 200,250 (empty: constant)', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'lrStepFactor', flag: 'lr-step-factor', help: 'what each of --lr-steps multiplies the learning rate by', type: { type: 'number', exclusiveMin: 0 } },
   { key: 'beta', flag: 'beta', help: 'weight of the KL term (beta-VAE)', type: { type: 'number', min: 0 } },
   { key: 'warmupEpochs', flag: 'warmup-epochs', help: 'epochs of linear KL warm-up from 0 to beta', type: { type: 'number', min: 0 } },
   { key: 'numSamples', flag: 'samples', help: 'Monte Carlo samples of z per input (L)', type: { type: 'int', min: 1 } },
@@ -100,6 +106,31 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
     train: resolveSection(TRAIN_FIELDS, TRAIN_DEFAULTS, pick('train')),
     data,
   };
+}
+
+/** The learning rate of (1-based) epoch `epoch`: lr, times lrStepFactor for each of lrSteps it comes after. */
+export function learningRate(train: TrainConfig, epoch: number): number {
+  return train.lr * train.lrStepFactor ** train.lrSteps.filter((s) => epoch > s).length;
+}
+
+/**
+ * Whether a run that finished `epochsDone` epochs under `saved` can go on under `asked`: they may differ only in
+ * the epoch count and in the learning-rate schedule of the epochs still to come, so the resumed run is the one
+ * `asked` would have trained from the start. Returns the first field that differs otherwise, or null.
+ */
+export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsDone: number): string | null {
+  const schedule = ['epochs', 'lrSteps', 'lrStepFactor'];
+  for (const section of ['model', 'train', 'data'] as const) {
+    const [a, b] = [saved[section] as unknown as Record<string, unknown>, asked[section] as unknown as Record<string, unknown>];
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (section === 'train' && schedule.includes(key)) continue;
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key}`;
+    }
+  }
+  for (let epoch = 1; epoch <= epochsDone; epoch++) {
+    if (learningRate(saved.train, epoch) !== learningRate(asked.train, epoch)) return `train.lrSteps (epoch ${epoch}, already trained, would change its learning rate)`;
+  }
+  return null;
 }
 
 /** The KL weight at a (fractional) epoch: linear warm-up from 0 to beta over warmupEpochs. */

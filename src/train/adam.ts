@@ -37,6 +37,11 @@ export class Adam {
     }
   }
 
+  /** Sets the step size of the steps to come (a learning-rate schedule). */
+  setLearningRate(lr: number): void {
+    this.options.lr = lr;
+  }
+
   /** The bias corrections of step t: stepSize = lr / (1 - beta1^t) and rootCorrection = sqrt(1 - beta2^t). */
   corrections(t: number): { stepSize: number; rootCorrection: number } {
     return { stepSize: this.options.lr / (1 - this.beta1 ** t), rootCorrection: Math.sqrt(1 - this.beta2 ** t) };

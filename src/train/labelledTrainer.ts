@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { klWeight, RunConfig } from '../config/run.js';
+import { klWeight, learningRate, RunConfig } from '../config/run.js';
 import { imageSize } from '../data/dataset.js';
 import { gatherLabels } from '../data/labelSplit.js';
 import { binarizeInPlace, gatherBatch } from '../data/transforms.js';
@@ -27,6 +27,7 @@ export async function trainLabelled(model: Model, optimizer: Adam, data: TrainDa
   const clock = new StepClock();
   while (state.epoch < tc.epochs) {
     const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));
+    optimizer.setLearningRate(learningRate(tc, state.epoch + 1));
     clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;

@@ -1,6 +1,6 @@
 /** Pieces shared by the trainers: running means, yielding, recording a step, closing an epoch, one tfjs step. */
 import * as tf from '@tensorflow/tfjs';
-import { klWeight, TrainConfig } from '../config/run.js';
+import { klWeight, learningRate, TrainConfig } from '../config/run.js';
 import { Adam } from './adam.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
 import type { TrainEvents } from './trainer.js';
@@ -115,6 +115,7 @@ export async function closeEpoch(state: TrainState, train: TrainConfig, val: Met
   const record: EpochRecord = {
     epoch: state.epoch + 1,
     beta: klWeight(train, state.epoch + 1),
+    lr: learningRate(train, state.epoch + 1),
     train: runningMeans(state.partial.sums, state.partial.count),
     val,
     seconds: state.partial.seconds + validationSeconds,

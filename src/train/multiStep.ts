@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { RunConfig } from '../config/run.js';
+import { learningRate, RunConfig } from '../config/run.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { binarizeInPlace, gatherBatch } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
@@ -71,6 +71,7 @@ async function trainWith(model: MultiStepModel, optimizers: StepOptimizers, data
 
   while (state.epoch < tc.epochs) {
     const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));
+    optimizers.setLearningRate(learningRate(tc, state.epoch + 1));
     clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;

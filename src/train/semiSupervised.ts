@@ -1,4 +1,4 @@
-import { klWeight, RunConfig } from '../config/run.js';
+import { klWeight, learningRate, RunConfig } from '../config/run.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { balancedLabelSplit, gatherLabels, LabelSplit } from '../data/labelSplit.js';
 import { binarizeInPlace, gatherBatch } from '../data/transforms.js';
@@ -66,7 +66,7 @@ export async function trainSemiSupervised(model: Model, optimizer: Adam, data: T
   const engine = createSemiSupervisedEngine(model, optimizer, options.kernels);
   options.onEngine?.(engine.path);
   try {
-    return await semiSupervisedLoop(engine, model, data, config, state, events);
+    return await semiSupervisedLoop(engine, optimizer, model, data, config, state, events);
   } finally {
     // The model and optimizer end up holding the state reached, however training ended.
     engine.sync();
@@ -74,7 +74,7 @@ export async function trainSemiSupervised(model: Model, optimizer: Adam, data: T
   }
 }
 
-async function semiSupervisedLoop(engine: SemiSupervisedStepEngine, model: SemiSupervisedModel, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents): Promise<'finished' | 'stopped'> {
+async function semiSupervisedLoop(engine: SemiSupervisedStepEngine, optimizer: Adam, model: SemiSupervisedModel, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents): Promise<'finished' | 'stopped'> {
   const { train: tc, data: dc } = config;
   const { seed, batchSize } = tc;
   const dim = imageSize(data.train);
@@ -90,6 +90,7 @@ async function semiSupervisedLoop(engine: SemiSupervisedStepEngine, model: SemiS
 
   while (state.epoch < tc.epochs) {
     const order = allLabelled ? null : permutation(counts.unlabelled, new Rng(seed, Stream.shuffle, state.epoch));
+    optimizer.setLearningRate(learningRate(tc, state.epoch + 1));
     clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;

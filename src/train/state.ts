@@ -7,6 +7,8 @@ export interface EpochRecord {
   epoch: number;
   /** KL weight at the end of the epoch. */
   beta: number;
+  /** Adam's learning rate over the epoch (absent in runs saved before the schedule was recorded). */
+  lr?: number;
   train: Metrics;
   val?: Metrics;
   /** Wall time of the epoch's training steps and validation. */

@@ -36,6 +36,11 @@ export class StepOptimizers extends Adam {
     return Object.fromEntries([...this.byStep].map(([name, adam]) => [name, adam.step]));
   }
 
+  override setLearningRate(lr: number): void {
+    super.setLearningRate(lr);
+    for (const adam of this.byStep.values()) adam.setLearningRate(lr);
+  }
+
   override apply(): void {
     throw new Error('a multi-step model updates through the optimizer of each step: use get(step).apply(grads)');
   }

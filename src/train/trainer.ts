@@ -1,4 +1,4 @@
-import { klWeight, RunConfig } from '../config/run.js';
+import { klWeight, learningRate, RunConfig } from '../config/run.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch } from '../data/transforms.js';
 import { evaluateLoss } from '../eval/elbo.js';
@@ -59,7 +59,7 @@ export async function train(model: Model, optimizer: Adam, data: TrainData, conf
   const engine = createStepEngine(model, optimizer, imageSize(data.train), options.kernels);
   options.onEngine?.(engine.path);
   try {
-    return await trainWith(engine, model, data, config, state, events, options.kernels ?? null);
+    return await trainWith(engine, optimizer, model, data, config, state, events, options.kernels ?? null);
   } finally {
     // The model and optimizer end up holding the state reached, however training ended.
     engine.sync();
@@ -67,7 +67,7 @@ export async function train(model: Model, optimizer: Adam, data: TrainData, conf
   }
 }
 
-async function trainWith(engine: StepEngine, model: Model, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents, kernels: Kernels | null): Promise<'finished' | 'stopped'> {
+async function trainWith(engine: StepEngine, optimizer: Adam, model: Model, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents, kernels: Kernels | null): Promise<'finished' | 'stopped'> {
   const { train: tc, data: dc } = config;
   const { seed, batchSize } = tc;
   const n = data.train.count;
@@ -78,6 +78,7 @@ async function trainWith(engine: StepEngine, model: Model, data: TrainData, conf
 
   while (state.epoch < tc.epochs) {
     const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));
+    optimizer.setLearningRate(learningRate(tc, state.epoch + 1));
     clock.startEpoch();
     while (state.batch < batches) {
       const start = state.batch * batchSize;

@@ -206,6 +206,24 @@ test('resume refuses a changed setting other than --epochs', () => {
   assert.equal(readJson<EpochRecord[]>(join(cwd, 'run', 'history.json')).length, 1);
 });
 
+test('resume may add a learning-rate step for epochs not yet trained, not for one already trained', () => {
+  const cwd = tempDir();
+  assertExit(vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);
+  const ckpt = readFileSync(join(cwd, 'run', 'last.ckpt'));
+  const zero = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3', '--lr-steps', '0'], cwd);
+  assertExit(zero, 2);
+  assert.match(zero.stderr, /--lr-steps: expected a comma-separated list of integers >= 1/, transcript(zero));
+  assert.ok(readFileSync(join(cwd, 'run', 'last.ckpt')).equals(ckpt), 'the checkpoint is untouched');
+
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3', '--lr-steps', '1,2', '--lr-step-factor', '0.5'], cwd);
+  assertExit(r, 0);
+  assert.deepEqual(readJson<EpochRecord[]>(join(cwd, 'run', 'history.json')).map((h) => h.lr), [1e-3, 5e-4, 2.5e-4]);
+  assert.deepEqual(readJson<{ train: { lrSteps: number[] } }>(join(cwd, 'run', 'config.json')).train.lrSteps, [1, 2]);
+  const again = vaekit(['train', '--resume', '--out', 'run', '--epochs', '4', '--lr-steps', '1'], cwd);
+  assertExit(again, 2);
+  assert.match(again.stderr, /lrSteps \(epoch 3, already trained/, transcript(again));
+});
+
 test('a second plain train into a run directory is refused', () => {
   const cwd = tempDir();
   assertExit(vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);

@@ -86,6 +86,7 @@ export function readJson<T = unknown>(path: string): T {
 /** One epoch of history.json: named loss terms of the training pass and of validation. */
 export interface EpochRecord {
   epoch: number;
+  lr?: number;
   train: Record<string, number>;
   val?: Record<string, number>;
   seconds: number;

@@ -51,6 +51,13 @@ test('ssl --model m2: two seeds, a table beside the paper; a second call resumes
   assert.equal(again.code, 0, transcript(again));
   assert.doesNotMatch(again.stdout + again.stderr, /epoch 1\/1/, 'a finished seed was trained again');
   assert.equal(readFileSync(join(cwd, 'runs', 'ssl', 'ssl.md'), 'utf8'), table);
+  const otherRate = vaekit([...args, '--lr', '0.01'], cwd);
+  assert.equal(otherRate.code, 2, transcript(otherRate));
+  assert.match(otherRate.stderr, /seed-0 holds a run with another train\.lr/);
+  const stepped = vaekit(['ssl', '--model', 'm2', '--labels', '100', '--seeds', '2', '--only-seed', '0', '--epochs', '2', '--lr-steps', '1', ...SLICE, ...SMALL_M2], cwd, 240_000);
+  assert.equal(stepped.code, 0, transcript(stepped));
+  assert.match(stepped.stdout, /resuming at epoch 2/);
+  assert.deepEqual(readJson<{ lr: number }[]>(join(cwd, 'runs', 'ssl', 'm2-100', 'seed-0', 'history.json')).map((r) => r.lr), [1e-3, 1e-4]);
   const classify = vaekit(['classify', 'runs/ssl/m2-100/seed-0', '--limit', '500'], cwd);
   assert.equal(classify.code, 0, transcript(classify));
   assert.match(classify.stdout, /test error of q\(y\|x\): \d+\.\d\d% \(\d+ of 500 images\)/);

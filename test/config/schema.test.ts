@@ -32,7 +32,7 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
   const config = resolveRunConfig([]);
   assert.deepEqual(config, { model: VAE_DEFAULTS, train: TRAIN_DEFAULTS, data: DATA_DEFAULTS });
   // The values the doc comments promise, written out so a changed default is noticed.
-  assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 });
+  assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 });
   assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 });
   // Colour data is not binarized unless asked.
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10' } } }]).data.binarize, 'none');

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { resolveRunConfig, RunConfig } from '../../src/config/run.js';
+import { resolveRunConfig, resumeConflict, RunConfig } from '../../src/config/run.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { balancedLabelSplit } from '../../src/data/labelSplit.js';
 import { limit, splitValidation } from '../../src/data/transforms.js';
@@ -135,6 +135,30 @@ test('M1+M2: stage 1 moves only M1, stage 2 only M2, and resuming across the sta
   assert.equal(resumed.run.optimizer.step, 4, 'stage 2 counts its own Adam steps');
   disposeRun(run);
   disposeRun(resumed.run);
+});
+
+test('M1+M2 with a learning-rate step: a run resumed with --lr-steps added for epochs to come equals one trained with it from the start', async () => {
+  const model = { kind: 'm1m2', labelled: 100, labelledBatch: 20, m1Latent: 6, m1Hidden: [24], m1Epochs: 1, latentDim: 3, hidden: [12], classifierHidden: [12], activation: 'relu' };
+  const scheduled = config(model, 3, { batchSize: 250, lrSteps: [2], lrStepFactor: 0.1 });
+  const straight = await trainWithStops(scheduled, []);
+  assert.deepEqual(straight.run.state.history.map((r) => r.lr), [3e-3, 3e-3, 3e-3 * 0.1]);
+
+  // Two epochs with a constant rate, then the schedule is set, as `vaekit ssl --lr-steps 2` does on resume.
+  const constant = config(model, 2, { batchSize: 250 });
+  const firstPart = await trainWithStops(constant, []);
+  assert.equal(resumeConflict(firstPart.run.config, scheduled, firstPart.run.state.epoch), null);
+  assert.match(resumeConflict(firstPart.run.config, config(model, 3, { batchSize: 250, lrSteps: [1] }), 2) ?? '', /lrSteps \(epoch 2, already trained/);
+  const resumed = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(firstPart.run)), 'memory'), 'memory');
+  disposeRun(firstPart.run);
+  resumed.config = scheduled;
+  assert.equal(await trainModel(resumed.model, resumed.optimizer, prepared(scheduled), scheduled, resumed.state), 'finished');
+  for (const [name, values] of straight.params) assertClose(resumed.model.params.snapshot().get(name)!, values, 0, 0, name);
+
+  // Without the step the third epoch ends elsewhere: the rate did change the updates.
+  const unscheduled = await trainWithStops(config(model, 3, { batchSize: 250 }), []);
+  const head = [...straight.params.keys()].find((n) => n.startsWith('m2/'))!;
+  assert.notDeepEqual(unscheduled.params.get(head), straight.params.get(head));
+  for (const r of [straight.run, resumed, unscheduled.run]) disposeRun(r);
 });
 
 test('checkpoint round trip: an M1+M2 run restored from bytes classifies exactly as before', async () => {

@@ -82,6 +82,25 @@ test('a run stopped mid-epoch and resumed from its checkpoint ends exactly where
   disposeRun(resumed);
 });
 
+test('--lr-steps: each epoch trains with its scheduled rate; a step by 1e-6 all but freezes the weights', async () => {
+  const moved = async (schedule: Record<string, unknown>) => {
+    const run = createRun(config({ epochs: 2, ...schedule }), data.train.shape, initialTrainState());
+    let afterFirst = new Map<string, Float32Array>();
+    await train(run.model, run.optimizer, data, run.config, run.state, { onEpochEnd: (r) => void (r.epoch === 1 && (afterFirst = run.model.params.snapshot())) });
+    let most = 0;
+    for (const [name, v] of run.model.params.snapshot()) v.forEach((x, i) => (most = Math.max(most, Math.abs(x - afterFirst.get(name)![i]))));
+    const rates = run.state.history.map((r) => r.lr);
+    disposeRun(run);
+    return { most, rates };
+  };
+  const constant = await moved({});
+  const stepped = await moved({ lrSteps: [1], lrStepFactor: 1e-6 });
+  assert.deepEqual(constant.rates, [1e-3, 1e-3]);
+  assert.deepEqual(stepped.rates, [1e-3, 1e-3 * 1e-6]);
+  assert.ok(constant.most > 1e-3, `a second epoch at 1e-3 moves a weight by ${constant.most}`);
+  assert.ok(stepped.most < 1e-6, `a second epoch at 1e-9 moves a weight by ${stepped.most}`);
+});
+
 test('a checkpoint round trip gives the same outputs', async () => {
   const cfg = config({ epochs: 1 });
   const run = createRun(cfg, data.train.shape, initialTrainState());
