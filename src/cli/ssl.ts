@@ -22,7 +22,7 @@ import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { trainModel } from '../train/byKind.js';
-import { initialTrainState } from '../train/state.js';
+import { epochsTrained, initialTrainState } from '../train/state.js';
 import { BACKEND_FLAG, checkNativeEngine, configGroups, ENGINE_FLAG, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
 
@@ -120,8 +120,8 @@ function sharedStageOne(outDir: string, config: RunConfig): CheckpointData | nul
 }
 
 /** Refuses to go on with (or report) the run in `dir` under a config that would have trained it otherwise. */
-function checkSameRun(dir: string, saved: RunConfig, asked: RunConfig, epochsDone: number): void {
-  const conflict = resumeConflict(saved, asked, epochsDone);
+function checkSameRun(dir: string, saved: RunConfig, asked: RunConfig, trained: number): void {
+  const conflict = resumeConflict(saved, asked, trained);
   if (conflict !== null) {
     throw new UsageError(`${dir} holds a run with another ${conflict} (saved config: ${JSON.stringify(saved)}); use another --out, or the same flags (only --epochs, and --lr-steps for epochs not yet trained, may change)`);
   }
@@ -146,7 +146,7 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
   }
   const run = runFromCheckpoint(loadCheckpoint(path), path);
   try {
-    checkSameRun(dir, run.config, config, run.state.epoch);
+    checkSameRun(dir, run.config, config, epochsTrained(run.state));
   } catch (e) {
     disposeRun(run);
     throw e;

@@ -9,7 +9,7 @@ import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { ensureDir } from '../node/files.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
-import { initialTrainState } from '../train/state.js';
+import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
@@ -91,7 +91,7 @@ function warmStart(run: Run, target: string): string {
  * On resume only the epoch count, and the learning-rate schedule of epochs not yet trained, may change: anything
  * else would make the run something else. Returns the config to go on with.
  */
-function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, epochsDone: number): RunConfig {
+function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, trained: number): RunConfig {
   for (const section of ['model', 'train', 'data'] as const) {
     for (const [key, value] of Object.entries(flags[section] ?? {})) {
       if (section === 'train' && ['epochs', 'lrSteps', 'lrStepFactor'].includes(key)) continue;
@@ -101,7 +101,7 @@ function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, epochsDon
     }
   }
   const asked: RunConfig = { ...saved, train: { ...saved.train, ...(flags.train as Partial<RunConfig['train']> | undefined) } };
-  const conflict = resumeConflict(saved, asked, epochsDone);
+  const conflict = resumeConflict(saved, asked, trained);
   if (conflict !== null) throw new UsageError(`--resume: ${conflict} cannot change when resuming`);
   return asked;
 }
@@ -131,7 +131,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     const path = join(outDir, RUN_FILES.last);
     if (!existsSync(path)) throw new UsageError(`--resume: no checkpoint to resume at ${path}`);
     restored = runFromCheckpoint(loadCheckpoint(path), path);
-    config = resumedConfig(args.config, restored.config, restored.state.epoch);
+    config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
     restored.config = config;
     if (restored.state.epoch >= config.train.epochs) {
       disposeRun(restored);

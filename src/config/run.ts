@@ -114,11 +114,12 @@ export function learningRate(train: TrainConfig, epoch: number): number {
 }
 
 /**
- * Whether a run that finished `epochsDone` epochs under `saved` can go on under `asked`: they may differ only in
- * the epoch count and in the learning-rate schedule of the epochs still to come, so the resumed run is the one
- * `asked` would have trained from the start. Returns the first field that differs otherwise, or null.
+ * Whether a run that has trained (wholly or in part) its first `epochsTrained` epochs under `saved` can go on
+ * under `asked`: they may differ only in the epoch count and in the learning-rate schedule of the epochs still to
+ * come, so the resumed run is the one `asked` would have trained from the start. Returns the first field that
+ * differs otherwise, or null.
  */
-export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsDone: number): string | null {
+export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained: number): string | null {
   const schedule = ['epochs', 'lrSteps', 'lrStepFactor'];
   for (const section of ['model', 'train', 'data'] as const) {
     const [a, b] = [saved[section] as unknown as Record<string, unknown>, asked[section] as unknown as Record<string, unknown>];
@@ -127,7 +128,7 @@ export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsDone: n
       if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key}`;
     }
   }
-  for (let epoch = 1; epoch <= epochsDone; epoch++) {
+  for (let epoch = 1; epoch <= epochsTrained; epoch++) {
     if (learningRate(saved.train, epoch) !== learningRate(asked.train, epoch)) return `train.lrSteps (epoch ${epoch}, already trained, would change its learning rate)`;
   }
   return null;

@@ -33,3 +33,8 @@ export interface TrainState {
 export function initialTrainState(): TrainState {
   return { epoch: 0, batch: 0, step: 0, partial: { sums: {}, count: 0, seconds: 0 }, history: [], best: null };
 }
+
+/** Epochs that have taken a step: the finished ones, and the current one once a batch of it is done. */
+export function epochsTrained(state: TrainState): number {
+  return state.epoch + (state.batch > 0 ? 1 : 0);
+}

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { resolveRunConfig, RunConfig } from '../../src/config/run.js';
+import { resolveRunConfig, resumeConflict, RunConfig } from '../../src/config/run.js';
 import { prepareTrainingData, PreparedData } from '../../src/data/prepare.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { loadDataset } from '../../src/node/datasets.js';
-import { initialTrainState } from '../../src/train/state.js';
+import { epochsTrained, initialTrainState } from '../../src/train/state.js';
 import { DivergedError, train } from '../../src/train/trainer.js';
 import { assertClose, useTestBackend } from '../helpers/engine.js';
 
@@ -69,6 +69,10 @@ test('a run stopped mid-epoch and resumed from its checkpoint ends exactly where
   assert.equal(status, 'stopped');
   assert.equal(first.state.epoch, 1);
   assert.equal(first.state.batch, 12);
+  // Epoch 2 has begun at the constant rate, so a step after epoch 1 would rewrite it; one after epoch 2 would not.
+  assert.equal(epochsTrained(first.state), 2);
+  assert.match(resumeConflict(cfg, config({ epochs: 3, lrSteps: [1] }), epochsTrained(first.state)) ?? '', /epoch 2, already trained/);
+  assert.equal(resumeConflict(cfg, config({ epochs: 3, lrSteps: [2] }), epochsTrained(first.state)), null);
   const bytes = encodeCheckpoint(runToCheckpoint(first));
   disposeRun(first);
 
