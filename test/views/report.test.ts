@@ -89,6 +89,14 @@ test('one curve chart per loss term, with train and validation series', () => {
   assert.deepEqual(trainingCurves([]), []);
 });
 
+test('a run whose learning rate changed gets a learning-rate chart; a constant rate does not', () => {
+  const stepped = HISTORY.map((r, i) => ({ ...r, lr: i === 0 ? 1e-3 : 1e-4 }));
+  const charts = trainingCurves(stepped);
+  assert.deepEqual(charts.map((c) => c.term), ['total', 'recon', 'kl', 'lr']);
+  assert.match(charts[3].svg, />learning rate \(Adam\)</);
+  assert.deepEqual(trainingCurves(HISTORY.map((r) => ({ ...r, lr: 1e-3 }))).map((c) => c.term), ['total', 'recon', 'kl']);
+});
+
 test('a report without evaluation, history or pictures says so instead', () => {
   const page = reportHtml({ title: 't', summary: [], config: {}, history: [], curves: [], figures: [], omitted: ['samples: model kind ae has no prior over codes'] });
   assert.ok(page.includes('Not evaluated yet'));
