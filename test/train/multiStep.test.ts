@@ -107,8 +107,8 @@ class TwoScalars implements MultiStepModel {
 
 test('the multi-step trainer runs whatever steps a model of any kind declares, in order, each with its optimizer', async () => {
   const model = new TwoScalars();
-  const optimizers = new StepOptimizers(model.params, model.trainingSteps, { lr: 0.05 });
-  const cfg = config({ epochs: 4 });
+  const optimizers = new StepOptimizers(model.params, model.trainingSteps, { lr: 1 });
+  const cfg = config({ epochs: 4, lr: 0.05 }); // the trainer sets every step's rate from the config, each epoch
   const state = initialTrainState();
   await trainSteps(model, optimizers, { train: data.train }, cfg, state);
   assert.deepEqual(model.order.slice(0, 4), ['a', 'b', 'a', 'b']);
