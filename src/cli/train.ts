@@ -88,21 +88,13 @@ function warmStart(run: Run, target: string): string {
 }
 
 /**
- * On resume only the epoch count, and the learning-rate schedule of epochs not yet trained, may change: anything
- * else would make the run something else. Returns the config to go on with.
+ * The config to go on with: the flags over the saved config. Only the epoch count, and the learning-rate schedule
+ * of epochs not yet trained, may differ (resumeConflict): anything else would make the run something else.
  */
 function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, trained: number): RunConfig {
-  for (const section of ['model', 'train', 'data'] as const) {
-    for (const [key, value] of Object.entries(flags[section] ?? {})) {
-      if (section === 'train' && ['epochs', 'lrSteps', 'lrStepFactor'].includes(key)) continue;
-      if (JSON.stringify((saved[section] as unknown as Record<string, unknown>)[key]) !== JSON.stringify(value)) {
-        throw new UsageError(`--resume: ${section}.${key} cannot change when resuming (saved ${JSON.stringify((saved[section] as unknown as Record<string, unknown>)[key])}); only --epochs, and --lr-steps for epochs not yet trained, can`);
-      }
-    }
-  }
-  const asked: RunConfig = { ...saved, train: { ...saved.train, ...(flags.train as Partial<RunConfig['train']> | undefined) } };
+  const asked = resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as ConfigLayer['values'] }, { source: 'flags', values: flags }]);
   const conflict = resumeConflict(saved, asked, trained);
-  if (conflict !== null) throw new UsageError(`--resume: ${conflict} cannot change when resuming`);
+  if (conflict !== null) throw new UsageError(`--resume: ${conflict} cannot change when resuming; only --epochs, and --lr-steps for epochs not yet trained, can`);
   return asked;
 }
 

@@ -125,7 +125,7 @@ export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained
     const [a, b] = [saved[section] as unknown as Record<string, unknown>, asked[section] as unknown as Record<string, unknown>];
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (section === 'train' && schedule.includes(key)) continue;
-      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key}`;
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key} (saved ${JSON.stringify(a[key])}, asked ${JSON.stringify(b[key])})`;
     }
   }
   for (let epoch = 1; epoch <= epochsTrained; epoch++) {
