@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import {
   buildOnce,
   CliResult,
@@ -235,6 +236,31 @@ test('a second plain train into a run directory is refused', () => {
   assertIncludes(r.stderr, ['--resume', '--force'], r);
   assert.deepEqual(listFiles(cwd), before);
   assert.ok(readFileSync(join(cwd, 'run', 'last.ckpt')).equals(ckpt), 'the checkpoint is untouched');
+});
+
+/** A copy of the shared 2-epoch run in a fresh directory, as `run/`; returns the working directory. */
+function copyOfTrainedRun(): string {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'run'));
+  for (const f of listFiles(trainedRun().dir)) copyFileSync(join(trainedRun().dir, f), join(cwd, 'run', f));
+  return cwd;
+}
+
+/** Rewrites the JSON part of a checkpoint, with a valid checksum: what a buggy or hostile writer could leave. */
+function editCheckpointMeta(path: string, edit: (meta: Record<string, unknown>) => void): void {
+  const data = decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+  edit(data.meta);
+  writeFileSync(path, encodeCheckpoint(data));
+}
+
+test('resume refuses at once a checkpoint claiming an absurd epoch, naming the file and the field', () => {
+  const cwd = copyOfTrainedRun();
+  editCheckpointMeta(join(cwd, 'run', 'last.ckpt'), (meta) => ((meta.state as { epoch: number }).epoch = 1e300));
+  const before = listFiles(cwd);
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd, 30_000);
+  assertExit(r, 1);
+  assertIncludes(r.stderr, [join('run', 'last.ckpt'), 'meta.state.epoch', '1e+300'], r);
+  assert.deepEqual(listFiles(cwd), before);
 });
 
 test('resume needs a checkpoint in --out', () => {
