@@ -1,8 +1,8 @@
 /** File-system edges: atomic writes, so a crash never leaves a half-written checkpoint, and clear read errors. */
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, Stats, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 function errorCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
@@ -57,16 +57,39 @@ function closeQuietly(fd: number): void {
   }
 }
 
-/** Creates `dir` and any missing parents; succeeds if it already exists, fails if it is a file. */
+/**
+ * Creates `dir` and any missing parents; succeeds if it already exists, fails if it is a file. The missing
+ * directories are made one at a time, outermost first: Node's recursive mkdir retries forever where the
+ * system answers "no such file" under a parent that exists (/proc).
+ */
 export function ensureDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    const code = errorCode(err);
-    if (code === 'EEXIST' || code === 'ENOTDIR') {
-      throw new Error(`cannot create directory ${dir}: a file is in the way`, { cause: err });
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new Error(`cannot create directory ${dir}: ${reason}`, { cause });
+  };
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    let stat: Stats | undefined;
+    try {
+      stat = statSync(d, { throwIfNoEntry: false });
+    } catch (err) {
+      if (errorCode(err) === 'ENOTDIR') fail('a file is in the way', err);
+      fail(errorMessage(err), err);
     }
-    throw new Error(`cannot create directory ${dir}: ${errorMessage(err)}`, { cause: err });
+    if (stat) {
+      if (!stat.isDirectory()) fail('a file is in the way');
+      break;
+    }
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      // Another process may have made it meanwhile.
+      if (errorCode(err) === 'EEXIST' && statSync(d, { throwIfNoEntry: false })?.isDirectory()) continue;
+      fail(errorMessage(err), err);
+    }
   }
 }
 

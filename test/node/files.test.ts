@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureDir, readFileOrThrow, writeFileAtomic } from '../../src/node/files.js';
 
 function withTempDir(fn: (dir: string) => void): void {
@@ -70,6 +72,15 @@ test('ensureDir refuses a file in the way', () => {
     assert.throws(() => ensureDir(file), /a file is in the way/);
     assert.throws(() => ensureDir(join(file, 'sub')), /a file is in the way/);
   });
+});
+
+test('ensureDir fails at once where the system refuses a directory under an existing one (/proc)', { skip: !existsSync('/proc/self') }, () => {
+  // In a child process: a mkdir that retries forever would hang the test runner itself.
+  const script = "import { ensureDir } from './src/node/files.ts'; try { ensureDir('/proc/vaekit-x/run'); } catch (e) { console.log(e.message); }";
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.error, undefined, 'ensureDir returned');
+  assert.match(r.stdout, /^cannot create directory \/proc\/vaekit-x\/run: /);
 });
 
 test('readFileOrThrow returns plain bytes and names missing files and directories', () => {
