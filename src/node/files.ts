@@ -1,8 +1,9 @@
 /** File-system edges: atomic writes, so a crash never leaves a half-written checkpoint, and clear read errors. */
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, Stats, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, Stats, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { processAlive } from './processAlive.js';
 
 function errorCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
@@ -12,13 +13,49 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A temporary file of writeFileAtomic: `<target>.tmp-<pid of the writer>-<12 hex digits>`. */
+const TEMP_FILE = /^(.+)\.tmp-(\d+)-[0-9a-f]{12}$/;
+
+/** The temporary file name for writing `path` from this process. */
+export function tempPathFor(path: string): string {
+  return `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Removes the temporary files in `dir` whose writer is no longer running on this machine (a process killed
+ * mid-write leaves one behind); only those of the file `target` when given. Returns the names removed. Best
+ * effort: a directory that cannot be read has nothing removed.
+ */
+export function removeStaleTempFiles(dir: string, target?: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_FILE.exec(name);
+    if (!m || (target !== undefined && m[1] !== target) || processAlive(Number(m[2]))) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // Left for the next writer; nothing depends on it.
+    }
+  }
+  return removed;
+}
+
 /**
  * Replaces `path` with `data` all at once: readers see the old file or the new one, never a mix. Writes a
  * temporary file beside `path` (same directory, so the rename stays on one file system), flushes it to disk,
  * then renames it over `path`. On any failure the temporary file is removed and the error names `path`.
+ * Temporary files of `path` left by writers that were killed are removed first.
  */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  removeStaleTempFiles(dirname(path), basename(path));
+  const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx');

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDir, readFileOrThrow, writeFileAtomic } from '../../src/node/files.js';
+import { ensureDir, readFileOrThrow, removeStaleTempFiles, writeFileAtomic } from '../../src/node/files.js';
 
 function withTempDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'vaekit-files-'));
@@ -24,6 +24,37 @@ test('writeFileAtomic writes and overwrites, leaving no temporary file', () => {
     writeFileAtomic(path, 'second version');
     assert.equal(readFileSync(path, 'utf8'), 'second version');
     assert.deepEqual(readdirSync(dir), ['model.ckpt']);
+  });
+});
+
+/** The id of a process that has ended. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', '']);
+  return r.pid!;
+}
+
+test('writeFileAtomic removes the temporary files of its target left by a process that is gone', () => {
+  withTempDir((dir) => {
+    const dead = deadPid();
+    const stale = `model.ckpt.tmp-${dead}-0123456789ab`;
+    const live = `model.ckpt.tmp-${process.ppid}-0123456789ab`;
+    const otherTarget = `history.json.tmp-${dead}-0123456789ab`;
+    const notOurs = 'model.ckpt.tmp';
+    for (const f of [stale, live, otherTarget, notOurs]) writeFileSync(join(dir, f), 'x');
+    writeFileAtomic(join(dir, 'model.ckpt'), 'new');
+    assert.deepEqual(readdirSync(dir).sort(), [otherTarget, 'model.ckpt', notOurs, live].sort());
+  });
+});
+
+test('removeStaleTempFiles removes every temporary file whose process is gone, and names them', () => {
+  withTempDir((dir) => {
+    const dead = deadPid();
+    const stale = [`last.ckpt.tmp-${dead}-0123456789ab`, `history.json.tmp-${dead}-ba9876543210`];
+    const live = `best.ckpt.tmp-${process.pid}-0123456789ab`;
+    for (const f of [...stale, live, 'config.json']) writeFileSync(join(dir, f), 'x');
+    assert.deepEqual(removeStaleTempFiles(dir).sort(), stale.sort());
+    assert.deepEqual(readdirSync(dir).sort(), ['config.json', live].sort());
+    assert.deepEqual(removeStaleTempFiles(join(dir, 'missing')), []);
   });
 });
 
