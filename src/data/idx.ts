@@ -33,11 +33,19 @@ function hex(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
+/** What an IDX header says: the dimensions, the header's length and the bytes the whole file must have. */
+export interface IdxHeader {
+  dims: number[];
+  headerSize: number;
+  /** headerSize + the product of the dims. */
+  fileSize: number;
+}
+
 /**
- * Parses IDX bytes whose element type is unsigned byte. Every error names `source` and says what was
- * expected and what was found; the data length must match the dimensions exactly.
+ * Reads the header at the start of `bytes` (the whole file, or only its first bytes: the header is at most
+ * 1024 bytes). Only unsigned bytes are accepted. Every error names `source` and says what was expected.
  */
-export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
+export function parseIdxHeader(bytes: Uint8Array, source: string): IdxHeader {
   if (bytes.length < 4) {
     throw new Error(`${source}: truncated IDX header: expected at least 4 bytes, found ${bytes.length}`);
   }
@@ -65,7 +73,15 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
     dims.push(d);
     size *= d;
   }
-  const expected = headerSize + size;
+  return { dims, headerSize, fileSize: headerSize + size };
+}
+
+/**
+ * Parses IDX bytes whose element type is unsigned byte. Every error names `source` and says what was
+ * expected and what was found; the data length must match the dimensions exactly.
+ */
+export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
+  const { dims, headerSize, fileSize: expected } = parseIdxHeader(bytes, source);
   if (bytes.length < expected) {
     throw new Error(`${source}: truncated: expected ${expected} bytes for dims [${dims.join(', ')}], found ${bytes.length}`);
   }
