@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
-import { Dataset } from '../data/dataset.js';
+import { Dataset, MAX_IMAGE_PIXELS } from '../data/dataset.js';
+import { imageDimensions } from '../data/imageHeader.js';
 import { FolderImage, ImageFolderOptions, imageFolderDatasets } from '../data/imageFolder.js';
 import { AnyPixelImage, fitImage } from '../data/resize.js';
 import { decodePng } from './png.js';
@@ -30,14 +31,22 @@ export function listImageFiles(dir: string): string[] {
   return out;
 }
 
-/** Decodes PNG or JPEG bytes, chosen by their magic bytes, not the name; errors name `file`. */
+/**
+ * Decodes PNG or JPEG bytes, chosen by their magic bytes, not the name; errors name `file`. An image declaring
+ * more than MAX_IMAGE_PIXELS is refused from its header, before decoding.
+ */
 export function decodeImage(bytes: Uint8Array, file: string): AnyPixelImage {
   const isPng = bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  const declared = imageDimensions(bytes);
+  if (declared && declared.width * declared.height > MAX_IMAGE_PIXELS) {
+    throw new Error(`${file}: ${declared.format} of ${declared.width}x${declared.height} pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`);
+  }
   try {
     if (isPng) return { ...decodePng(bytes), channels: 4 };
     if (isJpeg) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      // The same cap inside the decoder, for a frame header the scan above did not reach.
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 });
       return { width: img.width, height: img.height, channels: 4, data: img.data };
     }
   } catch (e) {

@@ -1,13 +1,16 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { MAX_IMAGE_PIXELS } from '../../src/data/dataset.js';
+import { imageDimensions } from '../../src/data/imageHeader.js';
 import { testPaths } from '../../src/data/imageFolder.js';
 import { fitImage } from '../../src/data/resize.js';
 import { loadDataset } from '../../src/node/datasets.js';
-import { listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
+import { decodeImage, listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
 import { escapeRegExp, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
@@ -131,4 +134,42 @@ test('bad folders and files are errors naming them', async () => {
   const notImage = folder({ 'a.jpg': 'hello', 'b.png': pngOf(2, 2, RED) });
   assert.throws(() => loadImageFolder(notImage), { message: `${path.join(notImage, 'a.jpg')}: not a PNG or JPEG file (its first bytes match neither format)` });
   await assert.rejects(loadDataset({ data: one, channels: 2 }), { message: '--channels 2: expected 1 (grey) or 3 (RGB)' });
+});
+
+/** PNG bytes of a valid signature and IHDR declaring `width` x `height` (RGBA, 8 bits), then IEND: no pixels. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** JPEG bytes: SOI, an APP0 segment, then a baseline SOF0 declaring `width` x `height` of 3 components, then EOI. */
+function jpegHeaderOnly(width: number, height: number): Buffer {
+  const app0 = Buffer.from([0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  const sof = Buffer.from([0xff, 0xc0, 0, 17, 8, height >> 8, height & 255, width >> 8, width & 255, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
+}
+
+test('an image over 4096x4096 pixels is refused from its header, before decoding', () => {
+  const dir = folder({ 'huge.png': pngHeaderOnly(30000, 30000), 'big.jpg': jpegHeaderOnly(5000, 4000), 'ok.png': pngOf(2, 2, RED) });
+  assert.throws(() => decodeImage(readFileSync(path.join(dir, 'huge.png')), path.join(dir, 'huge.png')), {
+    message: `${path.join(dir, 'huge.png')}: PNG of 30000x30000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`,
+  });
+  assert.throws(() => loadImageFolder(dir), {
+    message: `${path.join(dir, 'big.jpg')}: JPEG of 5000x4000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`,
+  });
+  // Within the cap by pixels, whatever the shape: 8192x2048 is 16 Mpixel.
+  assert.deepEqual(imageDimensions(pngHeaderOnly(8192, 2048)), { format: 'PNG', width: 8192, height: 2048 });
+  assert.deepEqual(imageDimensions(jpegOf(13, 50, RED)), { format: 'JPEG', width: 13, height: 50 });
+  assert.equal(imageDimensions(Buffer.from('hello')), null);
 });
