@@ -75,10 +75,10 @@ export function ensureDir(dir: string): void {
 export class NotAFileError extends Error {
   override name = 'NotAFileError';
   constructor(
-    readonly path: string,
+    readonly path: string | Buffer,
     readonly kind: string,
   ) {
-    super(`${path}: expected a regular file, found ${kind}`);
+    super(`${path.toString()}: expected a regular file, found ${kind}`);
   }
 }
 
@@ -99,7 +99,7 @@ function kindText(s: Stats): string {
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** The bytes of `path`, which must be a regular file (else NotAFileError); other errors are Node's own. */
-export function readRegularFileSync(path: string): Buffer {
+export function readRegularFileSync(path: string | Buffer): Buffer {
   const fd = openSync(path, READ_FLAGS);
   try {
     const stats = fstatSync(fd);

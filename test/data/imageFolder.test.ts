@@ -1,6 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import jpeg from 'jpeg-js';
@@ -78,7 +79,7 @@ test('a folder of PNG and JPEG images of different sizes, labels from sub-folder
     '.hidden/x.png': pngOf(5, 5, BLUE),
     'dogs/.DS_Store': 'x',
   });
-  assert.deepEqual(listImageFiles(dir), ['cats/a.png', 'cats/b.jpg', 'cats/deeper/c.JPEG', 'dogs/d.png', 'dogs/e.jpeg']);
+  assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['cats/a.png', 'cats/b.jpg', 'cats/deeper/c.JPEG', 'dogs/d.png', 'dogs/e.jpeg']);
   const loaded = await loadDataset({ data: dir, imageSize: 8, channels: 3 });
   const { train, test: held } = loaded;
   assert.equal(train.count + held.count, 5);
@@ -172,4 +173,31 @@ test('an image over 4096x4096 pixels is refused from its header, before decoding
   assert.deepEqual(imageDimensions(pngHeaderOnly(8192, 2048)), { format: 'PNG', width: 8192, height: 2048 });
   assert.deepEqual(imageDimensions(jpegOf(13, 50, RED)), { format: 'JPEG', width: 13, height: 50 });
   assert.equal(imageDimensions(Buffer.from('hello')), null);
+});
+
+test('a file name that is not valid UTF-8 is read, its bad bytes shown as \\xNN', () => {
+  const dir = folder({ 'a.png': pngOf(2, 2, RED), 'b.png': pngOf(2, 2, BLUE) });
+  // 'c', the byte ff (never valid in UTF-8), '.png': a name only a Buffer path reaches.
+  writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0x63, 0xff]), Buffer.from('.png')]), pngOf(2, 2, RED));
+  assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['a.png', 'b.png', 'c\\xff.png']);
+  const { train, test: held } = loadImageFolder(dir, { imageSize: 2 });
+  assert.equal(train.count + held.count, 3);
+});
+
+test('symbolic links to images and to folders are followed; one to nothing is named', { skip: process.platform === 'win32' && 'symbolic links need privileges' }, () => {
+  const elsewhere = folder({ 'x.png': pngOf(2, 2, RED), 'more/y.png': pngOf(2, 2, BLUE) });
+  const dir = folder({ 'cats/a.png': pngOf(2, 2, RED), 'dogs/b.png': pngOf(2, 2, BLUE) });
+  symlinkSync(path.join(elsewhere, 'x.png'), path.join(dir, 'cats', 'linked.png'));
+  symlinkSync(path.join(elsewhere, 'more'), path.join(dir, 'birds'));
+  symlinkSync('..', path.join(dir, 'dogs', 'loop')); // a folder that holds itself is walked once
+  assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['birds/y.png', 'cats/a.png', 'cats/linked.png', 'dogs/b.png']);
+  assert.deepEqual(loadImageFolder(dir, { imageSize: 2 }).train.classNames, ['birds', 'cats', 'dogs']);
+  symlinkSync(path.join(elsewhere, 'gone.png'), path.join(dir, 'cats', 'gone.png'));
+  assert.throws(() => listImageFiles(dir), { message: `${path.join(dir, 'cats', 'gone.png')}: a symbolic link to ${path.join(elsewhere, 'gone.png')}, which does not exist` });
+});
+
+test('a FIFO with an image name is refused at once, not skipped nor read forever', { skip: process.platform === 'win32' && 'no FIFOs', timeout: 10_000 }, () => {
+  const dir = folder({ 'a.png': pngOf(2, 2, RED), 'b.png': pngOf(2, 2, BLUE) });
+  execFileSync('mkfifo', [path.join(dir, 'c.png')]);
+  assert.throws(() => loadImageFolder(dir), { message: `${path.join(dir, 'c.png')}: expected a regular file, found a FIFO (named pipe)` });
 });
