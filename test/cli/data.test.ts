@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { idxBytes } from '../data/fixtures.js';
@@ -52,4 +53,25 @@ test('eval refuses a test set of no images instead of printing NaN', () => {
   const r = vaekit(['eval', 'run', '--data-dir', noTest, '--k', '5'], cwd);
   assertCleanFailure(r, cwd, before, [join(noTest, 't10k-images-idx3-ubyte'), 'holds 0 images: expected at least one']);
   assert.ok(!r.stdout.includes('NaN'), transcript(r));
+});
+
+test('a config file with a UTF-8 byte-order mark is read, its model kind included', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'bom.json'), '\ufeff{"model": {"kind": "cvae"}, "train": {"epochs": 0}}');
+  // --classes exists for cvae only, so the kind was read; the config's own mistake is what is reported.
+  const r = vaekit(['train', '--config', 'bom.json', '--classes', '5'], cwd);
+  assert.equal(r.code, 2, transcript(r));
+  assert.ok(r.stderr.includes('bom.json (train): "epochs": expected an integer >= 1, got 0'), transcript(r));
+});
+
+test('a config nested too deep, or a FIFO given as config, is refused naming the file', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'deep.json'), `{"model": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+  execFileSync('mkfifo', [join(cwd, 'fifo.json')]);
+  const before = listFiles(cwd);
+  const deep = vaekit(['train', '--config', 'deep.json'], cwd);
+  assertCleanFailure(deep, cwd, before, ['deep.json: nested more than 8 levels deep']);
+  assert.equal(deep.code, 2, transcript(deep));
+  const fifo = vaekit(['train', '--config', 'fifo.json'], cwd, 30_000);
+  assertCleanFailure(fifo, cwd, before, ['--config: cannot read fifo.json: expected a regular file, found a FIFO (named pipe)']);
 });
