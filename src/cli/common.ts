@@ -1,9 +1,10 @@
 import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
-import { readFileSync } from 'node:fs';
+import { parseConfigText } from '../config/text.js';
 import { KERNEL_DECODERS } from '../models/likelihood.js';
 import { MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
 import { Model } from '../models/types.js';
 import { BACKENDS } from '../node/backend.js';
+import { readRegularFileSync } from '../node/files.js';
 import { describeKernels, EngineChoice, ENGINES, NativeLoad } from '../node/native.js';
 import { hasNativePath } from '../train/engine.js';
 import { CommandFlag, FieldGroup, UsageError } from './flags.js';
@@ -37,7 +38,7 @@ export function modelKindOf(argv: string[]): string {
   }
   if (configPath) {
     try {
-      const kind = (JSON.parse(readFileSync(configPath, 'utf8')) as { model?: { kind?: unknown } }).model?.kind;
+      const kind = (parseConfigText(readRegularFileSync(configPath).toString('utf8')) as { model?: { kind?: unknown } }).model?.kind;
       if (typeof kind === 'string' && kind in MODEL_KINDS) return kind;
     } catch {
       // reported by the command when it reads the file

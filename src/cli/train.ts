@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
+import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
-import { ensureDir } from '../node/files.js';
+import { ensureDir, NotAFileError, readRegularFileSync } from '../node/files.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
@@ -58,12 +59,12 @@ function defaultOutDir(config: RunConfig): string {
 function readConfigFile(path: string): ConfigLayer {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`--config: cannot read ${path}`);
+    text = readRegularFileSync(path).toString('utf8');
+  } catch (e) {
+    throw new UsageError(`--config: cannot read ${path}${e instanceof NotAFileError ? `: expected a regular file, found ${e.kind}` : ''}`);
   }
   try {
-    return { source: path, values: JSON.parse(text) };
+    return { source: path, values: parseConfigText(text) as ConfigLayer['values'] };
   } catch (e) {
     throw new UsageError(`--config: ${path} is not valid JSON (${(e as Error).message})`);
   }

@@ -1,5 +1,6 @@
 import { ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
 import { ConfigError, FieldSpec, resolveSection } from './schema.js';
+import { checkConfigDepth } from './text.js';
 
 /** How a model is trained. */
 export interface TrainConfig {
@@ -78,9 +79,13 @@ export interface ConfigLayer {
   values: { model?: Record<string, unknown>; train?: Record<string, unknown>; data?: Record<string, unknown> };
 }
 
-/** defaults <- layers, in order; the model kind comes from the last layer that names one. */
+/**
+ * defaults <- layers, in order; the model kind comes from the last layer that names one. A layer nested deeper
+ * than MAX_CONFIG_DEPTH is refused, naming its source.
+ */
 export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   for (const { source, values } of layers) {
+    checkConfigDepth(values, source);
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       throw new ConfigError(`${source}: expected an object with "model", "train" and "data" sections, got ${JSON.stringify(values)}`);
     }

@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseAmat } from '../data/amat.js';
 import { Dataset } from '../data/dataset.js';
-import { idxDataset } from '../data/idx.js';
+import { idxDataset, parseIdxHeader } from '../data/idx.js';
 import { CIFAR_BIN_FILES, loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir } from './cifar10.js';
-import { readMaybeGzip } from './gzip.js';
+import { DeclaredSize, readMaybeGzip } from './gzip.js';
 import { loadImageFolder } from './imageFolder.js';
 
 /** The data set names `loadDataset` knows; any other `data` is a folder of IDX files. */
@@ -51,16 +51,23 @@ export interface LoadedData {
   source: string;
 }
 
-function kind(p: string): 'file' | 'dir' | 'none' {
+/** What is at `p`: a regular file, a directory, something else (a FIFO, a device, a socket), or nothing. */
+function kind(p: string): 'file' | 'dir' | 'other' | 'none' {
   const s = statSync(p, { throwIfNoEntry: false });
-  return s === undefined ? 'none' : s.isDirectory() ? 'dir' : 'file';
+  return s === undefined ? 'none' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
 }
 
-/** `dir/name` if present, else `dir/name.gz`; a missing file is an error naming the expected path. */
+/**
+ * `dir/name` if present, else `dir/name.gz`; a missing file is an error naming the expected path, and a
+ * directory or FIFO in its place one saying so.
+ */
 export function findFile(dir: string, name: string): string {
   const file = path.join(dir, name);
-  if (kind(file) === 'file') return file;
-  if (kind(`${file}.gz`) === 'file') return `${file}.gz`;
+  for (const candidate of [file, `${file}.gz`]) if (kind(candidate) === 'file') return candidate;
+  for (const candidate of [file, `${file}.gz`]) {
+    const s = statSync(candidate, { throwIfNoEntry: false });
+    if (s) throw new Error(`${candidate}: expected a regular file, found ${s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a FIFO (named pipe)' : 'neither a file nor a directory'}`);
+  }
   throw new Error(`missing file: expected ${file} or ${file}.gz`);
 }
 
@@ -82,13 +89,21 @@ export function mnistDataDir(): string {
   return path.join(path.dirname(pkg), 'data');
 }
 
+/** The size an IDX file's header declares, so a gzipped one is never inflated beyond it. */
+function idxSize(file: string): DeclaredSize {
+  return (head) => {
+    const { dims, fileSize } = parseIdxHeader(head, file);
+    return { bytes: fileSize, by: `its IDX header (dims [${dims.join(', ')}])` };
+  };
+}
+
 /** Reads the four IDX files (raw or gzipped) of a folder; `label` prefixes the data set names. */
 export async function loadIdxDir(dir: string, label: string): Promise<LoadedData> {
   const source = path.resolve(dir);
   const files = [IDX_FILES.trainImages, IDX_FILES.trainLabels, IDX_FILES.testImages, IDX_FILES.testLabels].map((f) =>
     findFile(source, f),
   );
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map(readMaybeGzip));
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map((f) => readMaybeGzip(f, idxSize(f))));
   return {
     train: idxDataset(`${label} train`, trainImages, files[0], trainLabels, files[1]),
     test: idxDataset(`${label} test`, testImages, files[2], testLabels, files[3]),

@@ -1,7 +1,8 @@
 /** File-system edges: atomic writes, so a crash never leaves a half-written checkpoint, and clear read errors. */
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, Stats, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, Stats, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { processAlive } from './processAlive.js';
 
@@ -130,6 +131,57 @@ export function ensureDir(dir: string): void {
   }
 }
 
+/** Thrown for a path that exists but is no regular file; `kind` says what it is instead ("a directory"). */
+export class NotAFileError extends Error {
+  override name = 'NotAFileError';
+  constructor(
+    readonly path: string | Buffer,
+    readonly kind: string,
+  ) {
+    super(`${path.toString()}: expected a regular file, found ${kind}`);
+  }
+}
+
+/** What a file that is not regular is, in words. */
+function kindText(s: Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO (named pipe)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  return 'no regular file';
+}
+
+/**
+ * Opened without blocking, so a FIFO is refused at once instead of waiting for a writer (and a device is never
+ * read without end); on a regular file the flag changes nothing.
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** The bytes of `path`, which must be a regular file (else NotAFileError); other errors are Node's own. */
+export function readRegularFileSync(path: string | Buffer): Buffer {
+  const fd = openSync(path, READ_FLAGS);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new NotAFileError(path, kindText(stats));
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `readRegularFileSync`, without blocking the event loop. */
+export async function readRegularFile(path: string): Promise<Buffer> {
+  const handle = await open(path, READ_FLAGS);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new NotAFileError(path, kindText(stats));
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Reads a whole file as plain bytes. `what` says what the file is for the message ("checkpoint", "config"):
  * a missing file gives "<what> not found: <path>", a directory "<path> is a directory, expected a file".
@@ -137,10 +189,11 @@ export function ensureDir(dir: string): void {
 export function readFileOrThrow(path: string, what: string): Uint8Array {
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readRegularFileSync(path);
   } catch (err) {
     const code = errorCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`${what} not found: ${path}`, { cause: err });
+    if (err instanceof NotAFileError) throw new Error(`${path} is ${err.kind}, expected a file`, { cause: err });
     if (code === 'EISDIR') throw new Error(`${path} is a directory, expected a file`, { cause: err });
     throw new Error(`cannot read ${what} ${path}: ${errorMessage(err)}`, { cause: err });
   }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, FieldSpec, parseFlag, resolveSection } from '../../src/config/schema.js';
 import { DATA_DEFAULTS, DATA_FIELDS, klWeight, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig } from '../../src/config/run.js';
+import { MAX_CONFIG_DEPTH, parseConfigText } from '../../src/config/text.js';
 import { MODEL_KINDS } from '../../src/models/registry.js';
 import { VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 
@@ -216,4 +217,21 @@ test('klWeight equals beta without warm-up', () => {
     for (const epoch of [0, 0.3, 7]) assert.equal(klWeight({ ...TRAIN_DEFAULTS, beta, warmupEpochs: 0 }, epoch), beta);
   }
   assert.equal(klWeight(TRAIN_DEFAULTS, 0), 1);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// config text
+
+test('a JSON config may start with a UTF-8 byte-order mark', () => {
+  assert.deepEqual(parseConfigText('\ufeff{"train": {"epochs": 3}}'), { train: { epochs: 3 } });
+  assert.deepEqual(parseConfigText('{"train": {}}'), { train: {} });
+  assert.throws(() => parseConfigText('\ufeff\ufeff{}'), SyntaxError);
+});
+
+test('a config nested too deep is a ConfigError naming its source, not a stack overflow', () => {
+  const depth = 100_000;
+  const deep = parseConfigText(`{"model": ${'['.repeat(depth)}${']'.repeat(depth)}}`) as Record<string, unknown>;
+  throwsConfigError(() => resolveRunConfig([{ source: 'deep.json', values: deep }]), `deep.json: nested more than ${MAX_CONFIG_DEPTH} levels deep: expected "model", "train" and "data" sections of plain values`);
+  const deepData = { data: { limit: JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) } };
+  throwsConfigError(() => resolveRunConfig([{ source: 'flags', values: deepData }]), `flags: nested more than ${MAX_CONFIG_DEPTH} levels deep`);
 });

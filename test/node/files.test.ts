@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,5 +125,13 @@ test('readFileOrThrow returns plain bytes and names missing files and directorie
     const missing = join(dir, 'nope.ckpt');
     assert.throws(() => readFileOrThrow(missing, 'checkpoint'), { message: `checkpoint not found: ${missing}` });
     assert.throws(() => readFileOrThrow(dir, 'checkpoint'), { message: `${dir} is a directory, expected a file` });
+  });
+});
+
+test('readFileOrThrow refuses a FIFO at once instead of waiting for a writer', { skip: process.platform === 'win32' && 'no FIFOs' }, () => {
+  withTempDir((dir) => {
+    const fifo = join(dir, 'last.ckpt');
+    execFileSync('mkfifo', [fifo]);
+    assert.throws(() => readFileOrThrow(fifo, 'checkpoint'), { message: `${fifo} is a FIFO (named pipe), expected a file` });
   });
 });

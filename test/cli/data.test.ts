@@ -1,0 +1,77 @@
+/**
+ * The CLI on small or broken data input: the built `bin/vaekit.js` on tiny IDX folders of 4x4 images, looking at
+ * the exit code, what was said, and what was left on disk.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { idxBytes } from '../data/fixtures.js';
+import { buildOnce, CliResult, listFiles, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+
+before(() => buildOnce());
+after(() => removeTempDirs());
+
+/** A tiny model, so each run takes seconds. */
+const TINY = ['--hidden', '8', '--latent', '2', '--epochs', '1', '--batch-size', '10'];
+
+/** An MNIST-like folder of `train` and `test` 4x4 images (pixels i * 37 + p mod 256), labels i mod 10 unless given. */
+function idxFolder(dir: string, train: number, test: number, trainLabels?: number[]): string {
+  mkdirSync(dir, { recursive: true });
+  const pixels = (n: number) => Array.from({ length: n * 16 }, (_, k) => (Math.floor(k / 16) * 37 + (k % 16)) % 256);
+  const labels = (n: number) => Array.from({ length: n }, (_, i) => i % 10);
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idxBytes([train, 4, 4], pixels(train)));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([train], trainLabels ?? labels(train)));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idxBytes([test, 4, 4], pixels(test)));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([test], labels(test)));
+  return dir;
+}
+
+/** A failure: a non-zero exit, each part named on stderr, and nothing new on disk under `cwd`. */
+function assertCleanFailure(r: CliResult, cwd: string, filesBefore: string[], stderr: string[]): void {
+  assert.ok(r.code !== 0 && r.code !== null, `expected a non-zero exit\n${transcript(r)}`);
+  for (const part of stderr) assert.ok(r.stderr.includes(part), `expected ${JSON.stringify(part)} on stderr\n${transcript(r)}`);
+  assert.deepEqual(listFiles(cwd), filesBefore, `no file should be written\n${transcript(r)}`);
+}
+
+test('train refuses a data set of no images, naming the file; nothing is written', () => {
+  const cwd = tempDir();
+  const data = idxFolder(join(cwd, 'empty'), 0, 0);
+  const before = listFiles(cwd);
+  const r = vaekit(['train', '--data', data, '--val-size', '0', '--out', 'run', ...TINY], cwd);
+  assertCleanFailure(r, cwd, before, [join(data, 'train-images-idx3-ubyte'), 'holds 0 images: expected at least one']);
+});
+
+test('eval refuses a test set of no images instead of printing NaN', () => {
+  const cwd = tempDir();
+  const data = idxFolder(join(cwd, 'small'), 100, 20);
+  const trained = vaekit(['train', '--data', 'mnist', '--data-dir', data, '--val-size', '10', '--out', 'run', ...TINY], cwd);
+  assert.equal(trained.code, 0, transcript(trained));
+  const noTest = idxFolder(join(cwd, 'no-test'), 100, 0);
+  const before = listFiles(cwd);
+  const r = vaekit(['eval', 'run', '--data-dir', noTest, '--k', '5'], cwd);
+  assertCleanFailure(r, cwd, before, [join(noTest, 't10k-images-idx3-ubyte'), 'holds 0 images: expected at least one']);
+  assert.ok(!r.stdout.includes('NaN'), transcript(r));
+});
+
+test('a config file with a UTF-8 byte-order mark is read, its model kind included', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'bom.json'), '\ufeff{"model": {"kind": "cvae"}, "train": {"epochs": 0}}');
+  // --classes exists for cvae only, so the kind was read; the config's own mistake is what is reported.
+  const r = vaekit(['train', '--config', 'bom.json', '--classes', '5'], cwd);
+  assert.equal(r.code, 2, transcript(r));
+  assert.ok(r.stderr.includes('bom.json (train): "epochs": expected an integer >= 1, got 0'), transcript(r));
+});
+
+test('a config nested too deep, or a FIFO given as config, is refused naming the file', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'deep.json'), `{"model": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+  execFileSync('mkfifo', [join(cwd, 'fifo.json')]);
+  const before = listFiles(cwd);
+  const deep = vaekit(['train', '--config', 'deep.json'], cwd);
+  assertCleanFailure(deep, cwd, before, ['deep.json: nested more than 8 levels deep']);
+  assert.equal(deep.code, 2, transcript(deep));
+  const fifo = vaekit(['train', '--config', 'fifo.json'], cwd, 30_000);
+  assertCleanFailure(fifo, cwd, before, ['--config: cannot read fifo.json: expected a regular file, found a FIFO (named pipe)']);
+});
