@@ -1,5 +1,7 @@
-import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
+import { DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
+import { applicableEntries } from '../config/schema.js';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { KERNEL_DECODERS } from '../models/likelihood.js';
 import { MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
 import { Model } from '../models/types.js';
@@ -54,11 +56,28 @@ export const ENGINE_FLAG: CommandFlag = {
   defaultText: 'auto',
 };
 
-/** Which path a command's work took, and why, for its log. */
+/** The tfjs backend and the threads its ops run on, where it says: "tfjs wasm, 1 thread". */
+function backendText(backend: string): string {
+  // The wasm backend runs one thread in Node (no cross-origin isolated workers); cpu is plain JavaScript.
+  const threads = backend === 'wasm' ? getThreadsCount() : backend === 'cpu' ? 1 : undefined;
+  return `tfjs ${backend}${threads === undefined ? '' : `, ${threads} thread${threads === 1 ? '' : 's'}`}`;
+}
+
+/**
+ * Where a command's ops run, and why, for its log: the native kernels (with their threads), or the portable
+ * engine on its tfjs backend. The native kernels do the whole step, so the backend is named only for portable.
+ */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (tfjs ${backend}): the native kernels run only the MLP networks of vae, m2 and m1m2`;
-  return `portable (tfjs ${backend}); native kernels unavailable: ${native.reason}`;
+  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only the MLP networks of vae, m2 and m1m2`;
+  return `portable (${backendText(backend)}); native kernels unavailable: ${native.reason}`;
+}
+
+/** The settings of a model config that apply to it (sigma only with the fixed-sigma decoder...), for logs. */
+export function modelSettingsText(config: ModelConfig): string {
+  return applicableEntries(modelKindSpec(config.kind).fields, config)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') || 'none' : v}`)
+    .join(', ');
 }
 
 /** The model kind as its flags would name it, for the two refusals below: `m2 with --net conv`. */
@@ -91,7 +110,7 @@ export function configGroups(kind = 'vae'): FieldGroup[] {
   return [
     { title: `Model (${kind})`, section: 'model', fields: spec.fields, defaults: spec.defaults },
     { title: 'Training', section: 'train', fields: TRAIN_FIELDS, defaults: TRAIN_DEFAULTS },
-    { title: 'Data', section: 'data', fields: DATA_FIELDS, defaults: DATA_DEFAULTS },
+    { title: 'Data', section: 'data', fields: DATA_FIELDS, defaults: { ...DATA_DEFAULTS, ...IMAGE_FOLDER_DEFAULTS } },
   ];
 }
 

@@ -53,15 +53,17 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
     const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels });
     const split = (args.flags.split as 'test' | 'train' | undefined) ?? 'test';
-    let images = split === 'test' ? loaded.test : loaded.train;
+    const whole = split === 'test' ? loaded.test : loaded.train;
+    let images = whole;
     if (images.shape.join('x') !== run.inputShape.join('x')) {
       throw new UsageError(`${path} expects ${run.inputShape.join('x')} images, but ${loaded.source} has ${images.shape.join('x')}`);
     }
     const n = args.flags.limit as number | undefined;
     if (n) images = limit(images, n);
     images = prepareTestData(images, config.data, seed);
-    log(`checkpoint: ${path} (epoch ${run.state.epoch}), backend ${backend}`);
-    log(`data: ${images.name}, ${images.count} images, binarize ${config.data.binarize === 'none' ? 'none' : `once, seed ${seed}`}`);
+    log(`checkpoint: ${path} (epoch ${run.state.epoch})`);
+    const count = images.count < whole.count ? `the first ${images.count.toLocaleString('en-US')} of ${whole.count.toLocaleString('en-US')}` : images.count.toLocaleString('en-US');
+    log(`data: ${whole.name}, ${count} images, ${config.data.binarize === 'none' ? 'grey levels' : `binarized once (seed ${seed})`}`);
 
     const model = run.model;
     log(`engine: ${engineText(native.kernels && model.mlpVaePlan ? 'native' : 'portable', native, backend)}`);

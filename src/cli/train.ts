@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
+import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
@@ -14,7 +14,7 @@ import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, nats, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 
@@ -138,8 +138,8 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     }
   }
 
-  log(`backend: ${backend}`);
   const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels });
+  config.data = dataConfigFor(config.data, loaded.settings);
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;
   if (restored && shape.join('x') !== restored.inputShape.join('x')) {
@@ -156,8 +156,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   }
   const objective = modelKindSpec(config.model.kind).objective;
   log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
-  const settings = Object.entries(config.model).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') || 'none' : v}`);
-  log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${settings.join(', ')}`);
+  log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${modelSettingsText(config.model)}`);
   ensureDir(outDir);
   saveJson(join(outDir, RUN_FILES.config), config);
   if (restored) log(`resuming ${outDir} at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
@@ -170,6 +169,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   };
   process.on('SIGINT', onSigint);
   let progress = null as Progress | null;
+  let engineLine = ''; // a two-stage run reports each stage's engine: said again only if it changes
   const saveLast = () => saveCheckpoint(join(outDir, RUN_FILES.last), runToCheckpoint(run));
   try {
     const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
@@ -191,7 +191,10 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
       shouldStop: () => stopRequests > 0,
     }, {
       kernels: native.kernels,
-      onEngine: (path) => log(`engine: ${engineText(path, native, backend)}`),
+      onEngine: (path) => {
+        const line = `engine: ${engineText(path, native, backend)}`;
+        if (line !== engineLine) log((engineLine = line));
+      },
     });
     if (status === 'stopped') {
       progress?.finish();

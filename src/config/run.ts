@@ -36,10 +36,13 @@ export interface DataConfig {
   valSize: number;
   /** Use only the first N training images (0: all). Default 0. */
   limit: number;
-  /** Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize). Default 32. */
-  imageSize: number;
-  /** Channels of a folder's images: 3 (RGB) or 1 (grey). Default 3. */
-  channels: number;
+  /**
+   * Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize). Image folders
+   * only: a run saves the value its folder was read with, and no value for other sources. Default 32.
+   */
+  imageSize?: number;
+  /** Channels of a folder's images: 3 (RGB) or 1 (grey). Image folders only, as imageSize. Default 3. */
+  channels?: number;
 }
 
 export interface RunConfig {
@@ -49,7 +52,9 @@ export interface RunConfig {
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
-export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 };
+export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0 };
+/** The image-folder settings when not given; the folder reader's own defaults (src/node/imageFolder.ts). */
+export const IMAGE_FOLDER_DEFAULTS = { imageSize: 32, channels: 3 } as const;
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -72,6 +77,18 @@ export const DATA_FIELDS: FieldSpec[] = [
   { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1 } },
   { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
 ];
+
+/** The settings a data source was read with, beyond the common ones: an image folder's size and channels. */
+export type ReaderSettings = Pick<DataConfig, 'imageSize' | 'channels'>;
+
+/**
+ * The data config as a run saves it: the reader settings (imageSize, channels) the source was read with, and
+ * none for a source that takes none (IDX, CIFAR-10), whatever a config or an older checkpoint held.
+ */
+export function dataConfigFor(data: DataConfig, readerSettings: ReaderSettings | undefined): DataConfig {
+  const { imageSize: _size, channels: _channels, ...common } = data;
+  return { ...common, ...readerSettings };
+}
 
 /** One layer of configuration: a config file, a checkpoint's saved config, or flags. */
 export interface ConfigLayer {

@@ -19,6 +19,11 @@ export interface FieldSpec {
   /** One line for --help. */
   help: string;
   type: FieldType;
+  /**
+   * Whether the field means anything, given the rest of its section (sigma only for the fixed-sigma decoder,
+   * conv channels only for conv networks). Default: always. Logs show only the fields that apply.
+   */
+  appliesWhen?: (section: Record<string, unknown>) => boolean;
 }
 
 /** A configuration error: names the key or flag and what was expected. */
@@ -45,6 +50,12 @@ export function describeType(t: FieldType): string {
 
 function fail(where: string, t: FieldType, got: unknown): never {
   throw new ConfigError(`${where}: expected ${describeType(t)}, got ${typeof got === 'number' ? String(got) : JSON.stringify(got)}`);
+}
+
+/** The [key, value] pairs of a resolved section whose field applies to it, in the fields' order. */
+export function applicableEntries(fields: FieldSpec[], section: object): [string, unknown][] {
+  const values = section as Record<string, unknown>;
+  return fields.filter((f) => f.key in values && (f.appliesWhen?.(values) ?? true)).map((f) => [f.key, values[f.key]]);
 }
 
 /** Checks a value from a JSON config (or a default) against its field type. */

@@ -5,7 +5,7 @@
 import { FieldSpec } from '../config/schema.js';
 import { ACTIVATIONS } from '../nn/dense.js';
 import { Cvae, CVAE_DEFAULTS, CvaeConfig } from './cvae.js';
-import { DECODERS, KERNEL_DECODERS } from './likelihood.js';
+import { decoderReads, DECODERS, KERNEL_DECODERS } from './likelihood.js';
 import { NET_FIELDS } from './networks.js';
 import { M1M2, M1M2_DEFAULTS, M1M2Config } from './m1m2.js';
 import { M2, M2_DEFAULTS, M2Config } from './m2.js';
@@ -34,8 +34,8 @@ const M2_NETWORK_FIELDS: FieldSpec[] = [
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
   // M2 and M1+M2 run on the native kernels, so only their decoders; the conditional VAE takes every one (below).
   { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma, or with learned variance', type: { type: 'enum', choices: KERNEL_DECODERS } },
-  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
-  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
+  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 }, appliesWhen: decoderReads('sigma') },
+  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' }, appliesWhen: decoderReads('minLogVar') },
 ];
 
 /** The fields of NET_FIELDS with another help text each: `net`'s, then `channels`'. */

@@ -18,6 +18,20 @@ export type KernelDecoderKind = (typeof KERNEL_DECODERS)[number];
 export const DECODERS = [...KERNEL_DECODERS, 'discretized-logistic', 'gaussian-ar'] as const;
 export type DecoderKind = (typeof DECODERS)[number];
 
+/** The settings each decoder reads: the fixed Gaussian its sigma, the learned variances their floor. */
+export const DECODER_SETTINGS: Record<DecoderKind, readonly ('sigma' | 'minLogVar')[]> = {
+  bernoulli: [],
+  gaussian: ['sigma'],
+  'gaussian-learned': ['minLogVar'],
+  'discretized-logistic': [],
+  'gaussian-ar': ['minLogVar'],
+};
+
+/** The field's `appliesWhen` for a decoder setting: the section's decoder reads it. */
+export function decoderReads(setting: 'sigma' | 'minLogVar'): (section: Record<string, unknown>) => boolean {
+  return (section) => DECODER_SETTINGS[section.decoder as DecoderKind]?.includes(setting) ?? true;
+}
+
 /** True for the decoders the native kernels run; models with another one train through tfjs. */
 export function isKernelDecoder(decoder: DecoderKind): decoder is KernelDecoderKind {
   return (KERNEL_DECODERS as readonly string[]).includes(decoder);

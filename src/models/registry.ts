@@ -4,7 +4,7 @@ import { PRIORS } from '../prob/priors.js';
 import { Aae, AAE_DEFAULTS, AaeConfig } from './aae.js';
 import { NOISES } from '../data/corrupt.js';
 import { AE_DEFAULTS, AeConfig, Autoencoder, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoder.js';
-import { DECODERS } from './likelihood.js';
+import { decoderReads, DECODERS } from './likelihood.js';
 import { LABEL_KINDS, LabelModelConfig, LabelTrainerKind } from './labelKinds.js';
 import { Pca, PCA_DEFAULTS, PcaConfig } from './pca.js';
 import { NET_FIELDS } from './networks.js';
@@ -41,8 +41,8 @@ const VAE_FIELDS: FieldSpec[] = [
   { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of the encoder, e.g. 400 or 500,300; the decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
   { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|z): Bernoulli on logits, Gaussian with fixed sigma, Gaussian with learned per-pixel variance, discretized logistic with learned scale for 8-bit data (Salimans et al. 2017), or gaussian-ar: learned variance, each residual predicted from the 5x5 causal window before it (images only); the last two on the portable engine only', type: { type: 'enum', choices: DECODERS } },
-  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
-  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned, gaussian-ar)', type: { type: 'number' } },
+  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 }, appliesWhen: decoderReads('sigma') },
+  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned, gaussian-ar)', type: { type: 'number' }, appliesWhen: decoderReads('minLogVar') },
   ...NET_FIELDS,
 ];
 
@@ -67,7 +67,7 @@ const CAE_FIELDS: FieldSpec[] = [
   ...AE_FIELDS,
   { key: 'contractive', flag: 'contractive', help: 'penalty ||J_h(x)||_F^2 exactly, or stochastically as ||h(x + eps) - h(x)||^2 / sigma^2', type: { type: 'enum', choices: CONTRACTIVE_FORMS } },
   { key: 'lambda', flag: 'lambda', help: 'weight of the contractive penalty', type: { type: 'number', min: 0 } },
-  { key: 'contractiveSigma', flag: 'contractive-sigma', help: 'standard deviation of eps in the stochastic penalty', type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'contractiveSigma', flag: 'contractive-sigma', help: 'standard deviation of eps in the stochastic penalty', type: { type: 'number', exclusiveMin: 0 }, appliesWhen: (m) => m.contractive === 'stochastic' },
 ];
 
 const AAE_FIELDS: FieldSpec[] = [

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { IMAGE_FOLDER_DEFAULTS, ReaderSettings } from '../config/run.js';
 import { parseAmat } from '../data/amat.js';
 import { Dataset } from '../data/dataset.js';
 import { idxDataset, parseIdxHeader } from '../data/idx.js';
@@ -49,6 +50,8 @@ export interface LoadedData {
   valid?: Dataset;
   /** The absolute folder the files were read from. */
   source: string;
+  /** The settings the reader took (an image folder's size and channels); none for sources that take none. */
+  settings?: ReaderSettings;
 }
 
 /** What is at `p`: a regular file, a directory, something else (a FIFO, a device, a socket), or nothing. */
@@ -193,5 +196,6 @@ export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
   if (holdsCifarBin(data)) return { ...(await loadCifarBinDir(path.resolve(data), findFile)), source: path.resolve(data) };
   const channels = spec.channels ?? 3;
   if (channels !== 1 && channels !== 3) throw new Error(`--channels ${channels}: expected 1 (grey) or 3 (RGB)`);
-  return { ...loadImageFolder(data, { imageSize: spec.imageSize, channels }), source: path.resolve(data) };
+  const imageSize = spec.imageSize ?? IMAGE_FOLDER_DEFAULTS.imageSize;
+  return { ...loadImageFolder(data, { imageSize, channels }), source: path.resolve(data), settings: { imageSize, channels } };
 }

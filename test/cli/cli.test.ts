@@ -134,7 +134,11 @@ test('vaekit info reports the wasm backend', () => {
 
 test('train writes checkpoints, the resolved config and the history', () => {
   const { dir, result: r } = trainedRun();
-  assertIncludes(r.stdout, ['backend: wasm', 'epoch 1/2', 'epoch 2/2', `next: vaekit eval run`], r);
+  assertIncludes(r.stdout, ['epoch 1/2', 'epoch 2/2', `next: vaekit eval run`], r);
+  // One line says where the ops run; the model line shows only what applies to an MLP with a Bernoulli decoder.
+  assert.equal(r.stdout.match(/^(engine|backend):/gm)?.join(), 'engine:', transcript(r));
+  assert.match(r.stdout, /^engine: (native \(OpenBLAS .* threads|portable \(tfjs wasm, 1 thread\))/m, transcript(r));
+  assert.match(r.stdout, /^model: vae, [\d,]+ parameters, latentDim 4, hidden 64, activation relu, decoder bernoulli, net mlp$/m, transcript(r));
   assert.deepEqual(listFiles(dir), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
 
   const config = readJson<{ model: Record<string, unknown>; train: Record<string, unknown>; data: Record<string, unknown> }>(join(dir, 'config.json'));
@@ -147,6 +151,7 @@ test('train writes checkpoints, the resolved config and the history', () => {
   assert.equal(config.data.limit, 2000);
   assert.equal(config.data.valSize, 500);
   assert.equal(config.data.data, 'mnist');
+  assert.deepEqual(Object.keys(config.data).sort(), ['binarize', 'data', 'dataDir', 'limit', 'valSize'], 'no image-folder settings for IDX data');
 
   const history = readJson<EpochRecord[]>(join(dir, 'history.json'));
   assert.deepEqual(history.map((h) => h.epoch), [1, 2]);
@@ -161,6 +166,8 @@ test('eval prints the test -ELBO and -log p(x) and writes eval.json', () => {
   const r = vaekit(['eval', 'run', ...EVAL_SMALL], join(dir, '..'));
   assertExit(r, 0);
   assertIncludes(r.stdout, ['test -ELBO', '-log p(x)', 'k=20'], r);
+  assert.match(r.stdout, /^data: mnist test, the first 200 of 10,000 images, binarized once \(seed 0\)$/m, transcript(r));
+  assert.match(r.stdout, /^checkpoint: run\/best\.ckpt \(epoch \d+\)$/m, transcript(r));
   const result = readJson<{ negElbo: number; negLogLikelihood: number; images: number; k: number }>(join(dir, 'eval.json'));
   assert.equal(result.images, 200);
   assert.equal(result.k, 20);
@@ -191,6 +198,23 @@ test('resume continues a run exactly as if it had never stopped', () => {
   const straight = readJson<EpochRecord[]>(join(trainedRun().dir, 'history.json'));
   assertHistoriesClose(history, straight);
   assertNoTempFiles(cwd);
+});
+
+test('a run whose checkpoint holds image-folder settings on IDX data (as every run once saved) still resumes, and saves them no more', () => {
+  const cwd = tempDir();
+  assertExit(vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);
+  const path = join(cwd, 'run', 'last.ckpt');
+  const data = decodeCheckpoint(readFileSync(path), path);
+  (data.meta as { config: { data: Record<string, unknown> } }).config.data = { ...(data.meta as { config: { data: object } }).config.data, imageSize: 32, channels: 3 };
+  writeFileSync(path, encodeCheckpoint(data));
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '2'], cwd);
+  assertExit(r, 0);
+  assertIncludes(r.stdout, ['resuming run at epoch 2', 'epoch 2/2'], r);
+  const saved = readJson<{ data: Record<string, unknown> }>(join(cwd, 'run', 'config.json')).data;
+  assert.ok(!('imageSize' in saved) && !('channels' in saved), JSON.stringify(saved));
+  const again = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd);
+  assertExit(again, 0);
+  assertIncludes(again.stdout, ['epoch 3/3'], again);
 });
 
 test('resume refuses a changed setting other than --epochs', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, FieldSpec, parseFlag, resolveSection } from '../../src/config/schema.js';
-import { DATA_DEFAULTS, DATA_FIELDS, klWeight, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig } from '../../src/config/run.js';
+import { DATA_DEFAULTS, DATA_FIELDS, dataConfigFor, IMAGE_FOLDER_DEFAULTS, klWeight, resolveRunConfig, resumeConflict, RunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig } from '../../src/config/run.js';
 import { MAX_CONFIG_DEPTH, parseConfigText } from '../../src/config/text.js';
 import { MODEL_KINDS } from '../../src/models/registry.js';
 import { VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
@@ -34,7 +34,8 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
   assert.deepEqual(config, { model: VAE_DEFAULTS, train: TRAIN_DEFAULTS, data: DATA_DEFAULTS });
   // The values the doc comments promise, written out so a changed default is noticed.
   assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 });
-  assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 });
+  // No image-folder settings until a folder is read (dataConfigFor).
+  assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0 });
   // Colour data is not binarized unless asked.
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10' } } }]).data.binarize, 'none');
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10', binarize: 'dynamic' } } }]).data.binarize, 'dynamic');
@@ -44,13 +45,31 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
 });
 
 test('every defaults table passes its own field checks and every field has a default', () => {
-  for (const [fields, defaults] of [[TRAIN_FIELDS, TRAIN_DEFAULTS], [DATA_FIELDS, DATA_DEFAULTS], [VAE_FIELDS, VAE_DEFAULTS]] as const) {
+  for (const [fields, defaults] of [[TRAIN_FIELDS, TRAIN_DEFAULTS], [DATA_FIELDS, { ...DATA_DEFAULTS, ...IMAGE_FOLDER_DEFAULTS }], [VAE_FIELDS, VAE_DEFAULTS]] as const) {
     const keys = Object.keys(defaults).filter((k) => k !== 'kind').sort();
     assert.deepEqual(fields.map((f) => f.key).sort(), keys);
     // Feeding the defaults back as a layer is accepted and gives the same values.
     const { kind: _kind, ...values } = defaults as unknown as Record<string, unknown>;
     assert.deepEqual(resolveSection(fields, defaults, [{ source: 'defaults', values }], ['kind']), defaults);
   }
+});
+
+test('image-folder settings are saved for image folders only; a config that holds them for IDX data still loads and resumes', () => {
+  const flags = (data: Record<string, unknown>) => resolveRunConfig([{ source: 'flags', values: { data } }]);
+  // An IDX run keeps none, whatever was given; a folder run keeps what the reader used.
+  assert.deepEqual(dataConfigFor(flags({ imageSize: 64 }).data, undefined), DATA_DEFAULTS);
+  assert.deepEqual(dataConfigFor(flags({ data: './photos' }).data, { imageSize: 32, channels: 3 }), { ...DATA_DEFAULTS, data: './photos', imageSize: 32, channels: 3 });
+  // A checkpoint written when every run stored them (imageSize 32, channels 3 on MNIST).
+  const old = { model: { kind: 'vae' }, train: {}, data: { ...DATA_DEFAULTS, imageSize: 32, channels: 3 } };
+  const saved: RunConfig = resolveRunConfig([{ source: 'old.ckpt', values: old }]);
+  assert.deepEqual([saved.data.imageSize, saved.data.channels], [32, 3]);
+  const asked = resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as Record<string, Record<string, unknown>> }, { source: 'flags', values: { train: { epochs: 20 } } }]);
+  assert.equal(resumeConflict(saved, asked, 10), null);
+  // Once resumed, the run saves them no more, and the next resume compares like with like.
+  const resumed = { ...asked, data: dataConfigFor(asked.data, undefined) };
+  assert.ok(!('imageSize' in resumed.data) && !('channels' in resumed.data));
+  const next = resolveRunConfig([{ source: 'the checkpoint', values: resumed as unknown as Record<string, Record<string, unknown>> }, { source: 'flags', values: {} }]);
+  assert.equal(resumeConflict(resumed, next, 20), null);
 });
 
 test('a later layer overrides an earlier one, key by key', () => {
