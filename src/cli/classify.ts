@@ -10,6 +10,9 @@ import { confusionSvg } from '../views/confusion.js';
 import { CommandSpec, parseCommand, UsageError } from './flags.js';
 import { commonViewFlags, DATA_DIR_FLAG, loadTestImages, outputPath, withRun } from './viewCommon.js';
 
+/** Where classify writes its figures, beside the checkpoint; the report reads them. */
+export const CLASSIFY_FILE = 'classify.json';
+
 export const CLASSIFY_SPEC: CommandSpec = {
   name: 'classify',
   summary: 'test error of the classifier q(y|x) of a label-aware model (m2, m1m2), and its confusion matrix',
@@ -46,7 +49,7 @@ export async function classifyCommand(argv: string[], log: (s: string) => void):
     const out = outputPath(args, opened.path, 'confusion.svg');
     writeFileAtomic(out, confusionSvg(counts, model.numClasses, `${model.kind}: test error ${(100 * error).toFixed(2)}% on ${test.count} images`));
     log(out);
-    const figures = join(dirname(opened.path), 'classify.json');
+    const figures = join(dirname(opened.path), CLASSIFY_FILE);
     saveJson(figures, { checkpoint: opened.path, epoch: opened.run.state.epoch, images: test.count, error, confusion: Array.from(counts) });
     log(`figures written to ${figures}`);
     return 0;

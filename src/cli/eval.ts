@@ -1,33 +1,27 @@
 import { dirname, join } from 'node:path';
 import { prepareTestData } from '../data/prepare.js';
 import { limit } from '../data/transforms.js';
-import { evaluateLoss } from '../eval/elbo.js';
-import { bitsPerDim, pixelScoring } from '../eval/bitsPerDim.js';
-import { DecoderKind } from '../models/likelihood.js';
-import { estimateLogLikelihood } from '../eval/loglik.js';
+import { evaluationLines } from '../eval/describe.js';
+import { Evaluation, evaluationTasks, hasDensity, importanceSampledDensity } from '../eval/figures.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
-import { isCodeModel, isLatentVariableModel } from '../models/types.js';
-import { reconstructionError } from '../eval/reconstruction.js';
-import { isPriorMatchedModel, priorMatch } from '../eval/priorMatch.js';
-import { createModel } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
-import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText } from './common.js';
 import { CommandSpec, parseCommand, UsageError } from './flags.js';
 
 export const EVAL_SPEC: CommandSpec = {
   name: 'eval',
-  summary: 'test reconstruction error of a checkpoint; for a VAE also the negative ELBO and -log p(x) (and bits/dim on grey-level data with a Gaussian or discretized-logistic decoder); for an AAE the MMD of codes to the prior',
+  summary: 'every test figure that applies to a checkpoint: reconstruction error; for a VAE the negative ELBO and -log p(x) (and bits/dim on grey-level data with a Gaussian or discretized-logistic decoder); for a CVAE the same given the label; for M2 and M1+M2 the bounds -L(x,y) and -U(x) and the classifier\'s error; for an AAE the MMD of codes to the prior',
   usage: 'vaekit eval <checkpoint file or run directory> [options]',
   positionals: ['checkpoint'],
   flags: [
-    { flag: 'k', help: 'importance samples per image for -log p(x) of a VAE (0: skip the estimate)', type: { type: 'int', min: 0 }, defaultText: '5000' },
+    { flag: 'k', help: 'importance samples per image for -log p(x) of a VAE, -log p(x|y) of a CVAE (0: skip the estimate)', type: { type: 'int', min: 0 }, defaultText: '5000' },
     { flag: 'split', help: 'which images to score', type: { type: 'enum', choices: ['test', 'train'] }, defaultText: 'test' },
     { flag: 'limit', help: 'score only the first N images (0: all)', type: { type: 'int', min: 0 }, defaultText: '0' },
-    { flag: 'samples', help: 'Monte Carlo samples of z per image for the ELBO', type: { type: 'int', min: 1 }, defaultText: '1' },
+    { flag: 'samples', help: 'Monte Carlo samples of z per image for the ELBO and the bounds', type: { type: 'int', min: 1 }, defaultText: '1' },
     { flag: 'seed', help: 'seed of the test-set binarization and of the samples', type: { type: 'int', min: 0 }, defaultText: '0' },
     { flag: 'data-dir', help: 'read the data set from here instead of the place the run used', type: { type: 'string' } },
     { flag: 'out', help: 'where to write the figures as JSON', type: { type: 'string' }, defaultText: 'eval.json beside the checkpoint' },
@@ -67,71 +61,23 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
 
     const model = run.model;
     log(`engine: ${engineText(native.kernels && model.mlpVaePlan ? 'native' : 'portable', native, backend)}`);
-    const result: Record<string, unknown> = { checkpoint: path, epoch: run.state.epoch, split, images: images.count, seed };
-    const writeFigures = (): number => {
-      const out = (args.flags.out as string | undefined) ?? join(dirname(path), RUN_FILES.eval);
-      saveJson(out, result);
-      log(`figures written to ${out}`);
-      return 0;
-    };
-    if (!isLatentVariableModel(model) && args.flags.k) throw new UsageError(`--k: a ${model.kind} model is deterministic: it has no likelihood to estimate; drop --k`);
-    if (isCodeModel(model)) {
-      const reconProgress = new Progress({ label: 'reconstruction', total: images.count });
-      const recon = reconstructionError(model, images, { onProgress: (d) => reconProgress.update(d) });
-      reconProgress.finish();
-      log(`test reconstruction error per image: squared error ${nats(recon.squaredError)}, cross-entropy ${nats(recon.crossEntropy)} nats`);
-      result.reconstruction = recon;
+    if (args.flags.k && importanceSampledDensity(model) === null) {
+      const why = hasDensity(model) ? 'has no importance-sampled estimate of its likelihood here: eval reports its bounds' : 'is deterministic: it has no likelihood to estimate';
+      throw new UsageError(`--k: a ${model.kind} model ${why}; drop --k`);
     }
-    // A fitted model (PCA) recorded the share of the training variance it keeps.
-    const explained = run.state.history.at(-1)?.train.explainedVariance;
-    if (explained !== undefined) {
-      log(`explained variance of the training set: ${(100 * explained).toFixed(1)}%`);
-      result.explainedVariance = explained;
+    const tasks = evaluationTasks(run, images, { k: (args.flags.k as number | undefined) ?? 5000, numSamples: (args.flags.samples as number | undefined) ?? 1, seed, kernels: native.kernels });
+    const figures: Evaluation = { images: images.count };
+    for (const task of tasks) {
+      let progress: Progress | undefined;
+      await task.run(figures, (done) => (progress ??= new Progress({ label: task.name, total: images.count })).update(done));
+      (progress as Progress | undefined)?.finish();
     }
-    if (isPriorMatchedModel(model)) {
-      // The same architecture freshly initialized from the run's seed: what the encoder's codes were before training.
-      const untrained = createModel(config.model, run.inputShape.reduce((a, b) => a * b, 1), config.train.seed, run.inputShape);
-      try {
-        const trained = priorMatch(model, images, { seed });
-        const before = isPriorMatchedModel(untrained) ? priorMatch(untrained, images, { seed }) : null;
-        log(`codes vs prior: MMD^2 ${trained.mmd2.toFixed(4)} between ${trained.count} test codes and ${trained.count} prior draws (Gaussian kernel, width ${trained.sigma.toFixed(2)}; Gretton et al. 2012); untrained encoder, same seed: ${before?.mmd2.toFixed(4)}`);
-        result.priorMatch = { mmd2: trained.mmd2, untrainedMmd2: before?.mmd2, sigma: trained.sigma, count: trained.count };
-      } finally {
-        untrained.dispose();
-      }
-    }
-    if (!isLatentVariableModel(model)) return writeFigures();
-
-    // Bits/dim for grey-level data: continuous densities are scored on uniformly dequantized images (src/eval/bitsPerDim.ts).
-    const decoder = (config.model as { decoder?: DecoderKind }).decoder;
-    const { kind: bpdKind, dequantize, binWidth } = pixelScoring(config.model, config.data.binarize, seed);
-    const dims = images.shape[0] * images.shape[1] * images.shape[2];
-    const onData = dequantize ? ' on dequantized images x = b/255 + U(-1/510, 1/510)' : '';
-
-    const numSamples = (args.flags.samples as number | undefined) ?? 1;
-    const elboProgress = new Progress({ label: 'ELBO', total: images.count });
-    const terms = evaluateLoss(model, images, { numSamples, seed, kernels: native.kernels, dequantize, onProgress: (d) => elboProgress.update(d) });
-    elboProgress.finish();
-    log(`test -ELBO ${nats(terms.total)} nats (${termsText(terms)})${onData}`);
-    Object.assign(result, { negElbo: terms.total, terms });
-    const bpd: Record<string, unknown> = { dequantized: dequantize !== undefined, binWidth, negElbo: bitsPerDim(terms.total, dims, binWidth) };
-
-    const k = (args.flags.k as number | undefined) ?? 5000;
-    if (k > 0) {
-      const llProgress = new Progress({ label: `-log p(x), k=${k}`, total: images.count });
-      const ll = await estimateLogLikelihood(model, images, { k, seed, kernels: native.kernels, dequantize, onProgress: (d) => llProgress.update(d) });
-      llProgress.finish();
-      log(`test -log p(x) ~= ${nats(-ll.mean)} nats (importance sampling, k=${k})${onData}`);
-      Object.assign(result, { k, negLogLikelihood: -ll.mean });
-      bpd.negLogLikelihood = bitsPerDim(-ll.mean, dims, binWidth);
-    }
-    if (bpdKind !== 'none') {
-      const how = bpdKind === 'continuous' ? 'continuous density: + log 255 per dim for the bin width, Theis et al. 2016' : `${decoder}: a probability over the 256 levels, no correction`;
-      const fromLl = bpd.negLogLikelihood === undefined ? '' : `${(bpd.negLogLikelihood as number).toFixed(3)} from -log p(x) (k=${k}), `;
-      log(`test bits/dim: ${fromLl}${(bpd.negElbo as number).toFixed(3)} from the -ELBO (${how})`);
-      result.bitsPerDim = bpd;
-    }
-    return writeFigures();
+    for (const l of evaluationLines(figures)) log(l.line);
+    if (tasks.length === 0) log(`a ${model.kind} model has no test figure that applies to ${images.name}`);
+    const out = (args.flags.out as string | undefined) ?? join(dirname(path), RUN_FILES.eval);
+    saveJson(out, { checkpoint: path, epoch: run.state.epoch, split, seed, ...figures });
+    log(`figures written to ${out}`);
+    return 0;
   } finally {
     disposeRun(run);
   }
