@@ -15,7 +15,7 @@ import { loadDataset } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { Progress } from '../node/progress.js';
-import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
+import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, runOutputsIn, saveJson } from '../node/runFiles.js';
 import { comparisonMarkdown, ComparisonRow, DENOISING_PROBE } from '../eval/comparison.js';
 import { decodeToImages, encodeImages, datasetImages } from '../views/decode.js';
 import { embeddingSvg } from '../views/embedding.js';
@@ -87,9 +87,11 @@ export async function compareCommand(argv: string[], log: (s: string) => void): 
       log(`${label}: finished run in ${r.dir}, reused`);
       continue;
     }
-    log(`${label}: ${done > 0 ? `resuming ${r.dir} at epoch ${done + 1}` : `training into ${r.dir}`}`);
-    const trainArgs = done > 0 ? ['--resume', '--out', r.dir, '--epochs', String(epochs)] : ['--model', r.kind, '--latent', String(r.latent), '--out', r.dir, ...forwarded];
-    const code = await trainCommand(done > 0 ? [...trainArgs, '--backend', backendChoice] : trainArgs, log);
+    // A run stopped before its first checkpoint left nothing to go on from: it starts afresh.
+    const resumable = existsSync(join(r.dir, RUN_FILES.last));
+    const fresh = ['--model', r.kind, '--latent', String(r.latent), '--out', r.dir, ...forwarded, ...(runOutputsIn(r.dir).length > 0 ? ['--force'] : [])];
+    log(`${label}: ${resumable ? `resuming ${r.dir} at epoch ${done + 1}` : `training into ${r.dir}`}`);
+    const code = await trainCommand(resumable ? ['--resume', '--out', r.dir, '--epochs', String(epochs), '--backend', backendChoice] : fresh, log);
     if (code !== 0) {
       process.stderr.write(`vaekit compare: training ${r.kind} with latent ${r.latent} ended with exit code ${code}; finished runs are kept, re-run to go on\n`);
       return code;

@@ -25,6 +25,7 @@ import { trainModel } from '../train/byKind.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
 import { BACKEND_FLAG, checkNativeEngine, configGroups, ENGINE_FLAG, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
+import { openRunDirectory } from './runDirectory.js';
 
 /** The kinds the experiment runs: those trained by a semi-supervised objective. */
 const SSL_KINDS: string[] = Object.values(MODEL_KINDS).filter((s) => ['semi-supervised', 'two-stage'].includes(s.trainer)).map((s) => s.kind);
@@ -77,7 +78,7 @@ function seedConfig(args: ParsedCommand, kind: string, labels: number, seed: num
 
 /** A finished run's result, or null. */
 function readResult(dir: string): SslResult | null {
-  const path = join(dir, 'result.json');
+  const path = join(dir, RUN_FILES.result);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as SslResult) : null;
 }
 
@@ -96,7 +97,7 @@ function allResults(outDir: string): SslResult[] {
 }
 
 /** Where a two-stage run saves itself at the end of its first stage, for the other label counts. */
-const STAGE_ONE = 'stage1.ckpt';
+const STAGE_ONE = RUN_FILES.stageOne;
 
 /** The config with the label count and epochs set aside: what two runs sharing a first stage agree on. */
 function stageOneKey(config: RunConfig): string {
@@ -170,6 +171,16 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
     checkSameRun(dir, readRunConfig(join(dir, RUN_FILES.config)), config, done.epochs);
     return done;
   }
+  const opened = openRunDirectory(dir, { flag: '--out', command: 'vaekit ssl', log: ctx.log });
+  try {
+    return await trainSeed(dir, config, ctx);
+  } finally {
+    opened.close();
+  }
+}
+
+/** runSeed in the run directory `dir`, which this process holds. */
+async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Promise<SslResult | null> {
   const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
   const run = openSeedRun(dir, config, data.train.shape, ctx.log);
   try {
@@ -179,7 +190,6 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
     throw e;
   }
   const tag = `${config.model.kind} N=${(config.model as { labelled: number }).labelled} seed ${config.train.seed}`;
-  ensureDir(dir);
   saveJson(join(dir, RUN_FILES.config), config);
   let progress = null as Progress | null;
   const saveLast = () => saveCheckpoint(join(dir, RUN_FILES.last), runToCheckpoint(run));
@@ -233,7 +243,7 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
       epochs: config.train.epochs,
       seconds: trainSeconds + (Date.now() - started) / 1000,
     };
-    saveJson(join(dir, 'result.json'), result);
+    saveJson(join(dir, RUN_FILES.result), result);
     ctx.log(`${tag}: test error ${(100 * testError).toFixed(2)}% (best epoch ${bestEpoch} of ${config.train.epochs})`);
     return result;
   } finally {

@@ -1,22 +1,23 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
-import { EngineChoice, kernelsFor } from '../node/native.js';
+import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
-import { ensureDir, NotAFileError, readRegularFileSync } from '../node/files.js';
-import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
+import { NotAFileError, readRegularFileSync } from '../node/files.js';
+import { loadCheckpoint, removeRunOutputs, resolveCheckpointPath, RUN_FILES, runOutputsIn, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
 import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, termsText } from './common.js';
-import { CommandSpec, helpText, parseCommand, UsageError } from './flags.js';
+import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
+import { openRunDirectory } from './runDirectory.js';
 
 /** The command's flags for one model kind: the model group is that kind's fields. */
 export function trainSpec(kind: string): CommandSpec {
@@ -30,7 +31,7 @@ export function trainSpec(kind: string): CommandSpec {
       { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
       { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
       { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
-      { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
+      { flag: 'force', help: 'start afresh even if --out already holds a run (its files are removed first)', type: { type: 'boolean' } },
       { flag: 'init-from', help: 'warm start: take every parameter of this checkpoint (a file, or a run directory: its best.ckpt) whose name and size the new model shares; the rest, the optimizer and the epochs start afresh', type: { type: 'string' } },
       BACKEND_FLAG,
       ENGINE_FLAG,
@@ -116,25 +117,51 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
 
+  const fresh = resume ? null : resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]);
+  const outDir = (args.flags.out as string | undefined) ?? defaultOutDir(fresh as RunConfig);
+  if (resume && !existsSync(join(outDir, RUN_FILES.last))) throw new UsageError(`--resume: no checkpoint to resume at ${join(outDir, RUN_FILES.last)}`);
+  const dir = openRunDirectory(outDir, { flag: '--out', command: 'vaekit train', log });
+  try {
+    return await trainInDirectory(outDir, fresh, { args, backend, engine, native, log });
+  } finally {
+    dir.close();
+  }
+}
+
+/** What trainCommand settles before it holds the run directory. */
+interface TrainSetup {
+  args: ParsedCommand;
+  backend: string;
+  engine: EngineChoice;
+  native: NativeLoad;
+  log: (s: string) => void;
+}
+
+/** Trains into `outDir`, which this process holds: a fresh run of `fresh`, or (null) the run there resumed. */
+async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args, backend, engine, native, log }: TrainSetup): Promise<number> {
   let restored: Run | null = null;
   let config: RunConfig;
-  let outDir: string;
-  if (resume) {
-    outDir = args.flags.out as string;
+  // A --config file kept in the run directory is the user's, not a run's.
+  const keep: string[] = args.flags.config && resolve(args.flags.config as string) === resolve(outDir, RUN_FILES.config) ? [RUN_FILES.config] : [];
+  if (fresh === null) {
     const path = join(outDir, RUN_FILES.last);
-    if (!existsSync(path)) throw new UsageError(`--resume: no checkpoint to resume at ${path}`);
     restored = runFromCheckpoint(loadCheckpoint(path), path);
-    config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
+    try {
+      config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
+    } catch (e) {
+      disposeRun(restored);
+      throw e;
+    }
     restored.config = config;
     if (restored.state.epoch >= config.train.epochs) {
       disposeRun(restored);
       throw new UsageError(`--resume: the run in ${outDir} already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`);
     }
   } else {
-    config = resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]);
-    outDir = (args.flags.out as string | undefined) ?? defaultOutDir(config);
-    if (existsSync(join(outDir, RUN_FILES.last)) && args.flags.force !== true) {
-      throw new UsageError(`${outDir} already holds a run: pass --resume to continue it, --force to start afresh, or --out to use another directory`);
+    config = fresh;
+    const held = runOutputsIn(outDir).filter((f) => !keep.includes(f));
+    if (held.length > 0 && args.flags.force !== true) {
+      throw new UsageError(`${outDir} already holds a run (${held.join(', ')}): pass --resume to continue it, --force to start afresh (its files are removed), or --out to use another directory`);
     }
   }
 
@@ -157,7 +184,10 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   const objective = modelKindSpec(config.model.kind).objective;
   log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
   log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${modelSettingsText(config.model)}`);
-  ensureDir(outDir);
+  if (fresh !== null && args.flags.force === true) {
+    const removed = removeRunOutputs(outDir, keep);
+    if (removed.length > 0) log(`--force: removed the previous run's ${removed.join(', ')} from ${outDir}`);
+  }
   saveJson(join(outDir, RUN_FILES.config), config);
   if (restored) log(`resuming ${outDir} at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
 
@@ -170,7 +200,12 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   process.on('SIGINT', onSigint);
   let progress = null as Progress | null;
   let engineLine = ''; // a two-stage run reports each stage's engine: said again only if it changes
-  const saveLast = () => saveCheckpoint(join(outDir, RUN_FILES.last), runToCheckpoint(run));
+  // Whether last.ckpt is this run's: a resumed run's, or one saved since it started.
+  let lastSaved = restored !== null;
+  const saveLast = () => {
+    saveCheckpoint(join(outDir, RUN_FILES.last), runToCheckpoint(run));
+    lastSaved = true;
+  };
   try {
     const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
       onStep: (s) => {
@@ -206,7 +241,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   } catch (e) {
     progress?.finish();
     if (e instanceof DivergedError) {
-      const kept = existsSync(join(outDir, RUN_FILES.last)) ? `the last good checkpoint is kept at ${join(outDir, RUN_FILES.last)}` : 'no epoch finished, so there is no checkpoint';
+      const kept = lastSaved ? `the last good checkpoint is kept at ${join(outDir, RUN_FILES.last)}` : 'no epoch finished, so there is no checkpoint';
       process.stderr.write(`vaekit train: training stopped: ${e.message}\n${kept}\n`);
       return 1;
     }

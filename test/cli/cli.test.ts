@@ -8,7 +8,9 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import {
@@ -262,11 +264,11 @@ test('a second plain train into a run directory is refused', () => {
   assert.ok(readFileSync(join(cwd, 'run', 'last.ckpt')).equals(ckpt), 'the checkpoint is untouched');
 });
 
-/** A copy of the shared 2-epoch run in a fresh directory, as `run/`; returns the working directory. */
+/** A copy of the shared 2-epoch run's training files in a fresh directory, as `run/`; returns the working directory. */
 function copyOfTrainedRun(): string {
   const cwd = tempDir();
   mkdirSync(join(cwd, 'run'));
-  for (const f of listFiles(trainedRun().dir)) copyFileSync(join(trainedRun().dir, f), join(cwd, 'run', f));
+  for (const f of ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']) copyFileSync(join(trainedRun().dir, f), join(cwd, 'run', f));
   return cwd;
 }
 
@@ -291,6 +293,117 @@ test('resume needs a checkpoint in --out', () => {
   const cwd = tempDir();
   const r = vaekit(['train', '--resume', '--out', 'nothing-here'], cwd);
   assertCleanFailure(r, { code: 2, stderr: ['--resume', 'nothing-here'], cwd, filesBefore: [] });
+});
+
+test('a train into a directory holding any vaekit file is refused, naming the files: a best.ckpt without last.ckpt is kept', () => {
+  const cwd = copyOfTrainedRun();
+  rmSync(join(cwd, 'run', 'last.ckpt'));
+  const best = readFileSync(join(cwd, 'run', 'best.ckpt'));
+  const before = listFiles(cwd);
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(r, 2);
+  assertIncludes(r.stderr, ['run already holds a run (best.ckpt, config.json, history.json)', '--force'], r);
+  assert.deepEqual(listFiles(cwd), before);
+  assert.ok(readFileSync(join(cwd, 'run', 'best.ckpt')).equals(best), 'best.ckpt is untouched');
+
+  mkdirSync(join(cwd, 'evaluated'));
+  writeFileSync(join(cwd, 'evaluated', 'eval.json'), '{}');
+  const evalOnly = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'evaluated'], cwd);
+  assertExit(evalOnly, 2);
+  assertIncludes(evalOnly.stderr, ['evaluated already holds a run (eval.json)'], evalOnly);
+});
+
+test('a --config file kept in the run directory does not make it hold a run', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'exp'));
+  writeFileSync(join(cwd, 'exp', 'config.json'), JSON.stringify({ train: { epochs: 1 } }));
+  const r = vaekit(['train', ...SMALL, '--config', join('exp', 'config.json'), '--out', 'exp'], cwd);
+  assertExit(r, 0);
+  assert.deepEqual(listFiles(join(cwd, 'exp')), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
+  assert.equal(readJson<{ train: { epochs: number } }>(join(cwd, 'exp', 'config.json')).train.epochs, 1);
+});
+
+test('--force removes the previous run\'s files first: a new run that fails leaves no checkpoint of the old one, and says so', () => {
+  const cwd = copyOfTrainedRun();
+  writeFileSync(join(cwd, 'run', 'eval.json'), '{}');
+  writeFileSync(join(cwd, 'run', 'samples.png'), 'old picture');
+  writeFileSync(join(cwd, 'run', 'notes.txt'), 'mine');
+  // lr 1e6 diverges within the first epoch: the new run saves nothing.
+  const r = vaekit(['train', ...SMALL, '--epochs', '2', '--lr', '1e6', '--force', '--out', 'run'], cwd);
+  assertExit(r, 1);
+  assertIncludes(r.stdout, ['--force: removed the previous run\'s'], r);
+  assertIncludes(r.stderr, ['no epoch finished, so there is no checkpoint'], r);
+  assert.ok(!r.stderr.includes('last good checkpoint'), transcript(r));
+  assert.deepEqual(listFiles(join(cwd, 'run')), ['config.json', 'notes.txt']);
+  assert.equal(readJson<{ train: { lr: number } }>(join(cwd, 'run', 'config.json')).train.lr, 1e6);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// One writer per run directory
+
+/** The lock file of a run directory, as another process would have written it. */
+function writeLock(dir: string, pid: number, host = hostname()): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'vaekit.lock');
+  writeFileSync(path, JSON.stringify({ pid, host, command: 'vaekit train', since: '2024-05-01T10:00:00.000Z', token: 'feedfacecafebeef' }));
+  return path;
+}
+
+test('train and train --resume refuse a run directory another vaekit holds, naming it, and leave its lock alone', () => {
+  const cwd = copyOfTrainedRun();
+  const lock = writeLock(join(cwd, 'run'), process.pid);
+  const lockText = readFileSync(lock, 'utf8');
+  const before = listFiles(cwd);
+  for (const args of [['--resume', '--epochs', '3'], [...SMALL, '--epochs', '1', '--force']]) {
+    const r = vaekit(['train', ...args, '--out', 'run'], cwd);
+    assertExit(r, 1);
+    assertIncludes(r.stderr, [`--out run is in use by another vaekit: pid ${process.pid} on ${hostname()}`, 'vaekit train', 'pass another --out', join('run', 'vaekit.lock')], r);
+    assert.deepEqual(listFiles(cwd), before);
+    assert.equal(readFileSync(lock, 'utf8'), lockText);
+  }
+});
+
+test('a lock left by a vaekit that was killed is taken over with a note; its temporary files are removed', () => {
+  const cwd = tempDir();
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  writeLock(join(cwd, 'run'), dead);
+  writeFileSync(join(cwd, 'run', `last.ckpt.tmp-${dead}-0123456789ab`), 'half a checkpoint');
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(r, 0);
+  assertIncludes(r.stdout, [`took over the lock of run from pid ${dead} on ${hostname()}`, `last.ckpt.tmp-${dead}-0123456789ab`], r);
+  assert.deepEqual(listFiles(join(cwd, 'run')), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
+});
+
+test('two trains on one --out at once: the second is refused while the first runs; Ctrl-C ends the first and frees the directory', async () => {
+  const cwd = tempDir();
+  const args = ['train', '--limit', '20000', '--epochs', '3', '--hidden', '64', '--engine', 'portable', '--out', 'run'];
+  const first = vaekitAsync(args, cwd);
+  let stdout = '';
+  const started = new Promise<void>((resolve) => {
+    first.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.includes('model:')) resolve();
+    });
+  });
+  first.stderr!.resume();
+  const guard = setTimeout(() => first.kill('SIGKILL'), 120_000);
+  const closed = new Promise<number | null>((resolve) => first.on('close', (c) => resolve(c)));
+  await started;
+  const second = vaekit(['train', '--limit', '2000', '--epochs', '1', '--out', 'run', '--force'], cwd);
+  first.kill('SIGINT');
+  const code = await closed;
+  clearTimeout(guard);
+  assertExit(second, 1);
+  assertIncludes(second.stderr, [`pid ${first.pid} on ${hostname()}`, 'vaekit train'], second);
+  assert.equal(code, 130, stdout);
+  assert.ok(existsSync(join(cwd, 'run', 'last.ckpt')), 'the first run saved its checkpoint');
+  assert.ok(!existsSync(join(cwd, 'run', 'vaekit.lock')), 'the lock is released on Ctrl-C');
+});
+
+test('train --out where no directory can be made fails at once, naming --out', { skip: !existsSync('/proc/self') }, () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', '/proc/vaekit-x'], cwd, 30_000);
+  assertCleanFailure(r, { code: 2, stderr: ['--out: cannot create directory /proc/vaekit-x'], cwd, filesBefore: [] });
 });
 
 // ---------------------------------------------------------------------------------------------------------
