@@ -75,3 +75,23 @@ test('a config nested too deep, or a FIFO given as config, is refused naming the
   const fifo = vaekit(['train', '--config', 'fifo.json'], cwd, 30_000);
   assertCleanFailure(fifo, cwd, before, ['--config: cannot read fifo.json: expected a regular file, found a FIFO (named pipe)']);
 });
+
+test('--limit comes before the split: --limit 5000 trains on 4,500 images and validates on 500', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--limit', '5000', '--out', 'run', ...TINY, '--batch-size', '100'], cwd);
+  assert.equal(r.code, 0, transcript(r));
+  assert.ok(r.stdout.includes('4500 training, 500 validation images of 28x28x1'), transcript(r));
+});
+
+test('100 images train by default (90 and 10); a --val-size that leaves none is refused naming the flags', () => {
+  const cwd = tempDir();
+  const data = idxFolder(join(cwd, 'small'), 100, 20);
+  const ok = vaekit(['train', '--data', data, '--out', 'run', ...TINY], cwd);
+  assert.equal(ok.code, 0, transcript(ok));
+  assert.ok(ok.stdout.includes('90 training, 10 validation images of 4x4x1'), transcript(ok));
+  const before = listFiles(cwd);
+  const all = vaekit(['train', '--data', data, '--val-size', '100', '--out', 'run2', ...TINY], cwd);
+  assertCleanFailure(all, cwd, before, [`--val-size 100 leaves no training images: ${data} train holds 100 images: expected --val-size below 100, or 0 for no validation`]);
+  const limited = vaekit(['train', '--data', data, '--val-size', '5000', '--limit', '50', '--out', 'run2', ...TINY], cwd);
+  assertCleanFailure(limited, cwd, before, ['--val-size 5000 leaves no training images', 'holds 50 images (its first 50, by --limit)']);
+});
