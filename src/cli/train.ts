@@ -6,7 +6,7 @@ import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
-import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
+import { DATASET_NAMES, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { ensureDir, NotAFileError, readRegularFileSync } from '../node/files.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
@@ -93,8 +93,8 @@ function warmStart(run: Run, target: string): string {
  * of epochs not yet trained, may differ (resumeConflict): anything else would make the run something else.
  */
 function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, trained: number): RunConfig {
-  const asked = resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as ConfigLayer['values'] }, { source: 'flags', values: flags }]);
-  const conflict = resumeConflict(saved, asked, trained);
+  const asked = withAbsoluteDataPaths(resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as ConfigLayer['values'] }, { source: 'flags', values: flags }]));
+  const conflict = resumeConflict(withAbsoluteDataPaths(saved), asked, trained);
   if (conflict !== null) throw new UsageError(`--resume: ${conflict} cannot change when resuming; only --epochs, and --lr-steps for epochs not yet trained, can`);
   return asked;
 }
@@ -131,7 +131,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
       throw new UsageError(`--resume: the run in ${outDir} already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`);
     }
   } else {
-    config = resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]);
+    config = withAbsoluteDataPaths(resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]));
     outDir = (args.flags.out as string | undefined) ?? defaultOutDir(config);
     if (existsSync(join(outDir, RUN_FILES.last)) && args.flags.force !== true) {
       throw new UsageError(`${outDir} already holds a run: pass --resume to continue it, --force to start afresh, or --out to use another directory`);

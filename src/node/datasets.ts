@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { RunConfig } from '../config/run.js';
 import { parseAmat } from '../data/amat.js';
 import { Dataset } from '../data/dataset.js';
 import { idxDataset, parseIdxHeader } from '../data/idx.js';
@@ -39,6 +40,17 @@ export interface DatasetSpec {
   imageSize?: number;
   /** Image folders only: 3 (RGB) or 1 (grey). Default 3. */
   channels?: number;
+}
+
+/**
+ * The config with its data paths absolute, resolved against the working directory: dataDir, and data where
+ * it names an existing folder (a misspelt set name is left as typed, for its message). Saved so, a run's
+ * config means the same data from any directory.
+ */
+export function withAbsoluteDataPaths(config: RunConfig): RunConfig {
+  const { data, dataDir } = config.data;
+  const folder = !(DATASET_NAMES as readonly string[]).includes(data) && kind(data) === 'dir';
+  return { ...config, data: { ...config.data, data: folder ? path.resolve(data) : data, dataDir: dataDir === null ? null : path.resolve(dataDir) } };
 }
 
 /** The loaded splits and the folder they came from. */

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { idxBytes } from '../data/fixtures.js';
-import { buildOnce, CliResult, listFiles, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+import { buildOnce, CliResult, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -94,4 +94,23 @@ test('100 images train by default (90 and 10); a --val-size that leaves none is 
   assertCleanFailure(all, cwd, before, [`--val-size 100 leaves no training images: ${data} train holds 100 images: expected --val-size below 100, or 0 for no validation`]);
   const limited = vaekit(['train', '--data', data, '--val-size', '5000', '--limit', '50', '--out', 'run2', ...TINY], cwd);
   assertCleanFailure(limited, cwd, before, ['--val-size 5000 leaves no training images', 'holds 50 images (its first 50, by --limit)']);
+});
+
+test('a relative --data-dir or --data folder is saved absolute: eval from elsewhere and --resume with the absolute path work', () => {
+  const cwd = tempDir();
+  idxFolder(join(cwd, 'small'), 100, 20);
+  const trained = vaekit(['train', '--data', 'mnist', '--data-dir', 'small', '--out', 'run', ...TINY], cwd);
+  assert.equal(trained.code, 0, transcript(trained));
+  assert.equal(readJson<{ data: { dataDir: string } }>(join(cwd, 'run', 'config.json')).data.dataDir, join(cwd, 'small'));
+  const elsewhere = tempDir();
+  const evaluated = vaekit(['eval', join(cwd, 'run'), '--k', '2'], elsewhere);
+  assert.equal(evaluated.code, 0, transcript(evaluated));
+  const resumed = vaekit(['train', '--resume', '--out', 'run', '--epochs', '2', '--data-dir', join(cwd, 'small')], cwd);
+  assert.equal(resumed.code, 0, transcript(resumed));
+
+  const folderRun = vaekit(['train', '--data', 'small', '--out', 'run2', ...TINY], cwd);
+  assert.equal(folderRun.code, 0, transcript(folderRun));
+  assert.equal(readJson<{ data: { data: string } }>(join(cwd, 'run2', 'config.json')).data.data, join(cwd, 'small'));
+  const evaluated2 = vaekit(['eval', join(cwd, 'run2'), '--k', '2'], elsewhere);
+  assert.equal(evaluated2.code, 0, transcript(evaluated2));
 });

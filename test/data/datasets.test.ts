@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Dataset } from '../../src/data/dataset.js';
-import { DEBIAN_FASHION_MNIST, loadDataset, mnistDataDir } from '../../src/node/datasets.js';
+import { resolveRunConfig } from '../../src/config/run.js';
+import { DEBIAN_FASHION_MNIST, loadDataset, mnistDataDir, withAbsoluteDataPaths } from '../../src/node/datasets.js';
 import { readMaybeGzip } from '../../src/node/gzip.js';
 import { SHARED_DATA, amatLine, escapeRegExp, idxBytes, tempDir } from './fixtures.js';
 
@@ -294,4 +295,15 @@ test('a gzipped file without a header of its own is inflated no further than its
   const dir = folder({ 'x.amat.gz': zipped });
   const file = path.join(dir, 'x.amat.gz');
   await assert.rejects(readMaybeGzip(file), { message: `${file}: corrupt gzip data: decompresses to more than the 10 bytes its gzip trailer declares` });
+});
+
+test('withAbsoluteDataPaths resolves dataDir and a data folder against the working directory, not set names', () => {
+  const dir = folder(idxFiles());
+  const config = (data: Record<string, unknown>) => resolveRunConfig([{ source: 'flags', values: { data } }]);
+  const rel = path.relative(process.cwd(), dir);
+  assert.equal(withAbsoluteDataPaths(config({ dataDir: rel })).data.dataDir, dir);
+  assert.equal(withAbsoluteDataPaths(config({ data: rel })).data.data, dir);
+  assert.equal(withAbsoluteDataPaths(config({ data: 'fashion-mnist' })).data.data, 'fashion-mnist');
+  assert.equal(withAbsoluteDataPaths(config({ data: 'fashion-mnits' })).data.data, 'fashion-mnits', 'a misspelt name stays as typed');
+  assert.equal(withAbsoluteDataPaths(config({})).data.dataDir, null);
 });
