@@ -12,7 +12,7 @@ import { isPriorMatchedModel, priorMatch } from '../eval/priorMatch.js';
 import { createModel } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
-import { loadDataset } from '../node/datasets.js';
+import { labelClasses, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
 import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
@@ -51,7 +51,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     const { config } = run;
     checkNativeScoring(engine, run.model, config.model);
     const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
-    const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels });
+    const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
     const split = (args.flags.split as 'test' | 'train' | undefined) ?? 'test';
     let images = split === 'test' ? loaded.test : loaded.train;
     if (images.shape.join('x') !== run.inputShape.join('x')) {

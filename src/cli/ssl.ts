@@ -16,7 +16,7 @@ import { isClassifier } from '../models/labelled.js';
 import { isTwoStageModel } from '../models/m1m2.js';
 import { MODEL_KINDS, modelKindSpec } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
-import { loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
+import { labelClasses, loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { Progress } from '../node/progress.js';
@@ -261,7 +261,7 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
   const first = configs[0].config;
-  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
+  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });
   log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
   let stopRequests = 0;

@@ -6,7 +6,7 @@ import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
-import { DATASET_NAMES, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
+import { DATASET_NAMES, labelClasses, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { ensureDir, NotAFileError, readRegularFileSync } from '../node/files.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
@@ -139,7 +139,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   }
 
   log(`backend: ${backend}`);
-  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels });
+  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;
   if (restored && shape.join('x') !== restored.inputShape.join('x')) {

@@ -114,3 +114,12 @@ test('a relative --data-dir or --data folder is saved absolute: eval from elsewh
   const evaluated2 = vaekit(['eval', join(cwd, 'run2'), '--k', '2'], elsewhere);
   assert.equal(evaluated2.code, 0, transcript(evaluated2));
 });
+
+test('cvae refuses IDX labels outside its --classes, naming the label file; nothing is written', () => {
+  const cwd = tempDir();
+  const labels = Array.from({ length: 100 }, (_, i) => (i === 3 ? 200 : i % 10));
+  const data = idxFolder(join(cwd, 'bad-labels'), 100, 20, labels);
+  const before = listFiles(cwd);
+  const r = vaekit(['train', '--model', 'cvae', '--data', data, '--out', 'run', ...TINY], cwd);
+  assertCleanFailure(r, cwd, before, [`${join(data, 'train-labels-idx1-ubyte')}: label 200 of image 3: expected labels 0..9 (--classes 10)`]);
+});
