@@ -114,6 +114,18 @@ export function configGroups(kind = 'vae'): FieldGroup[] {
   ];
 }
 
+/**
+ * A library message in the words of the command line: each config key it names as section.key (data.valSize)
+ * becomes the flag that sets it (--val-size).
+ */
+export function inFlagTerms(message: string): string {
+  const flags = new Map<string, string>();
+  for (const f of TRAIN_FIELDS) flags.set(`train.${f.key}`, f.flag);
+  for (const f of DATA_FIELDS) flags.set(`data.${f.key}`, f.flag);
+  for (const spec of Object.values(MODEL_KINDS)) for (const f of spec.fields) if (!flags.has(`model.${f.key}`)) flags.set(`model.${f.key}`, f.flag);
+  return message.replace(/\b(?:model|train|data)\.[A-Za-z]+\b/g, (key) => (flags.has(key) ? `--${flags.get(key)}` : key));
+}
+
 /** Formats nats with two decimals. */
 export function nats(v: number | undefined): string {
   return v === undefined ? '-' : v.toFixed(2);

@@ -6,7 +6,7 @@ import { Evaluation, evaluationTasks, hasDensity, importanceSampledDensity } fro
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
-import { loadDataset } from '../node/datasets.js';
+import { labelClasses, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
 import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText } from './common.js';
@@ -45,7 +45,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
     const { config } = run;
     checkNativeScoring(engine, run.model, config.model);
     const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
-    const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels });
+    const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
     const split = (args.flags.split as 'test' | 'train' | undefined) ?? 'test';
     const whole = split === 'test' ? loaded.test : loaded.train;
     let images = whole;

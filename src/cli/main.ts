@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/schema.js';
 import { analogiesCommand, ANALOGIES_SPEC } from './analogies.js';
 import { classifyCommand, CLASSIFY_SPEC } from './classify.js';
+import { inFlagTerms } from './common.js';
 import { compareCommand, COMPARE_SPEC } from './compare.js';
 import { evalCommand, EVAL_SPEC } from './eval.js';
 import { CommandSpec, helpText, UsageError } from './flags.js';
@@ -65,7 +66,8 @@ export async function main(argv: string[], log: Log = (s) => console.log(s)): Pr
   } catch (e) {
     const err = e as Error;
     const usage = err instanceof UsageError || err instanceof ConfigError;
-    process.stderr.write(`vaekit ${name}: ${usage ? '' : 'error: '}${err.message}\n`);
+    const message = err instanceof ConfigError ? inFlagTerms(err.message) : err.message;
+    process.stderr.write(`vaekit ${name}: ${usage ? '' : 'error: '}${message}\n`);
     if (!usage && process.env.VAEKIT_DEBUG) process.stderr.write(`${err.stack}\n`);
     return usage ? 2 : 1;
   }

@@ -16,7 +16,7 @@ import { isClassifier } from '../models/labelled.js';
 import { isTwoStageModel } from '../models/m1m2.js';
 import { MODEL_KINDS, modelKindSpec } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
-import { loadDataset, LoadedData } from '../node/datasets.js';
+import { labelClasses, loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { Progress } from '../node/progress.js';
@@ -73,7 +73,7 @@ export const SSL_SPEC: CommandSpec = sslSpec('m2');
 /** The run config of one seed: flags over the kind's defaults, with the protocol's labels, split and seed. */
 function seedConfig(args: ParsedCommand, kind: string, labels: number, seed: number): RunConfig {
   const flags: ConfigLayer = { source: 'flags', values: { model: { ...args.config.model, kind, labelled: labels }, train: { ...args.config.train, seed }, data: { valSize: VALIDATION_IMAGES, ...args.config.data } } };
-  return resolveRunConfig([flags]);
+  return withAbsoluteDataPaths(resolveRunConfig([flags]));
 }
 
 /** A finished run's result, or null. */
@@ -122,7 +122,7 @@ function sharedStageOne(outDir: string, config: RunConfig): CheckpointData | nul
 
 /** Refuses to go on with (or report) the run in `dir` under a config that would have trained it otherwise. */
 function checkSameRun(dir: string, saved: RunConfig, asked: RunConfig, trained: number): void {
-  const conflict = resumeConflict(saved, asked, trained);
+  const conflict = resumeConflict(withAbsoluteDataPaths(saved), asked, trained);
   if (conflict !== null) {
     throw new UsageError(`${dir} holds a run with another ${conflict} (saved config: ${JSON.stringify(saved)}); use another --out, or the same flags (only --epochs, and --lr-steps for epochs not yet trained, may change)`);
   }
@@ -271,7 +271,7 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
   const first = configs[0].config;
-  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
+  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });
   log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
   let stopRequests = 0;

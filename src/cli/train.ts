@@ -6,7 +6,7 @@ import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
 import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
-import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
+import { DATASET_NAMES, labelClasses, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { NotAFileError, readRegularFileSync } from '../node/files.js';
 import { loadCheckpoint, removeRunOutputs, resolveCheckpointPath, RUN_FILES, runOutputsIn, saveCheckpoint, saveJson } from '../node/runFiles.js';
@@ -94,8 +94,8 @@ function warmStart(run: Run, target: string): string {
  * of epochs not yet trained, may differ (resumeConflict): anything else would make the run something else.
  */
 function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, trained: number): RunConfig {
-  const asked = resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as ConfigLayer['values'] }, { source: 'flags', values: flags }]);
-  const conflict = resumeConflict(saved, asked, trained);
+  const asked = withAbsoluteDataPaths(resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as ConfigLayer['values'] }, { source: 'flags', values: flags }]));
+  const conflict = resumeConflict(withAbsoluteDataPaths(saved), asked, trained);
   if (conflict !== null) throw new UsageError(`--resume: ${conflict} cannot change when resuming; only --epochs, and --lr-steps for epochs not yet trained, can`);
   return asked;
 }
@@ -117,7 +117,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
 
-  const fresh = resume ? null : resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]);
+  const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]));
   const outDir = (args.flags.out as string | undefined) ?? defaultOutDir(fresh as RunConfig);
   if (resume && !existsSync(join(outDir, RUN_FILES.last))) throw new UsageError(`--resume: no checkpoint to resume at ${join(outDir, RUN_FILES.last)}`);
   const dir = openRunDirectory(outDir, { flag: '--out', command: 'vaekit train', log });
@@ -165,7 +165,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
     }
   }
 
-  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels });
+  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
   config.data = dataConfigFor(config.data, loaded.settings);
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;

@@ -32,9 +32,12 @@ export interface DataConfig {
   dataDir: string | null;
   /** none: grey levels; dynamic: a fresh Bernoulli draw per epoch; static: drawn once. Default 'dynamic'. */
   binarize: 'none' | 'dynamic' | 'static';
-  /** Training images held out for validation (0: none). Default 5000. */
-  valSize: number;
-  /** Use only the first N training images (0: all). Default 0. */
+  /**
+   * Training images held out for validation (0: none); 'auto': a tenth of the training images (after `limit`),
+   * at most 5000, so MNIST's 60,000 give 55,000 and 5,000. Default 'auto'.
+   */
+  valSize: number | 'auto';
+  /** Use only the first N images of the training set, before the validation split (0: all). Default 0. */
   limit: number;
   /**
    * Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize). Image folders
@@ -52,7 +55,7 @@ export interface RunConfig {
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
-export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0 };
+export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0 };
 /** The image-folder settings when not given; the folder reader's own defaults (src/node/imageFolder.ts). */
 export const IMAGE_FOLDER_DEFAULTS = { imageSize: 32, channels: 3 } as const;
 
@@ -72,8 +75,8 @@ export const DATA_FIELDS: FieldSpec[] = [
   { key: 'data', flag: 'data', help: 'mnist | fashion-mnist | binarized-mnist | cifar10 | a directory of IDX files, of CIFAR-10 .bin batches, or of PNG/JPEG images (sub-folders name the labels)', type: { type: 'string' } },
   { key: 'dataDir', flag: 'data-dir', help: 'directory holding the data set files (default: the data set\'s usual place)', type: { type: 'string', nullable: true } },
   { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once (for --data cifar10 the default is none: colour images are not binarized)', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
-  { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none)', type: { type: 'int', min: 0 } },
-  { key: 'limit', flag: 'limit', help: 'use only the first N training images (0: all)', type: { type: 'int', min: 0 } },
+  { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none; auto: a tenth of the training images after --limit, at most 5000)', type: { type: 'int', min: 0, orAuto: true } },
+  { key: 'limit', flag: 'limit', help: 'use only the first N images of the training set, before the validation split (0: all)', type: { type: 'int', min: 0 } },
   { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1 } },
   { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
 ];

@@ -4,7 +4,8 @@
  */
 
 export type FieldType =
-  | { type: 'int'; min: number }
+  /** orAuto: the word 'auto' is a value too, meaning a default that depends on the data (e.g. data.valSize). */
+  | { type: 'int'; min: number; orAuto?: boolean }
   | { type: 'number'; min?: number; exclusiveMin?: number }
   | { type: 'enum'; choices: readonly string[] }
   | { type: 'int-list'; min: number; allowEmpty?: boolean }
@@ -34,7 +35,7 @@ export class ConfigError extends Error {
 export function describeType(t: FieldType): string {
   switch (t.type) {
     case 'int':
-      return `an integer >= ${t.min}`;
+      return `an integer >= ${t.min}${t.orAuto ? ' or auto' : ''}`;
     case 'number':
       return t.exclusiveMin !== undefined ? `a number > ${t.exclusiveMin}` : t.min !== undefined ? `a number >= ${t.min}` : 'a number';
     case 'enum':
@@ -63,6 +64,7 @@ export function checkValue(spec: FieldSpec, value: unknown, where: string): unkn
   const t = spec.type;
   switch (t.type) {
     case 'int':
+      if (t.orAuto && value === 'auto') return value;
       if (typeof value !== 'number' || !Number.isInteger(value) || value < t.min) fail(where, t, value);
       return value;
     case 'number':
@@ -93,6 +95,7 @@ export function parseFlag(spec: FieldSpec, raw: string): unknown {
   switch (t.type) {
     case 'int':
     case 'number': {
+      if (t.type === 'int' && t.orAuto && raw === 'auto') return raw;
       // Decimal notation only (1e-3 yes, 0x10 no): Number() alone would take hex and binary too.
       const n = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
       return checkValue(spec, Number.isNaN(n) ? raw : n, where);

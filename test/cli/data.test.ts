@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { idxBytes } from '../data/fixtures.js';
-import { buildOnce, CliResult, listFiles, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+import { buildOnce, CliResult, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -74,4 +74,52 @@ test('a config nested too deep, or a FIFO given as config, is refused naming the
   assert.equal(deep.code, 2, transcript(deep));
   const fifo = vaekit(['train', '--config', 'fifo.json'], cwd, 30_000);
   assertCleanFailure(fifo, cwd, before, ['--config: cannot read fifo.json: expected a regular file, found a FIFO (named pipe)']);
+});
+
+test('--limit comes before the split: --limit 5000 trains on 4,500 images and validates on 500', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--limit', '5000', '--out', 'run', ...TINY, '--batch-size', '100'], cwd);
+  assert.equal(r.code, 0, transcript(r));
+  assert.ok(r.stdout.includes('4500 training, 500 validation images of 28x28x1'), transcript(r));
+});
+
+test('100 images train by default (90 and 10); a --val-size that leaves none is refused naming the flags', () => {
+  const cwd = tempDir();
+  const data = idxFolder(join(cwd, 'small'), 100, 20);
+  const ok = vaekit(['train', '--data', data, '--out', 'run', ...TINY], cwd);
+  assert.equal(ok.code, 0, transcript(ok));
+  assert.ok(ok.stdout.includes('90 training, 10 validation images of 4x4x1'), transcript(ok));
+  const before = listFiles(cwd);
+  const all = vaekit(['train', '--data', data, '--val-size', '100', '--out', 'run2', ...TINY], cwd);
+  assertCleanFailure(all, cwd, before, [`--val-size 100 leaves no training images: ${data} train holds 100 images: expected --val-size below 100, or 0 for no validation`]);
+  const limited = vaekit(['train', '--data', data, '--val-size', '5000', '--limit', '50', '--out', 'run2', ...TINY], cwd);
+  assertCleanFailure(limited, cwd, before, ['--val-size 5000 leaves no training images', 'holds 50 images (its first 50, by --limit)']);
+});
+
+test('a relative --data-dir or --data folder is saved absolute: eval from elsewhere and --resume with the absolute path work', () => {
+  const cwd = tempDir();
+  idxFolder(join(cwd, 'small'), 100, 20);
+  const trained = vaekit(['train', '--data', 'mnist', '--data-dir', 'small', '--out', 'run', ...TINY], cwd);
+  assert.equal(trained.code, 0, transcript(trained));
+  assert.equal(readJson<{ data: { dataDir: string } }>(join(cwd, 'run', 'config.json')).data.dataDir, join(cwd, 'small'));
+  const elsewhere = tempDir();
+  const evaluated = vaekit(['eval', join(cwd, 'run'), '--k', '2'], elsewhere);
+  assert.equal(evaluated.code, 0, transcript(evaluated));
+  const resumed = vaekit(['train', '--resume', '--out', 'run', '--epochs', '2', '--data-dir', join(cwd, 'small')], cwd);
+  assert.equal(resumed.code, 0, transcript(resumed));
+
+  const folderRun = vaekit(['train', '--data', 'small', '--out', 'run2', ...TINY], cwd);
+  assert.equal(folderRun.code, 0, transcript(folderRun));
+  assert.equal(readJson<{ data: { data: string } }>(join(cwd, 'run2', 'config.json')).data.data, join(cwd, 'small'));
+  const evaluated2 = vaekit(['eval', join(cwd, 'run2'), '--k', '2'], elsewhere);
+  assert.equal(evaluated2.code, 0, transcript(evaluated2));
+});
+
+test('cvae refuses IDX labels outside its --classes, naming the label file; nothing is written', () => {
+  const cwd = tempDir();
+  const labels = Array.from({ length: 100 }, (_, i) => (i === 3 ? 200 : i % 10));
+  const data = idxFolder(join(cwd, 'bad-labels'), 100, 20, labels);
+  const before = listFiles(cwd);
+  const r = vaekit(['train', '--model', 'cvae', '--data', data, '--out', 'run', ...TINY], cwd);
+  assertCleanFailure(r, cwd, before, [`${join(data, 'train-labels-idx1-ubyte')}: label 200 of image 3: expected labels 0..9 (--classes 10)`]);
 });

@@ -35,7 +35,7 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
   // The values the doc comments promise, written out so a changed default is noticed.
   assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 });
   // No image-folder settings until a folder is read (dataConfigFor).
-  assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0 });
+  assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0 });
   // Colour data is not binarized unless asked.
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10' } } }]).data.binarize, 'none');
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10', binarize: 'dynamic' } } }]).data.binarize, 'dynamic');
@@ -210,6 +210,19 @@ test('parseFlag parses enums and strings and rejects a value outside the choices
   assert.equal(parseFlag(field('data', DATA_FIELDS), 'fashion-mnist'), 'fashion-mnist');
   assert.equal(parseFlag(field('data-dir', DATA_FIELDS), '/data/x'), '/data/x');
   assert.equal(parseFlag(field('data-dir', DATA_FIELDS), ''), null);
+});
+
+test('--val-size takes a count or auto', () => {
+  const valSize = field('val-size', DATA_FIELDS);
+  assert.equal(parseFlag(valSize, 'auto'), 'auto');
+  assert.equal(parseFlag(valSize, '0'), 0);
+  assert.equal(parseFlag(valSize, '500'), 500);
+  throwsConfigError(() => parseFlag(valSize, 'Auto'), '--val-size: expected an integer >= 0 or auto, got "Auto"');
+  throwsConfigError(() => parseFlag(valSize, '-1'), '--val-size: expected an integer >= 0 or auto, got -1');
+  assert.equal(resolveRunConfig([{ source: 'c.json', values: { data: { valSize: 'auto' } } }]).data.valSize, 'auto');
+  throwsConfigError(() => resolveRunConfig([{ source: 'c.json', values: { data: { valSize: 'all' } } }]), 'c.json (data): "valSize": expected an integer >= 0 or auto, got "all"');
+  // Other integer fields take no auto.
+  throwsConfigError(() => parseFlag(field('limit', DATA_FIELDS), 'auto'), '--limit: expected an integer >= 0, got "auto"');
 });
 
 test('flag names are unique within and across sections', () => {

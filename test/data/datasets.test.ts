@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Dataset } from '../../src/data/dataset.js';
-import { DEBIAN_FASHION_MNIST, loadDataset, mnistDataDir } from '../../src/node/datasets.js';
+import { resolveRunConfig } from '../../src/config/run.js';
+import { ConfigError } from '../../src/config/schema.js';
+import { DEBIAN_FASHION_MNIST, loadDataset, mnistDataDir, withAbsoluteDataPaths } from '../../src/node/datasets.js';
 import { readMaybeGzip } from '../../src/node/gzip.js';
 import { SHARED_DATA, amatLine, escapeRegExp, idxBytes, tempDir } from './fixtures.js';
 
@@ -294,4 +296,28 @@ test('a gzipped file without a header of its own is inflated no further than its
   const dir = folder({ 'x.amat.gz': zipped });
   const file = path.join(dir, 'x.amat.gz');
   await assert.rejects(readMaybeGzip(file), { message: `${file}: corrupt gzip data: decompresses to more than the 10 bytes its gzip trailer declares` });
+});
+
+test('withAbsoluteDataPaths resolves dataDir and a data folder against the working directory, not set names', () => {
+  const dir = folder(idxFiles());
+  const config = (data: Record<string, unknown>) => resolveRunConfig([{ source: 'flags', values: { data } }]);
+  const rel = path.relative(process.cwd(), dir);
+  assert.equal(withAbsoluteDataPaths(config({ dataDir: rel })).data.dataDir, dir);
+  assert.equal(withAbsoluteDataPaths(config({ data: rel })).data.data, dir);
+  assert.equal(withAbsoluteDataPaths(config({ data: 'fashion-mnist' })).data.data, 'fashion-mnist');
+  assert.equal(withAbsoluteDataPaths(config({ data: 'fashion-mnits' })).data.data, 'fashion-mnits', 'a misspelt name stays as typed');
+  assert.equal(withAbsoluteDataPaths(config({})).data.dataDir, null);
+});
+
+test('labels at or above the classes a model reads are refused, naming the label file', async () => {
+  const files = idxFiles();
+  files['train-labels-idx1-ubyte'] = idxBytes([3], [1, 200, 3]);
+  const dir = folder(files);
+  await assert.rejects(loadDataset({ data: dir, classes: 10 }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.message, `${path.join(dir, 'train-labels-idx1-ubyte')}: label 200 of image 1: expected labels 0..9 (model.classes 10)`);
+    return true;
+  });
+  await assert.rejects(loadDataset({ data: 'mnist', dataDir: folder(idxFiles()), classes: 4 }), /t10k-labels-idx1-ubyte: label 4 of image 0: expected labels 0\.\.3 \(model\.classes 4\)$/);
+  assert.equal((await loadDataset({ data: dir })).train.labels?.[1], 200, 'a model that reads no labels does not check them');
 });

@@ -8,6 +8,7 @@ import { before, test } from 'node:test';
 import { resolveRunConfig, resumeConflict, RunConfig } from '../../src/config/run.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { balancedLabelSplit } from '../../src/data/labelSplit.js';
+import { validationSize } from '../../src/data/prepare.js';
 import { limit, splitValidation } from '../../src/data/transforms.js';
 import { classificationError } from '../../src/eval/classification.js';
 import { sslMarkdown, sslRows } from '../../src/eval/sslTable.js';
@@ -68,7 +69,7 @@ function config(model: Record<string, unknown>, epochs: number, extra: Record<st
 }
 
 function prepared(c: RunConfig) {
-  return splitValidation(mnist.train, c.data.valSize, c.train.seed);
+  return splitValidation(mnist.train, validationSize(c.data, mnist.train.count), c.train.seed);
 }
 
 test('M2 with every image labelled: the classifier q(y|x) learns (held-out error falls well below chance)', async () => {
