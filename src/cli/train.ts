@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
+import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
@@ -10,10 +10,10 @@ import { Progress } from '../node/progress.js';
 import { ensureDir } from '../node/files.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
-import { modelKindSpec } from '../models/registry.js';
+import { modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, refuseUnused, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 
@@ -118,19 +118,25 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   let restored: Run | null = null;
   let config: RunConfig;
   let outDir: string;
+  const userLayers = resume || !args.flags.config ? [flagLayer] : [readConfigFile(args.flags.config as string), flagLayer];
   if (resume) {
     outDir = args.flags.out as string;
     const path = join(outDir, RUN_FILES.last);
     if (!existsSync(path)) throw new UsageError(`--resume: no checkpoint to resume at ${path}`);
     restored = runFromCheckpoint(loadCheckpoint(path), path);
     config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
+    refuseUnused(userLayers, (v) => unusedTrainSettings(config.model.kind, v), `--model ${config.model.kind}`);
     restored.config = config;
     if (restored.state.epoch >= config.train.epochs) {
       disposeRun(restored);
-      throw new UsageError(`--resume: the run in ${outDir} already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`);
+      const done = usesTrainSetting(modelKindSpec(config.model.kind), 'epochs')
+        ? `already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`
+        : `is fitted already (a ${config.model.kind} is fitted in one pass): there is nothing more to train`;
+      throw new UsageError(`--resume: the run in ${outDir} ${done}`);
     }
   } else {
-    config = resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]);
+    config = resolveRunConfig(userLayers);
+    refuseUnused(userLayers, (v) => unusedTrainSettings(config.model.kind, v), `--model ${config.model.kind}`);
     outDir = (args.flags.out as string | undefined) ?? defaultOutDir(config);
     if (existsSync(join(outDir, RUN_FILES.last)) && args.flags.force !== true) {
       throw new UsageError(`${outDir} already holds a run: pass --resume to continue it, --force to start afresh, or --out to use another directory`);
@@ -138,6 +144,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   }
 
   const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels });
+  refuseUnused(userLayers, (v) => unusedDataSettings(loaded, v), `--data ${config.data.data}`);
   config.data = dataConfigFor(config.data, loaded.settings);
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;
@@ -153,8 +160,12 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     disposeRun(run);
     throw e;
   }
-  const objective = modelKindSpec(config.model.kind).objective;
-  log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
+  const kindSpec = modelKindSpec(config.model.kind);
+  const objective = kindSpec.objective;
+  // A kind without epochs (a fit) makes one pass: its log says so rather than count epochs.
+  const epochs = usesTrainSetting(kindSpec, 'epochs');
+  const ownSplit = loaded.valid ? ' (its own split)' : '';
+  log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images${ownSplit} of ${shape.join('x')}, binarize ${config.data.binarize}`);
   log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${modelSettingsText(config.model)}`);
   ensureDir(outDir);
   saveJson(join(outDir, RUN_FILES.config), config);
@@ -173,7 +184,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   try {
     const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
       onStep: (s) => {
-        progress ??= new Progress({ label: `epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
+        progress ??= new Progress({ label: epochs ? `epoch ${s.epoch}/${config.train.epochs}` : 'fitting', total: s.total });
         progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
       },
       onEpochEnd: (record, state) => {
@@ -185,7 +196,8 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
         saveJson(join(outDir, RUN_FILES.history), state.history);
         // Semi-supervised kinds validate on classification error alone: no objective to show there.
         const val = !record.val ? '' : record.val.total === undefined ? `  val ${termsText(record.val)}` : `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})`;
-        log(`epoch ${record.epoch}/${config.train.epochs}  train loss ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest ? '  [best]' : ''}`);
+        const head = epochs ? `epoch ${record.epoch}/${config.train.epochs}  train loss` : `fitted in one pass over ${data.train.count} images: train ${objective}`;
+        log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest && epochs ? '  [best]' : ''}`);
       },
       shouldStop: () => stopRequests > 0,
     }, {
@@ -216,7 +228,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   }
   const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
   const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
-  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? bestText : ''})`);
+  log(`done: ${outDir} (${epochs ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);
   log(`next: vaekit eval ${outDir}`);
   for (const l of viewCommandLines(run.model, outDir)) log(`      ${l}`);
   return 0;
