@@ -1,4 +1,4 @@
-import { DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
+import { ConfigLayer, DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, TRAIN_DEFAULTS, TRAIN_FIELDS, UnusedSetting } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { applicableEntries } from '../config/schema.js';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -126,6 +126,20 @@ export function inFlagTerms(message: string): string {
   return message.replace(/\b(?:model|train|data)\.[A-Za-z]+\b/g, (key) => (flags.has(key) ? `--${flags.get(key)}` : key));
 }
 
+/**
+ * Refuses a setting the user's layers (flags, a config file) give that `find` says is of no use to `subject`,
+ * named as the user wrote it: `--lr does not apply to --model pca: it is fitted in one pass`.
+ */
+export function refuseUnused(layers: ConfigLayer[], find: (values: ConfigLayer['values']) => UnusedSetting[], subject: string): void {
+  for (const { source, values } of layers) {
+    const [first] = find(values);
+    if (!first) continue;
+    const flag = (first.section === 'train' ? TRAIN_FIELDS : DATA_FIELDS).find((f) => f.key === first.key)?.flag ?? first.key;
+    const name = source === 'flags' ? `--${flag}` : `--config ${source}: "${first.section}.${first.key}"`;
+    throw new UsageError(`${name} does not apply to ${subject}: ${first.reason}`);
+  }
+}
+
 /** Formats nats with two decimals. */
 export function nats(v: number | undefined): string {
   return v === undefined ? '-' : v.toFixed(2);
@@ -135,7 +149,8 @@ export function nats(v: number | undefined): string {
 export function termsText(m: Record<string, number>): string {
   return Object.entries(m)
     .filter(([k]) => k !== 'total')
-    // A classification error is a rate: shown in percent, to the hundredth (val error 7.12%).
-    .map(([k, v]) => (k === 'error' ? `${k} ${(100 * v).toFixed(2)}%` : `${k} ${nats(v)}`))
+    // A classification error is a rate: shown in percent, to the hundredth (val error 7.12%); a fit's share of
+    // the variance likewise.
+    .map(([k, v]) => (k === 'error' ? `${k} ${(100 * v).toFixed(2)}%` : k === 'explainedVariance' ? `explained variance ${(100 * v).toFixed(1)}%` : `${k} ${nats(v)}`))
     .join(', ');
 }

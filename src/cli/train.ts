@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
+import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
@@ -11,10 +11,10 @@ import { Progress } from '../node/progress.js';
 import { NotAFileError, readRegularFileSync } from '../node/files.js';
 import { loadCheckpoint, removeRunOutputs, resolveCheckpointPath, RUN_FILES, runOutputsIn, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
-import { modelKindSpec } from '../models/registry.js';
+import { modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, refuseUnused, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 import { openRunDirectory } from './runDirectory.js';
@@ -117,12 +117,14 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
 
-  const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]));
+  const userLayers = resume || !args.flags.config ? [flagLayer] : [readConfigFile(args.flags.config as string), flagLayer];
+  const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(userLayers));
+  if (fresh !== null) refuseUnused(userLayers, (v) => unusedTrainSettings(fresh.model.kind, v), `--model ${fresh.model.kind}`);
   const outDir = (args.flags.out as string | undefined) ?? defaultOutDir(fresh as RunConfig);
   if (resume && !existsSync(join(outDir, RUN_FILES.last))) throw new UsageError(`--resume: no checkpoint to resume at ${join(outDir, RUN_FILES.last)}`);
   const dir = openRunDirectory(outDir, { flag: '--out', command: 'vaekit train', log });
   try {
-    return await trainInDirectory(outDir, fresh, { args, backend, engine, native, log });
+    return await trainInDirectory(outDir, fresh, { args, userLayers, backend, engine, native, log });
   } finally {
     dir.close();
   }
@@ -131,6 +133,8 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
 /** What trainCommand settles before it holds the run directory. */
 interface TrainSetup {
   args: ParsedCommand;
+  /** The user's config layers (a --config file, the flags), for settings that do not apply. */
+  userLayers: ConfigLayer[];
   backend: string;
   engine: EngineChoice;
   native: NativeLoad;
@@ -138,7 +142,7 @@ interface TrainSetup {
 }
 
 /** Trains into `outDir`, which this process holds: a fresh run of `fresh`, or (null) the run there resumed. */
-async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args, backend, engine, native, log }: TrainSetup): Promise<number> {
+async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args, userLayers, backend, engine, native, log }: TrainSetup): Promise<number> {
   let restored: Run | null = null;
   let config: RunConfig;
   // A --config file kept in the run directory is the user's, not a run's.
@@ -148,6 +152,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
     restored = runFromCheckpoint(loadCheckpoint(path), path);
     try {
       config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
+      refuseUnused(userLayers, (v) => unusedTrainSettings(config.model.kind, v), `--model ${config.model.kind}`);
     } catch (e) {
       disposeRun(restored);
       throw e;
@@ -155,7 +160,10 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
     restored.config = config;
     if (restored.state.epoch >= config.train.epochs) {
       disposeRun(restored);
-      throw new UsageError(`--resume: the run in ${outDir} already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`);
+      const done = usesTrainSetting(modelKindSpec(config.model.kind), 'epochs')
+        ? `already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`
+        : `is fitted already (a ${config.model.kind} is fitted in one pass): there is nothing more to train`;
+      throw new UsageError(`--resume: the run in ${outDir} ${done}`);
     }
   } else {
     config = fresh;
@@ -166,6 +174,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
   }
 
   const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
+  refuseUnused(userLayers, (v) => unusedDataSettings(loaded, v), `--data ${config.data.data}`);
   config.data = dataConfigFor(config.data, loaded.settings);
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;
@@ -181,8 +190,12 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
     disposeRun(run);
     throw e;
   }
-  const objective = modelKindSpec(config.model.kind).objective;
-  log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
+  const kindSpec = modelKindSpec(config.model.kind);
+  const objective = kindSpec.objective;
+  // A kind without epochs (a fit) makes one pass: its log says so rather than count epochs.
+  const epochs = usesTrainSetting(kindSpec, 'epochs');
+  const ownSplit = loaded.valid ? ' (its own split)' : '';
+  log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images${ownSplit} of ${shape.join('x')}, binarize ${config.data.binarize}`);
   log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${modelSettingsText(config.model)}`);
   if (fresh !== null && args.flags.force === true) {
     const removed = removeRunOutputs(outDir, keep);
@@ -209,7 +222,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
   try {
     const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
       onStep: (s) => {
-        progress ??= new Progress({ label: `epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
+        progress ??= new Progress({ label: epochs ? `epoch ${s.epoch}/${config.train.epochs}` : 'fitting', total: s.total });
         progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
       },
       onEpochEnd: (record, state) => {
@@ -221,7 +234,8 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
         saveJson(join(outDir, RUN_FILES.history), state.history);
         // Semi-supervised kinds validate on classification error alone: no objective to show there.
         const val = !record.val ? '' : record.val.total === undefined ? `  val ${termsText(record.val)}` : `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})`;
-        log(`epoch ${record.epoch}/${config.train.epochs}  train loss ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest ? '  [best]' : ''}`);
+        const head = epochs ? `epoch ${record.epoch}/${config.train.epochs}  train loss` : `fitted in one pass over ${data.train.count} images: train ${objective}`;
+        log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest && epochs ? '  [best]' : ''}`);
       },
       shouldStop: () => stopRequests > 0,
     }, {
@@ -252,7 +266,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
   }
   const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
   const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
-  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? bestText : ''})`);
+  log(`done: ${outDir} (${epochs ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);
   log(`next: vaekit eval ${outDir}`);
   for (const l of viewCommandLines(run.model, outDir)) log(`      ${l}`);
   return 0;

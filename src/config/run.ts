@@ -93,6 +93,39 @@ export function dataConfigFor(data: DataConfig, readerSettings: ReaderSettings |
   return { ...common, ...readerSettings };
 }
 
+/** A setting a user gave that the model or the data source has no use for, and why. */
+export interface UnusedSetting {
+  section: 'train' | 'data';
+  key: string;
+  reason: string;
+}
+
+/**
+ * The training settings of a layer the user wrote (flags, a config file) that the kind has no use for, e.g. a
+ * learning rate for a fitted kind. Saved configs are not checked: they hold every setting, whether used or not.
+ */
+export function unusedTrainSettings(kind: string, values: ConfigLayer['values']): UnusedSetting[] {
+  const unused = modelKindSpec(kind).unusedTrainSettings;
+  if (!unused) return [];
+  return Object.keys(values.train ?? {}).filter((k) => (unused.keys as string[]).includes(k)).map((key) => ({ section: 'train', key, reason: unused.reason }));
+}
+
+/**
+ * The data settings of a user's layer that the source read has no use for: an image folder's size and channels
+ * elsewhere, and the validation size where the data set brings its own validation split.
+ */
+export function unusedDataSettings(source: { settings?: ReaderSettings; valid?: { count: number } }, values: ConfigLayer['values']): UnusedSetting[] {
+  const given = Object.keys(values.data ?? {});
+  const out: UnusedSetting[] = [];
+  for (const key of ['imageSize', 'channels'] as const) {
+    if (given.includes(key) && source.settings?.[key] === undefined) out.push({ section: 'data', key, reason: 'it applies to folders of images only' });
+  }
+  if (given.includes('valSize') && source.valid) {
+    out.push({ section: 'data', key: 'valSize', reason: `it has its own fixed validation split of ${source.valid.count.toLocaleString('en-US')} images` });
+  }
+  return out;
+}
+
 /** One layer of configuration: a config file, a checkpoint's saved config, or flags. */
 export interface ConfigLayer {
   source: string;
@@ -128,7 +161,7 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   if (data.data === 'cifar10' && layers.every(({ values }) => values.data?.binarize === undefined)) data.binarize = 'none';
   return {
     model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig,
-    train: resolveSection(TRAIN_FIELDS, TRAIN_DEFAULTS, pick('train')),
+    train: resolveSection(TRAIN_FIELDS, { ...TRAIN_DEFAULTS, ...spec.trainDefaults }, pick('train')),
     data,
   };
 }

@@ -16,8 +16,6 @@ export const PCA_DEFAULTS: PcaConfig = { kind: 'pca', latentDim: 20 };
 export interface PcaFitReport {
   /** Share of the training set's total variance along the kept directions, in [0, 1]. */
   explainedVariance: number;
-  /** Images the fit saw. */
-  count: number;
 }
 
 /** A model fitted in closed form rather than by gradient steps (registry trainer 'fit'). */
@@ -109,7 +107,7 @@ export class Pca implements FittedModel {
       ]),
       'pca fit',
     );
-    return { explainedVariance: this.explainedVariance(), count: n };
+    return { explainedVariance: this.explainedVariance() };
   }
 
   /** Share of the total variance along the kept directions: sum of the k largest eigenvalues / trace(C). */

@@ -11,6 +11,7 @@ import { NET_FIELDS } from './networks.js';
 import { Model } from './types.js';
 import { createVae, VAE_DEFAULTS, VaeConfig } from './vae.js';
 import type { ImageShape } from '../nn/convNet.js';
+import type { TrainConfig } from '../config/run.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
 export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConfig | AaeConfig | LabelModelConfig;
@@ -32,6 +33,13 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   trainer: TrainerKind;
   /** What the objective `total` is called in logs, e.g. '-elbo'. */
   objective: string;
+  /**
+   * Training settings the kind has no use for, and why: given by the user (flags, a config file), they are
+   * refused with this reason. Default: it uses them all.
+   */
+  unusedTrainSettings?: { keys: (keyof TrainConfig)[]; reason: string };
+  /** The kind's own defaults for training settings, over the common ones (a fitted kind's one pass). */
+  trainDefaults?: Partial<TrainConfig>;
   /** A new model for images of inputDim values; `shape` [height, width, channels] is needed by conv networks. */
   create(config: C, inputDim: number, seed: number, shape?: ImageShape): Model;
 }
@@ -123,6 +131,9 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: [{ ...LATENT_FIELD, help: 'principal directions kept (width of the code)' }],
     trainer: 'fit',
     objective: 'squared error',
+    // The fit sees each training image once (seeded binarization aside) and takes no step: no rate, no epochs.
+    unusedTrainSettings: { keys: ['epochs', 'batchSize', 'lr', 'lrSteps', 'lrStepFactor', 'beta', 'warmupEpochs', 'numSamples'], reason: 'it is fitted in one pass' },
+    trainDefaults: { epochs: 1 },
     create: (config, inputDim) => new Pca(config, inputDim),
   },
   aae: {
@@ -141,6 +152,11 @@ export function modelKindSpec(kind: string): ModelKindSpec {
   const spec = (MODEL_KINDS as Record<string, ModelKindSpec>)[kind];
   if (!spec) throw new Error(`unknown model kind "${kind}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
   return spec;
+}
+
+/** Whether a kind uses a training setting (see ModelKindSpec.unusedTrainSettings). */
+export function usesTrainSetting(spec: ModelKindSpec, key: keyof TrainConfig): boolean {
+  return !(spec.unusedTrainSettings?.keys ?? []).includes(key);
 }
 
 /** A new model of the config's kind; conv networks need the image `shape` [height, width, channels]. */

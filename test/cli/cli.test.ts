@@ -545,6 +545,25 @@ test('--data-dir missing a file names the file expected', () => {
   assertCleanFailure(r, { stderr: ['train-images-idx3-ubyte'], cwd, filesBefore: [join('data', 'train-labels-idx1-ubyte')] });
 });
 
+test('data settings the source has no use for are refused: --val-size for binarized-mnist (its own split), --image-size for IDX data', () => {
+  const cwd = tempDir();
+  const dir = join(cwd, 'bm');
+  mkdirSync(dir);
+  // Tiny amat files: rows of 784 zeros and ones (Larochelle & Murray's format).
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: 784 }, (_, j) => ((i + j) % 3 === 0 ? 1 : 0)).join(' ')).join('\n') + '\n';
+  for (const [split, n] of [['train', 40], ['valid', 20], ['test', 20]] as const) writeFileSync(join(dir, `binarized_mnist_${split}.amat`), rows(n));
+  const before = listFiles(cwd);
+  const valSize = vaekit(['train', '--data', 'binarized-mnist', '--data-dir', dir, '--val-size', '10', '--binarize', 'none', '--out', 'run'], cwd);
+  assertCleanFailure(valSize, { code: 2, stderr: ['--val-size does not apply to --data binarized-mnist: it has its own fixed validation split of 20 images'], cwd, filesBefore: before });
+  for (const flag of ['--image-size', '--channels']) {
+    const r = vaekit(['train', ...SMALL, flag, '1', '--out', 'run'], cwd);
+    assertCleanFailure(r, { code: 2, stderr: [`${flag} does not apply to --data mnist: it applies to folders of images only`], cwd, filesBefore: before });
+  }
+  const ok = vaekit(['train', '--data', 'binarized-mnist', '--data-dir', dir, '--binarize', 'none', '--hidden', '8', '--latent', '2', '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(ok, 0);
+  assert.match(ok.stdout, /^data: .*bm: 40 training, 20 validation images \(its own split\) of 28x28x1/m, transcript(ok));
+});
+
 test('a negative value after a space is taken as the value', () => {
   const cwd = tempDir();
   const r = vaekit(['train', ...SMALL, '--epochs', '1', '--decoder', 'gaussian-learned', '--binarize', 'none', '--min-log-var', '-8', '--out', 'run'], cwd);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, FieldSpec, parseFlag, resolveSection } from '../../src/config/schema.js';
-import { DATA_DEFAULTS, DATA_FIELDS, dataConfigFor, IMAGE_FOLDER_DEFAULTS, klWeight, resolveRunConfig, resumeConflict, RunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig } from '../../src/config/run.js';
+import { DATA_DEFAULTS, DATA_FIELDS, dataConfigFor, IMAGE_FOLDER_DEFAULTS, klWeight, resolveRunConfig, resumeConflict, RunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig, unusedDataSettings, unusedTrainSettings } from '../../src/config/run.js';
 import { MAX_CONFIG_DEPTH, parseConfigText } from '../../src/config/text.js';
 import { MODEL_KINDS } from '../../src/models/registry.js';
 import { VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
@@ -70,6 +70,22 @@ test('image-folder settings are saved for image folders only; a config that hold
   assert.ok(!('imageSize' in resumed.data) && !('channels' in resumed.data));
   const next = resolveRunConfig([{ source: 'the checkpoint', values: resumed as unknown as Record<string, Record<string, unknown>> }, { source: 'flags', values: {} }]);
   assert.equal(resumeConflict(resumed, next, 20), null);
+});
+
+test('a fitted kind declares the training settings it has no use for, and runs one pass; data settings follow the source read', () => {
+  assert.deepEqual(unusedTrainSettings('pca', { train: { lr: 0.1, seed: 2, epochs: 5 } }).map((u) => u.key), ['lr', 'epochs']);
+  assert.equal(unusedTrainSettings('pca', { train: { lr: 0.1 } })[0].reason, 'it is fitted in one pass');
+  assert.deepEqual(unusedTrainSettings('vae', { train: { lr: 0.1, epochs: 5 } }), []);
+  assert.equal(resolveRunConfig([{ source: 'flags', values: { model: { kind: 'pca' } } }]).train.epochs, 1);
+  // A saved PCA config holds every setting: it resolves, with its own epochs.
+  assert.equal(resolveRunConfig([{ source: 'old.ckpt', values: { model: { kind: 'pca' }, train: { ...TRAIN_DEFAULTS } } }]).train.epochs, 10);
+  const idx = { settings: undefined };
+  const folder = { settings: { imageSize: 32, channels: 3 } };
+  const ownSplit = { valid: { count: 10_000 } };
+  assert.deepEqual(unusedDataSettings(idx, { data: { imageSize: 16, channels: 1, valSize: 100 } }).map((u) => u.key), ['imageSize', 'channels']);
+  assert.deepEqual(unusedDataSettings(folder, { data: { imageSize: 16, channels: 1 } }), []);
+  assert.deepEqual(unusedDataSettings(ownSplit, { data: { valSize: 100, limit: 10 } }).map((u) => [u.key, u.reason]), [['valSize', 'it has its own fixed validation split of 10,000 images']]);
+  assert.deepEqual(unusedDataSettings(ownSplit, {}), []);
 });
 
 test('a later layer overrides an earlier one, key by key', () => {
