@@ -23,7 +23,7 @@ import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { trainModel } from '../train/byKind.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
-import { BACKEND_FLAG, checkNativeEngine, configGroups, ENGINE_FLAG, termsText } from './common.js';
+import { BACKEND_FLAG, checkNativeEngine, configGroups, ENGINE_FLAG, engineText, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
 import { openRunDirectory } from './runDirectory.js';
 
@@ -161,6 +161,8 @@ interface SeedContext {
   engine: EngineChoice;
   native: NativeLoad;
   log: (s: string) => void;
+  /** Told which path a seed's steps take (the log says it once, and again only if it changes). */
+  onEngine(path: 'native' | 'portable'): void;
   shouldStop(): boolean;
 }
 
@@ -212,7 +214,7 @@ async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Prom
           ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${state.best?.epoch === record.epoch ? '  [best]' : ''}`);
         },
         shouldStop: ctx.shouldStop,
-      }, { kernels: ctx.native.kernels });
+      }, { kernels: ctx.native.kernels, onEngine: ctx.onEngine });
       if (status === 'stopped') {
         progress?.finish();
         saveLast();
@@ -272,7 +274,7 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   const native = kernelsFor(engine);
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });
-  log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
+  log(`data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
   let stopRequests = 0;
   const onSigint = () => {
@@ -282,9 +284,14 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   };
   process.on('SIGINT', onSigint);
   const started = Date.now();
+  let engineLine = '';
+  const onEngine = (path: 'native' | 'portable') => {
+    const line = `engine: ${engineText(path, native, backend)}`;
+    if (line !== engineLine) log((engineLine = line));
+  };
   try {
     for (const { dir, config } of configs) {
-      const result = await runSeed(dir, config, { loaded, engine, native, log, shouldStop: () => stopRequests > 0 });
+      const result = await runSeed(dir, config, { loaded, engine, native, log, onEngine, shouldStop: () => stopRequests > 0 });
       if (!result) {
         log(`stopped; run the same command again to resume`);
         return 130;

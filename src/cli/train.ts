@@ -193,7 +193,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
   const kindSpec = modelKindSpec(config.model.kind);
   const objective = kindSpec.objective;
   // A kind without epochs (a fit) makes one pass: its log says so rather than count epochs.
-  const epochs = usesTrainSetting(kindSpec, 'epochs');
+  const countsEpochs = usesTrainSetting(kindSpec, 'epochs');
   const ownSplit = loaded.valid ? ' (its own split)' : '';
   log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images${ownSplit} of ${shape.join('x')}, binarize ${config.data.binarize}`);
   log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${modelSettingsText(config.model)}`);
@@ -222,7 +222,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
   try {
     const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
       onStep: (s) => {
-        progress ??= new Progress({ label: epochs ? `epoch ${s.epoch}/${config.train.epochs}` : 'fitting', total: s.total });
+        progress ??= new Progress({ label: countsEpochs ? `epoch ${s.epoch}/${config.train.epochs}` : 'fitting', total: s.total });
         progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
       },
       onEpochEnd: (record, state) => {
@@ -234,8 +234,8 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
         saveJson(join(outDir, RUN_FILES.history), state.history);
         // Semi-supervised kinds validate on classification error alone: no objective to show there.
         const val = !record.val ? '' : record.val.total === undefined ? `  val ${termsText(record.val)}` : `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})`;
-        const head = epochs ? `epoch ${record.epoch}/${config.train.epochs}  train loss` : `fitted in one pass over ${data.train.count} images: train ${objective}`;
-        log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest && epochs ? '  [best]' : ''}`);
+        const head = countsEpochs ? `epoch ${record.epoch}/${config.train.epochs}  train loss` : `fitted in one pass over ${data.train.count} images: train ${objective}`;
+        log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest && countsEpochs ? '  [best]' : ''}`);
       },
       shouldStop: () => stopRequests > 0,
     }, {
@@ -266,7 +266,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
   }
   const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
   const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
-  log(`done: ${outDir} (${epochs ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);
+  log(`done: ${outDir} (${countsEpochs ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);
   log(`next: vaekit eval ${outDir}`);
   for (const l of viewCommandLines(run.model, outDir)) log(`      ${l}`);
   return 0;

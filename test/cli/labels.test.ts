@@ -70,6 +70,8 @@ test('ssl --model m1m2 trains M1 then M2 into one checkpoint, M1 once per seed f
   const cwd = tempDir();
   const r = vaekit(['ssl', '--model', 'm1m2', '--labels', '50,100', '--seeds', '1', '--epochs', '2', '--m1-epochs', '1', '--m1-latent', '8', '--m1-hidden', '32', ...SLICE, ...SMALL_M2], cwd, 240_000);
   assert.equal(r.code, 0, transcript(r));
+  // One line says where the ops run, for both stages of both runs; no separate backend line.
+  assert.equal(r.stdout.match(/^(engine|backend):/gm)?.join(), 'engine:', transcript(r));
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 1\/2 .*val recon/);
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 2\/2 .*val error \d+\.\d\d%/);
   // The 100-label run starts from the 50-label run's M1: it trains only M2.
