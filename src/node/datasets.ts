@@ -79,6 +79,9 @@ function kind(p: string): 'file' | 'dir' | 'other' | 'none' {
   return s === undefined ? 'none' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
 }
 
+/** What `kind` found, in words. */
+const FOUND = { file: 'a file', dir: 'a directory', other: 'neither a file nor a directory', none: 'nothing' } as const;
+
 /**
  * `dir/name` if present, else `dir/name.gz`; a missing file is an error naming the expected path, and a
  * directory or FIFO in its place one saying so.
@@ -99,7 +102,7 @@ export function findFile(dir: string, name: string): string {
  */
 function datasetDir(dataDir: string, name: string, probe: string): string {
   const dir = path.resolve(dataDir);
-  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${kind(dir) === 'file' ? 'a file' : 'nothing'}`);
+  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${FOUND[kind(dir)]}`);
   const sub = path.join(dir, name);
   const here = kind(path.join(dir, probe)) === 'file' || kind(path.join(dir, `${probe}.gz`)) === 'file';
   return !here && kind(sub) === 'dir' ? sub : dir;
@@ -164,7 +167,7 @@ function fashionMnistDir(dataDir: string | undefined): string {
 /** The CIFAR-10 binary batches under `dataDir`, in it or in its `cifar-10-batches-bin` or `cifar10` folder. */
 function cifarBinDir(dataDir: string): string {
   const dir = path.resolve(dataDir);
-  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${kind(dir) === 'file' ? 'a file' : 'nothing'}`);
+  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${FOUND[kind(dir)]}`);
   for (const sub of ['', 'cifar-10-batches-bin', 'cifar10']) {
     const probe = path.join(dir, sub, CIFAR_BIN_FILES.test);
     if (kind(probe) === 'file' || kind(`${probe}.gz`) === 'file') return path.join(dir, sub);

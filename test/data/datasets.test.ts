@@ -265,6 +265,7 @@ test('a FIFO in place of a data file is refused at once, not read forever', { sk
   execFileSync('mkfifo', [fifo]);
   await assert.rejects(loadDataset({ data: dir }), { message: `${fifo}: expected a regular file, found a FIFO (named pipe)` });
   await assert.rejects(readMaybeGzip(fifo), { message: `${fifo}: expected a regular file, found a FIFO (named pipe)` });
+  await assert.rejects(loadDataset({ data: 'mnist', dataDir: fifo }), { message: `--data-dir ${fifo}: expected a directory, found neither a file nor a directory` });
 });
 
 test('a gzipped IDX file is inflated no further than its header declares', async () => {
