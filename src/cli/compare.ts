@@ -81,7 +81,11 @@ export async function compareCommand(argv: string[], log: (s: string) => void): 
   const epochsOf = (kind: string) => (usesTrainSetting(modelKindSpec(kind), 'epochs') ? epochs : resolveRunConfig([{ source: 'compare', values: { model: { kind } } }]).train.epochs);
 
   const runs = kinds.flatMap((kind) => latents.map((latent) => ({ kind, latent, dir: join(outDir, `${kind}-z${latent}`) })));
-  ensureDir(outDir);
+  try {
+    ensureDir(outDir);
+  } catch (e) {
+    throw new UsageError(`--out: ${(e as Error).message}`);
+  }
   for (const [i, r] of runs.entries()) {
     const done = finishedEpochs(r.dir);
     const label = `[${i + 1}/${runs.length}] ${r.kind}, latent ${r.latent}`;

@@ -90,6 +90,29 @@ function warmStart(run: Run, target: string): string {
 }
 
 /**
+ * Refuses a last.ckpt that is not the run's own (another kind, or another config than the directory's
+ * config.json allows going on with) before anything is written. A directory without config.json has nothing
+ * to check against.
+ */
+function checkOwnCheckpoint(outDir: string, path: string, restored: Run): void {
+  const configPath = join(outDir, RUN_FILES.config);
+  if (!existsSync(configPath)) return;
+  let values: ConfigLayer['values'];
+  try {
+    values = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--resume: ${configPath} is not valid JSON (${(e as Error).message}); it should hold the run's resolved config`);
+  }
+  const saved = resolveRunConfig([{ source: configPath, values }]);
+  const kind = restored.config.model.kind;
+  if (saved.model.kind !== kind) {
+    throw new UsageError(`--resume: ${path} holds a ${kind} run, but ${configPath} is a ${saved.model.kind} run: the checkpoint is not this run's`);
+  }
+  const conflict = resumeConflict(restored.config, saved, epochsTrained(restored.state), { saved: RUN_FILES.last, asked: RUN_FILES.config });
+  if (conflict !== null) throw new UsageError(`--resume: ${path} is not the checkpoint of the run in ${configPath}: ${conflict}`);
+}
+
+/**
  * The config to go on with: the flags over the saved config. Only the epoch count, and the learning-rate schedule
  * of epochs not yet trained, may differ (resumeConflict): anything else would make the run something else.
  */
@@ -151,6 +174,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
     const path = join(outDir, RUN_FILES.last);
     restored = runFromCheckpoint(loadCheckpoint(path), path);
     try {
+      checkOwnCheckpoint(outDir, path, restored);
       config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
       refuseUnused(userLayers, (v) => unusedTrainSettings(config.model.kind, v), `--model ${config.model.kind}`);
     } catch (e) {

@@ -175,15 +175,15 @@ export function learningRate(train: TrainConfig, epoch: number): number {
  * Whether a run that has trained (wholly or in part) its first `epochsTrained` epochs under `saved` can go on
  * under `asked`: they may differ only in the epoch count and in the learning-rate schedule of the epochs still to
  * come, so the resumed run is the one `asked` would have trained from the start. Returns the first field that
- * differs otherwise, or null.
+ * differs otherwise, with both values under `names` (default "saved" and "asked"), or null.
  */
-export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained: number): string | null {
+export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained: number, names = { saved: 'saved', asked: 'asked' }): string | null {
   const schedule = ['epochs', 'lrSteps', 'lrStepFactor'];
   for (const section of ['model', 'train', 'data'] as const) {
     const [a, b] = [saved[section] as unknown as Record<string, unknown>, asked[section] as unknown as Record<string, unknown>];
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (section === 'train' && schedule.includes(key)) continue;
-      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key} (saved ${JSON.stringify(a[key])}, asked ${JSON.stringify(b[key])})`;
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key} (${names.saved} ${JSON.stringify(a[key])}, ${names.asked} ${JSON.stringify(b[key])})`;
     }
   }
   for (let epoch = 1; epoch <= epochsTrained; epoch++) {

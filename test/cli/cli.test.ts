@@ -289,6 +289,26 @@ test('resume refuses at once a checkpoint claiming an absurd epoch, naming the f
   assert.deepEqual(listFiles(cwd), before);
 });
 
+test('resume refuses a last.ckpt of another run (an AE\'s in a VAE\'s directory), naming both files and what differs; nothing is written', () => {
+  const cwd = copyOfTrainedRun();
+  assertExit(vaekit(['train', '--model', 'ae', ...SMALL, '--epochs', '1', '--out', 'ae'], cwd), 0);
+  const vaeLast = readFileSync(join(cwd, 'run', 'last.ckpt'));
+  copyFileSync(join(cwd, 'ae', 'last.ckpt'), join(cwd, 'run', 'last.ckpt'));
+  const snapshot = () => listFiles(cwd).map((f) => [f, readFileSync(join(cwd, f)).toString('base64')]);
+  const before = snapshot();
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd);
+  assertExit(r, 2);
+  assertIncludes(r.stderr, [`--resume: ${join('run', 'last.ckpt')} holds a ae run, but ${join('run', 'config.json')} is a vae run`], r);
+  assert.deepEqual(snapshot(), before, 'nothing is written');
+
+  writeFileSync(join(cwd, 'run', 'last.ckpt'), vaeLast);
+  const config = readJson<{ model: Record<string, unknown> }>(join(cwd, 'run', 'config.json'));
+  writeFileSync(join(cwd, 'run', 'config.json'), JSON.stringify({ ...config, model: { ...config.model, latentDim: 8 } }));
+  const other = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd);
+  assertExit(other, 2);
+  assertIncludes(other.stderr, [`${join('run', 'last.ckpt')} is not the checkpoint of the run in ${join('run', 'config.json')}: model.latentDim (last.ckpt 4, config.json 8)`], other);
+});
+
 test('resume needs a checkpoint in --out', () => {
   const cwd = tempDir();
   const r = vaekit(['train', '--resume', '--out', 'nothing-here'], cwd);

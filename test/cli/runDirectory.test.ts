@@ -1,6 +1,6 @@
 /** The run directory across commands: what counts as a run's file, and one writer at a time for ssl and compare. */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -63,4 +63,10 @@ test('compare refuses a run another vaekit holds; a run stopped before its first
   const r = vaekit(args, cwd);
   assert.equal(r.code, 0, transcript(r));
   assert.deepEqual(listFiles(join(cwd, 'cmp', 'pca-z2')), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
+});
+
+test('compare --out where no directory can be made fails at once, naming --out', { skip: !existsSync('/proc/self') }, () => {
+  const r = vaekit(['compare', '--models', 'pca', '--latent', '2', '--out', '/proc/vaekit-x'], tempDir(), 30_000);
+  assert.equal(r.code, 2, transcript(r));
+  assert.ok(r.stderr.includes('--out: cannot create directory /proc/vaekit-x'), transcript(r));
 });
