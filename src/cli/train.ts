@@ -99,7 +99,7 @@ function checkOwnCheckpoint(outDir: string, path: string, restored: Run): void {
   if (!existsSync(configPath)) return;
   let values: ConfigLayer['values'];
   try {
-    values = JSON.parse(readFileSync(configPath, 'utf8'));
+    values = parseConfigText(readRegularFileSync(configPath).toString('utf8')) as ConfigLayer['values'];
   } catch (e) {
     throw new UsageError(`--resume: ${configPath} is not valid JSON (${(e as Error).message}); it should hold the run's resolved config`);
   }
