@@ -11,6 +11,7 @@ import { Dataset } from '../data/dataset.js';
 import { idxDataset, parseIdxHeader } from '../data/idx.js';
 import { checkLabelRange } from '../data/labelSplit.js';
 import { CIFAR_BIN_FILES, loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir } from './cifar10.js';
+import { fileTypeText } from './files.js';
 import { DeclaredSize, readMaybeGzip } from './gzip.js';
 import { loadImageFolder } from './imageFolder.js';
 
@@ -91,7 +92,7 @@ export function findFile(dir: string, name: string): string {
   for (const candidate of [file, `${file}.gz`]) if (kind(candidate) === 'file') return candidate;
   for (const candidate of [file, `${file}.gz`]) {
     const s = statSync(candidate, { throwIfNoEntry: false });
-    if (s) throw new Error(`${candidate}: expected a regular file, found ${s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a FIFO (named pipe)' : 'neither a file nor a directory'}`);
+    if (s) throw new Error(`${candidate}: expected a regular file, found ${fileTypeText(s)}`);
   }
   throw new Error(`missing file: expected ${file} or ${file}.gz`);
 }

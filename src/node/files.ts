@@ -142,8 +142,11 @@ export class NotAFileError extends Error {
   }
 }
 
-/** What a file that is not regular is, in words. */
-function kindText(s: Stats): string {
+/** What `fs.Stats` and `fs.Dirent` both say about the type of a file. */
+export type FileType = Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;
+
+/** What a file that is not regular is, in words: "a directory", "a FIFO (named pipe)", ... */
+export function fileTypeText(s: FileType): string {
   if (s.isDirectory()) return 'a directory';
   if (s.isFIFO()) return 'a FIFO (named pipe)';
   if (s.isSocket()) return 'a socket';
@@ -163,7 +166,7 @@ export function readRegularFileSync(path: string | Buffer): Buffer {
   const fd = openSync(path, READ_FLAGS);
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new NotAFileError(path, kindText(stats));
+    if (!stats.isFile()) throw new NotAFileError(path, fileTypeText(stats));
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -175,7 +178,7 @@ export async function readRegularFile(path: string): Promise<Buffer> {
   const handle = await open(path, READ_FLAGS);
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new NotAFileError(path, kindText(stats));
+    if (!stats.isFile()) throw new NotAFileError(path, fileTypeText(stats));
     return await handle.readFile();
   } finally {
     await handle.close();

@@ -3,14 +3,14 @@
  * decodes each file with pngjs or jpeg-js, fits it to the chosen square size at once (so large photos are
  * never held), and splits train/test by path (src/data/imageFolder.ts).
  */
-import { lstatSync, readdirSync, readlinkSync, realpathSync, Stats, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { Dataset, MAX_IMAGE_PIXELS } from '../data/dataset.js';
 import { imageDimensions } from '../data/imageHeader.js';
 import { FolderImage, ImageFolderOptions, imageFolderDatasets } from '../data/imageFolder.js';
 import { AnyPixelImage, fitImage } from '../data/resize.js';
-import { NotAFileError, readRegularFileSync } from './files.js';
+import { FileType, fileTypeText, NotAFileError, readRegularFileSync } from './files.js';
 import { decodePng } from './png.js';
 
 /** File name endings read as images (case-insensitive); other files are skipped. */
@@ -34,15 +34,10 @@ function nameText(name: Buffer): string {
   return Array.from(name, (b) => (b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
 }
 
-/** What a file that is neither a regular file nor a directory is, in words. */
-function oddKind(s: Stats): string {
-  return s.isFIFO() ? 'a FIFO (named pipe)' : s.isSocket() ? 'a socket' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : 'no regular file';
-}
-
 /**
  * The image files under `dir`, sorted by path; hidden files and folders are skipped. Symbolic links are
- * followed (a link to a folder that holds it is walked once); a link to nothing, or a FIFO or device with an
- * image's name, is an error naming it.
+ * followed (a link to a folder that holds it is walked once); a broken link, or a FIFO or device, with an
+ * image's name is an error naming it.
  */
 export function listImageFiles(dir: string): ImageFile[] {
   const out: ImageFile[] = [];
@@ -54,20 +49,23 @@ export function listImageFiles(dir: string): ImageFile[] {
       if (text.startsWith('.')) continue;
       const file = Buffer.concat([abs, sep, e.name]);
       const child = rel ? `${rel}/${text}` : text;
+      const shown = path.join(dir, child);
       const isImage = IMAGE_EXTENSIONS.some((x) => text.toLowerCase().endsWith(x));
-      let stats: Stats;
-      try {
-        stats = e.isSymbolicLink() ? statSync(file) : lstatSync(file);
-      } catch (err) {
-        if (!isImage || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        const target = readlinkSync(file, 'buffer');
-        throw new Error(`${path.join(dir, child)}: a symbolic link to ${target.toString('utf8')}, which does not exist`);
+      let target: FileType = e;
+      if (e.isSymbolicLink()) {
+        try {
+          target = statSync(file);
+        } catch (err) {
+          if (!isImage) continue; // a broken link without an image's name is skipped, as any such file
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${shown}: cannot follow the symbolic link: ${(err as Error).message}`);
+          throw new Error(`${shown}: a symbolic link to ${readlinkSync(file, 'buffer').toString('utf8')}, which does not exist`);
+        }
       }
-      if (stats.isDirectory()) {
+      if (target.isDirectory()) {
         const real = realpathSync(file, 'buffer').toString('latin1');
         if (!ancestors.has(real)) walk(file, child, new Set([...ancestors, real]));
-      } else if (isImage && stats.isFile()) out.push({ path: child, file });
-      else if (isImage) throw new Error(`${path.join(dir, child)}: expected a regular file, found ${oddKind(stats)}`);
+      } else if (isImage && target.isFile()) out.push({ path: child, file });
+      else if (isImage) throw new Error(`${shown}: expected a regular file, found ${fileTypeText(target)}`);
     }
   };
   const root = Buffer.from(dir);

@@ -190,6 +190,7 @@ test('symbolic links to images and to folders are followed; one to nothing is na
   symlinkSync(path.join(elsewhere, 'x.png'), path.join(dir, 'cats', 'linked.png'));
   symlinkSync(path.join(elsewhere, 'more'), path.join(dir, 'birds'));
   symlinkSync('..', path.join(dir, 'dogs', 'loop')); // a folder that holds itself is walked once
+  symlinkSync(path.join(elsewhere, 'nothing'), path.join(dir, 'dogs', 'notes')); // no image's name: skipped
   assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['birds/y.png', 'cats/a.png', 'cats/linked.png', 'dogs/b.png']);
   assert.deepEqual(loadImageFolder(dir, { imageSize: 2 }).train.classNames, ['birds', 'cats', 'dogs']);
   symlinkSync(path.join(elsewhere, 'gone.png'), path.join(dir, 'cats', 'gone.png'));
