@@ -108,7 +108,10 @@ function checkOwnCheckpoint(outDir: string, path: string, restored: Run): void {
   if (saved.model.kind !== kind) {
     throw new UsageError(`--resume: ${path} holds a ${kind} run, but ${configPath} is a ${saved.model.kind} run: the checkpoint is not this run's`);
   }
-  const conflict = resumeConflict(restored.config, saved, epochsTrained(restored.state), { saved: RUN_FILES.last, asked: RUN_FILES.config });
+  // The reader's settings are left out: older runs saved them for every source, and a changed image size shows
+  // as a changed input shape, which is checked once the data is read.
+  const withoutReader = (c: RunConfig): RunConfig => ({ ...c, data: dataConfigFor(c.data, undefined) });
+  const conflict = resumeConflict(withoutReader(restored.config), withoutReader(saved), epochsTrained(restored.state), { saved: RUN_FILES.last, asked: RUN_FILES.config });
   if (conflict !== null) throw new UsageError(`--resume: ${path} is not the checkpoint of the run in ${configPath}: ${conflict}`);
 }
 
