@@ -3,17 +3,30 @@ import { readFileSync } from 'node:fs';
 import { KERNEL_DECODERS } from '../models/likelihood.js';
 import { MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
 import { Model } from '../models/types.js';
-import { BACKENDS } from '../node/backend.js';
+import { BackendChoice, BACKENDS, initBackend } from '../node/backend.js';
 import { describeKernels, EngineChoice, ENGINES, NativeLoad } from '../node/native.js';
 import { hasNativePath } from '../train/engine.js';
 import { CommandFlag, FieldGroup, UsageError } from './flags.js';
 
 export const BACKEND_FLAG: CommandFlag = {
   flag: 'backend',
-  help: 'numeric engine: auto takes @tensorflow/tfjs-node if installed, else wasm',
+  help: "numeric engine: native (vaekit's tfjs backend on OpenBLAS and OpenMP, built at npm install where g++ and libopenblas0-openmp exist), wasm (one thread), cpu (plain JS) or tensorflow (@tensorflow/tfjs-node if installed); auto takes native where it loads, else tensorflow if installed, else wasm (vaekit info says which and why)",
   type: { type: 'enum', choices: BACKENDS },
   defaultText: 'auto',
 };
+
+/** The --threads flag: threads of the native backend and kernels. */
+export const THREADS_FLAG: CommandFlag = {
+  flag: 'threads',
+  help: 'threads of the native backend and kernels (OpenMP and OpenBLAS)',
+  type: { type: 'int', min: 1 },
+  defaultText: 'all cores',
+};
+
+/** Starts the engine that --backend and --threads ask for; returns the backend's name. */
+export function startBackend(flags: Record<string, unknown>): Promise<string> {
+  return initBackend((flags.backend as BackendChoice | undefined) ?? 'auto', { threads: flags.threads as number | undefined });
+}
 
 /** The --model flag: which kind of model; its own flags follow from it. */
 export const MODEL_FLAG: CommandFlag = {

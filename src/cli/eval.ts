@@ -10,12 +10,11 @@ import { isCodeModel, isLatentVariableModel } from '../models/types.js';
 import { reconstructionError } from '../eval/reconstruction.js';
 import { isPriorMatchedModel, priorMatch } from '../eval/priorMatch.js';
 import { createModel } from '../models/registry.js';
-import { BackendChoice, initBackend } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
-import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
+import { BACKEND_FLAG, THREADS_FLAG, startBackend, checkNativeScoring, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
 import { CommandSpec, parseCommand, UsageError } from './flags.js';
 
 export const EVAL_SPEC: CommandSpec = {
@@ -32,6 +31,7 @@ export const EVAL_SPEC: CommandSpec = {
     { flag: 'data-dir', help: 'read the data set from here instead of the place the run used', type: { type: 'string' } },
     { flag: 'out', help: 'where to write the figures as JSON', type: { type: 'string' }, defaultText: 'eval.json beside the checkpoint' },
     BACKEND_FLAG,
+    THREADS_FLAG,
     ENGINE_FLAG,
   ],
   examples: ['vaekit eval runs/vae-mnist-z20', 'vaekit eval runs/vae-mnist-z20/last.ckpt --k 0', 'vaekit eval runs/vae-mnist-z20 --k 1000 --limit 1000'],
@@ -42,7 +42,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
   if (args.help) return -1;
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
-  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  const backend = await startBackend(args.flags);
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
   const checkpoint = loadCheckpoint(path);

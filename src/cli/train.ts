@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
-import { initBackend, BackendChoice } from '../node/backend.js';
+import { describeBackend } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
@@ -13,7 +13,7 @@ import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, nats, termsText } from './common.js';
+import { BACKEND_FLAG, THREADS_FLAG, startBackend, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, nats, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 
@@ -32,6 +32,7 @@ export function trainSpec(kind: string): CommandSpec {
       { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
       { flag: 'init-from', help: 'warm start: take every parameter of this checkpoint (a file, or a run directory: its best.ckpt) whose name and size the new model shares; the rest, the optimizer and the epochs start afresh', type: { type: 'string' } },
       BACKEND_FLAG,
+      THREADS_FLAG,
       ENGINE_FLAG,
     ],
     examples: [
@@ -111,7 +112,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
   if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
   if (resume && args.flags['init-from']) throw new UsageError('--init-from starts a new run; --resume continues one: drop one of them');
-  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  const backend = await startBackend(args.flags);
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
 
@@ -137,7 +138,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
     }
   }
 
-  log(`backend: ${backend}`);
+  log(`backend: ${describeBackend(backend)}`);
   const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels });
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;
