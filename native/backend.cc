@@ -434,6 +434,34 @@ void transpose(const float* x, float* y, int rank, const int32_t* shape, const i
   }
 }
 
+void copyBox(const float* src, const int32_t* srcShape, const int32_t* srcBegin, float* dst, const int32_t* dstShape,
+             const int32_t* dstBegin, const int32_t* size, int rank) {
+  int64_t srcStride[kMaxRank], dstStride[kMaxRank];
+  int64_t ss = 1, ds = 1, total = 1, srcBase = 0, dstBase = 0;
+  for (int i = rank - 1; i >= 0; i--) {
+    srcStride[i] = ss, dstStride[i] = ds;
+    srcBase += srcBegin[i] * ss, dstBase += dstBegin[i] * ds;
+    ss *= srcShape[i], ds *= dstShape[i], total *= size[i];
+  }
+  if (total == 0) return;
+  const int64_t inner = size[rank - 1], rows = total / inner;
+#pragma omp parallel for schedule(static) if (total >= kParallelMin)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t rest = row, from = srcBase, to = dstBase;
+    for (int i = rank - 2; i >= 0; i--) {
+      const int64_t idx = rest % size[i];
+      rest /= size[i];
+      from += idx * srcStride[i], to += idx * dstStride[i];
+    }
+    std::memcpy(dst + to, src + from, sizeof(float) * inner);
+  }
+}
+
+void fill(float* y, int64_t n, float value) {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
+  for (int64_t i = 0; i < n; i++) y[i] = value;
+}
+
 void setThreads(int n) {
   omp_set_num_threads(n);
   openblas_set_num_threads(n);

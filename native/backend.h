@@ -41,6 +41,10 @@ void binary(Binary op, const float* a, const float* b, float* out, int rank, con
 void reduce(Reduce op, const float* x, float* out, int64_t outer, int64_t size, int64_t inner);
 // y = x with its axes permuted (y's axis i is x's axis perm[i]).
 void transpose(const float* x, float* y, int rank, const int32_t* shape, const int32_t* perm);
+// dst[dstBegin + i] = src[srcBegin + i] for every index i of the box `size`: slices, pads, concatenations.
+void copyBox(const float* src, const int32_t* srcShape, const int32_t* srcBegin, float* dst, const int32_t* dstShape,
+             const int32_t* dstBegin, const int32_t* size, int rank);
+void fill(float* y, int64_t n, float value);
 // OpenMP's and OpenBLAS's thread counts.
 void setThreads(int n);
 int threads();

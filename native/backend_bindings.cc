@@ -172,6 +172,39 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// copyBox(src, dst, shapes [rank, srcShape..., srcBegin..., dstShape..., dstBegin..., size...])
+napi_value CopyBox(napi_env env, napi_callback_info info) {
+  Args a(env, info, 3);
+  const int64_t packed = a.intsLength(2);
+  const int rank = int((packed - 1) / 5);
+  if (packed < 6 || rank > kMaxRank || packed != 1 + 5 * int64_t(rank)) a.fail("shapes must be [rank, srcShape, srcBegin, dstShape, dstBegin, size]");
+  const int32_t* p = a.ints(2, packed);
+  if (a.failed) return nullptr;
+  const int32_t *srcShape = p + 1, *srcBegin = srcShape + rank, *dstShape = srcBegin + rank, *dstBegin = dstShape + rank, *size = dstBegin + rank;
+  int64_t srcSize = 1, dstSize = 1;
+  for (int i = 0; i < rank; i++) {
+    if (p[0] != rank || size[i] < 0 || srcBegin[i] < 0 || dstBegin[i] < 0 || srcBegin[i] + int64_t(size[i]) > srcShape[i] || dstBegin[i] + int64_t(size[i]) > dstShape[i]) {
+      a.fail("the box does not fit both arrays");
+      return nullptr;
+    }
+    srcSize *= srcShape[i], dstSize *= dstShape[i];
+  }
+  const float* src = a.floats(0, srcSize);
+  float* dst = a.floats(1, dstSize);
+  if (!a.failed) be::copyBox(src, srcShape, srcBegin, dst, dstShape, dstBegin, size, rank);
+  return nullptr;
+}
+
+// fill(y, value)
+napi_value Fill(napi_env env, napi_callback_info info) {
+  Args a(env, info, 2);
+  float* y = a.floats(0, 0);
+  const int64_t n = floatsLength(a, 0);
+  const float value = float(a.number(1));
+  if (!a.failed) be::fill(y, n, value);
+  return nullptr;
+}
+
 // setThreads(n): OpenMP's and OpenBLAS's; threads() -> OpenMP's.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a(env, info, 1);
@@ -204,6 +237,8 @@ void defineBackendKernels(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduce", nullptr, Reduce, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"copyBox", nullptr, CopyBox, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fill", nullptr, Fill, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

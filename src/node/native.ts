@@ -21,7 +21,7 @@ export type EngineChoice = (typeof ENGINES)[number];
 /** The kernels of the fast path (with the native tfjs backend's as `backend`), or why there are none. */
 export type NativeLoad = { kernels: Kernels & { backend: BackendKernels }; reason: null } | { kernels: null; reason: string };
 
-const BACKEND_FUNCTIONS: (keyof BackendKernels)[] = ['matMul', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'unary', 'binary', 'reduce', 'transpose', 'setThreads', 'threads'];
+const BACKEND_FUNCTIONS: (keyof BackendKernels)[] = ['matMul', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'unary', 'binary', 'reduce', 'transpose', 'copyBox', 'fill', 'setThreads', 'threads'];
 
 const FUNCTIONS: (keyof Kernels)[] = ['gemm', 'biasActivation', 'activationGrad', 'columnSums', 'adam', 'gaussianHead', 'gaussianHeadGrad', 'logLikelihood', 'importanceCorrection', 'bernoulliInPlace', 'fillNormal', 'info'];
 

@@ -26,6 +26,9 @@ export interface BackendKernels {
   /** x as [outer, size, inner] reduced over the middle axis; op indexes REDUCE. */
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, size: number, inner: number): void;
   transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void;
+  /** dst[dstBegin + i] = src[srcBegin + i] over the box; shapes: [rank, ...srcShape, ...srcBegin, ...dstShape, ...dstBegin, ...size]. */
+  copyBox(src: Float32Array, dst: Float32Array, shapes: Int32Array): void;
+  fill(y: Float32Array, value: number): void;
   setThreads(n: number): void;
   threads(): number;
 }
@@ -37,10 +40,13 @@ const BINARY = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'Squa
 const REDUCE = ['Sum', 'Mean', 'Max', 'Min'];
 
 /** The kernels the addon runs, for tests and the benchmark's profile. */
-export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', ...UNARY, ...BINARY, ...REDUCE, 'Transpose'];
+export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', ...UNARY, ...BINARY, ...REDUCE, 'Transpose', 'Slice', 'SplitV', 'PadV2', 'Concat'];
 
 /** tfjs' CPU backend without its console advice to install tfjs-node. */
 class NativeBackend extends MathBackendCPU {
+  /** Conv layers take Conv2DBackpropInput and Conv2DBackpropFilter from here (src/nn/conv.ts). */
+  readonly directConvGradients = true;
+
   constructor() {
     super();
     this['firstUse'] = false;
@@ -263,6 +269,83 @@ function transposeKernel(k: BackendKernels): tf.KernelConfig {
   });
 }
 
+function copyBox(k: BackendKernels, src: Float32Array, srcShape: number[], srcBegin: number[], dst: Float32Array, dstShape: number[], dstBegin: number[], box: number[]): void {
+  k.copyBox(src, dst, Int32Array.from([srcShape.length, ...srcShape, ...srcBegin, ...dstShape, ...dstBegin, ...box]));
+}
+
+const MAX_RANK = 8;
+
+function sliceKernel(k: BackendKernels): tf.KernelConfig {
+  return withFallback('Slice', ({ inputs, backend, attrs }) => {
+    const x = inputs.x;
+    const xv = floats(backend, x);
+    if (!xv || x.shape.length === 0 || x.shape.length > MAX_RANK) return null;
+    const [begin, box] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs?.begin as number[], attrs?.size as number[]);
+    const y = new Float32Array(size(box));
+    copyBox(k, xv, x.shape, begin, y, box, box.map(() => 0), box);
+    return output(backend, box, y);
+  });
+}
+
+function splitKernel(k: BackendKernels): tf.KernelConfig {
+  const cpu = tf.getKernel('SplitV', 'cpu')!;
+  return {
+    kernelName: 'SplitV',
+    backendName: NATIVE_BACKEND,
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args as unknown as KernelArgs;
+      const x = inputs.x;
+      const xv = floats(backend, x);
+      if (!xv || x.shape.length > MAX_RANK) return cpu.kernelFunc(args);
+      const axis = tf.util.parseAxisParam(attrs?.axis as number, x.shape)[0];
+      const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs?.numOrSizeSplits as number[] | number, axis);
+      let at = 0;
+      return sizes.map((s) => {
+        const begin = x.shape.map((_, i) => (i === axis ? at : 0));
+        const box = x.shape.map((d, i) => (i === axis ? s : d));
+        at += s;
+        const y = new Float32Array(size(box));
+        copyBox(k, xv, x.shape, begin, y, box, box.map(() => 0), box);
+        return output(backend, box, y);
+      });
+    },
+  };
+}
+
+function padKernel(k: BackendKernels): tf.KernelConfig {
+  return withFallback('PadV2', ({ inputs, backend, attrs }) => {
+    const x = inputs.x;
+    const xv = floats(backend, x);
+    const paddings = attrs?.paddings as [number, number][];
+    if (!xv || x.shape.length === 0 || x.shape.length > MAX_RANK) return null;
+    const shape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
+    const y = new Float32Array(size(shape));
+    const value = (attrs?.constantValue as number | undefined) ?? 0;
+    if (value !== 0) k.fill(y, value);
+    copyBox(k, xv, x.shape, x.shape.map(() => 0), y, shape, paddings.map((p) => p[0]), x.shape);
+    return output(backend, shape, y);
+  });
+}
+
+function concatKernel(k: BackendKernels): tf.KernelConfig {
+  return withFallback('Concat', ({ inputs, backend, attrs }) => {
+    const parts = (Array.isArray(inputs) ? inputs : Object.values(inputs)) as tf.TensorInfo[];
+    const values = parts.map((t) => floats(backend, t));
+    const first = parts[0];
+    if (!first || values.some((v) => !v) || first.shape.length === 0 || first.shape.length > MAX_RANK) return null;
+    const axis = tf.util.parseAxisParam(attrs?.axis as number, first.shape)[0];
+    if (parts.some((t) => t.shape.length !== first.shape.length || t.shape.some((d, i) => i !== axis && d !== first.shape[i]))) return null;
+    const shape = first.shape.map((d, i) => (i === axis ? parts.reduce((sum, t) => sum + t.shape[axis], 0) : d));
+    const y = new Float32Array(size(shape));
+    let at = 0;
+    parts.forEach((t, j) => {
+      copyBox(k, values[j]!, t.shape, t.shape.map(() => 0), y, shape, shape.map((_, i) => (i === axis ? at : 0)), t.shape);
+      at += t.shape[axis];
+    });
+    return output(backend, shape, y);
+  });
+}
+
 /**
  * Registers the `native` backend on the addon's kernels (once; later calls do nothing). It does not select
  * it: tf.setBackend('native') does.
@@ -281,6 +364,10 @@ export function registerNativeBackend(k: BackendKernels): void {
     ...BINARY.map((name) => binaryKernel(k, name)),
     ...REDUCE.map((name) => reduceKernel(k, name)),
     transposeKernel(k),
+    sliceKernel(k),
+    splitKernel(k),
+    padKernel(k),
+    concatKernel(k),
   ];
   const replaced = new Set(overrides.map((o) => o.kernelName));
   for (const config of tf.getKernelsForBackend('cpu')) {
