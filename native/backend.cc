@@ -53,7 +53,20 @@ inline float softplusAny(float x) {
   return x != x ? x : s;
 }
 
-inline float eluAny(float x) { return x > 0.0f ? x : expAny(x) - 1.0f; }
+// exp(x) - 1: the Taylor series to x^8 near 0, where exp(x) - 1 would cancel, else exp(x) - 1.
+inline float expm1Any(float x) {
+  float p = 1.0f / 40320.0f;
+  p = p * x + 1.0f / 5040.0f;
+  p = p * x + 1.0f / 720.0f;
+  p = p * x + 1.0f / 120.0f;
+  p = p * x + 1.0f / 24.0f;
+  p = p * x + 1.0f / 6.0f;
+  p = p * x + 0.5f;
+  const float series = x + x * x * p;
+  return std::fabs(x) < 0.35f ? series : expAny(x) - 1.0f;
+}
+
+inline float eluAny(float x) { return x > 0.0f ? x : expm1Any(x); }
 
 // y = act(y + bias) over rows x cols; biasLength 0, 1, cols or rows * cols.
 void biasActivation(float* y, int64_t rows, int64_t cols, const float* bias, int64_t biasLength, Fused act, float alpha) {
@@ -249,13 +262,13 @@ void unary(Unary op, const float* x, float* y, int64_t n, float p, float q) {
     case Unary::abs: map(x, y, n, [](float v) { return std::fabs(v); }); break;
     case Unary::step: map(x, y, n, [p](float v) { return v > 0.0f ? 1.0f : (v != v ? v : p); }); break;
     case Unary::elu: map(x, y, n, [](float v) { return eluAny(v); }); break;
-    case Unary::expm1: map(x, y, n, [](float v) { return std::expm1(v); }); break;
+    case Unary::expm1: map(x, y, n, [](float v) { return expm1Any(v); }); break;
     case Unary::reciprocal: map(x, y, n, [](float v) { return 1.0f / v; }); break;
     case Unary::rsqrt: map(x, y, n, [](float v) { return 1.0f / std::sqrt(v); }); break;
     case Unary::leakyrelu: map(x, y, n, [p](float v) { return v < 0.0f ? p * v : v; }); break;
     case Unary::relu6: map(x, y, n, [](float v) { return v > 6.0f ? 6.0f : (v > 0.0f ? v : (v != v ? v : 0.0f)); }); break;
     case Unary::clip: map(x, y, n, [p, q](float v) { return v < p ? p : (v > q ? q : v); }); break;
-    case Unary::sign: map(x, y, n, [](float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : (v != v ? v : 0.0f)); }); break;
+    case Unary::sign: map(x, y, n, [](float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f); }); break;
     case Unary::logSigmoid: map(x, y, n, [](float v) { return -softplusAny(-v); }); break;
   }
 }
@@ -331,7 +344,7 @@ void binary(Binary op, const float* a, const float* b, float* out, int rank, con
     // tfjs' maximum and minimum propagate NaN.
     case Binary::maximum: VAEKIT_BINARY(u != u || v != v ? u + v : (u > v ? u : v)); break;
     case Binary::minimum: VAEKIT_BINARY(u != u || v != v ? u + v : (u < v ? u : v)); break;
-    case Binary::squaredDifference: VAEKIT_BINARY((u - v) * (u - v)); break;
+    case Binary::squaredDifference: VAEKIT_BINARY(float((double(u) - v) * (double(u) - v))); break;
     case Binary::eluGrad: VAEKIT_BINARY(v >= 0.0f ? u : u * (v + 1.0f)); break;
   }
 #undef VAEKIT_BINARY

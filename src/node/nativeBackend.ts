@@ -42,15 +42,103 @@ const REDUCE = ['Sum', 'Mean', 'Max', 'Min'];
 /** The kernels the addon runs, for tests and the benchmark's profile. */
 export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', ...UNARY, ...BINARY, ...REDUCE, 'Transpose', 'Slice', 'SplitV', 'PadV2', 'Concat'];
 
-/** tfjs' CPU backend without its console advice to install tfjs-node. */
+/** Bytes of output arrays kept for reuse, at most. */
+const POOL_BYTES = 512 * 2 ** 20;
+
+/**
+ * tfjs' CPU backend, without its console advice to install tfjs-node, recycling the output arrays of the
+ * native kernels. A fresh Float32Array of a few MB costs more than the kernel that fills it (the allocator
+ * maps, zeroes and faults in new pages, and V8 collects garbage under the external memory: 1.4-2.5 ms of CPU
+ * for 1.25 MB on the benchmark machine, against 0.1 ms for an exp over it). So when a tensor whose array a
+ * native kernel made is disposed, the array goes to a pool by length, and the next output of that length
+ * takes it, unzeroed: every native kernel writes all of its output. Arrays never leave the backend while
+ * pooled: readSync and read hand out copies, and an output of a CPU kernel that shares an input's memory
+ * (its slices are views) is copied (see `unaliased`).
+ */
 class NativeBackend extends MathBackendCPU {
   /** Conv layers take Conv2DBackpropInput and Conv2DBackpropFilter from here (src/nn/conv.ts). */
   readonly directConvGradients = true;
+  private readonly pool = new Map<number, Float32Array[]>();
+  private pooledBytes = 0;
+  /** The arrays the native kernels made, pooled or in use. */
+  readonly recyclable = new WeakSet<Float32Array>();
 
   constructor() {
     super();
     this['firstUse'] = false;
   }
+
+  /** An output array of n values, reused where one is free; its contents are undefined. */
+  alloc(n: number): Float32Array {
+    const reused = this.pool.get(n)?.pop();
+    if (reused) {
+      this.pooledBytes -= reused.byteLength;
+      return reused;
+    }
+    const fresh = new Float32Array(n);
+    this.recyclable.add(fresh);
+    return fresh;
+  }
+
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const disposed = super.disposeData(dataId, force);
+    if (disposed && values instanceof Float32Array && this.recyclable.has(values) && this.pooledBytes + values.byteLength <= POOL_BYTES) {
+      const list = this.pool.get(values.length) ?? [];
+      list.push(values);
+      this.pool.set(values.length, list);
+      this.pooledBytes += values.byteLength;
+    }
+    return disposed;
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    return values instanceof Float32Array && this.recyclable.has(values) ? values.slice() : values;
+  }
+
+  override async read(dataId: tf.DataId): Promise<tf.backend_util.BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
+    super.dispose();
+  }
+}
+
+/** An output array: from the pool on the native backend. */
+function alloc(backend: MathBackendCPU, n: number): Float32Array {
+  return backend instanceof NativeBackend ? backend.alloc(n) : new Float32Array(n);
+}
+
+/**
+ * A CPU kernel re-registered for the native backend, its outputs made safe to recycle: an output whose array
+ * shares memory with a recyclable input (a CPU slice is a view) gets a copy of its own.
+ */
+function unaliased(config: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...config,
+    backendName: NATIVE_BACKEND,
+    kernelFunc: (args) => {
+      const out = config.kernelFunc(args);
+      const backend = args.backend as NativeBackend;
+      const buffers = new Set<ArrayBufferLike>();
+      for (const t of Object.values(args.inputs) as (tf.TensorInfo | undefined)[]) {
+        const v = t && backend.data.has(t.dataId) ? backend.data.get(t.dataId).values : undefined;
+        if (v instanceof Float32Array && backend.recyclable.has(v)) buffers.add(v.buffer);
+      }
+      if (buffers.size === 0) return out;
+      const inputIds = new Set((Object.values(args.inputs) as (tf.TensorInfo | undefined)[]).map((t) => t?.dataId));
+      for (const t of Array.isArray(out) ? out : [out]) {
+        if (inputIds.has(t.dataId)) continue;
+        const entry = backend.data.get(t.dataId);
+        if (ArrayBuffer.isView(entry.values) && buffers.has(entry.values.buffer)) entry.values = (entry.values as Float32Array).slice();
+      }
+      return out;
+    },
+  };
 }
 
 type Attrs = tf.NamedAttrMap;
@@ -72,8 +160,9 @@ const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** A kernel that runs natively when `native` answers, else as the CPU backend runs it. */
 function withFallback(name: string, native: (args: KernelArgs) => tf.TensorInfo | null): tf.KernelConfig {
-  const cpu = tf.getKernel(name, 'cpu');
-  if (!cpu) throw new Error(`the cpu backend has no ${name} kernel`);
+  const found = tf.getKernel(name, 'cpu');
+  if (!found) throw new Error(`the cpu backend has no ${name} kernel`);
+  const cpu = unaliased(found);
   return {
     kernelName: name,
     backendName: NATIVE_BACKEND,
@@ -118,7 +207,7 @@ function matMulKernel(k: BackendKernels, name: string): tf.KernelConfig {
       const matrix = size(bias.shape) === m * n && bias.shape.length === 2 && bias.shape[0] === m;
       if (!biasValues || !(size(bias.shape) === 1 || row || matrix) || bias.shape.length > outer.length + 2) return null;
     }
-    const out = new Float32Array(size(outer) * m * n);
+    const out = alloc(backend, size(outer) * m * n);
     const alpha = (attrs?.leakyreluAlpha as number | undefined) ?? 0.2;
     k.matMul(av, bv, out, Int32Array.of(batchA, batchB, m, n, kA, transA ? 1 : 0, transB ? 1 : 0), biasValues, act, alpha);
     return output(backend, [...outer, m, n], out);
@@ -155,7 +244,7 @@ function convKernel(k: BackendKernels, name: string): tf.KernelConfig {
       biasValues = floats(backend, bias);
       if (!biasValues || size(bias.shape) !== info.outChannels || bias.shape[bias.shape.length - 1] !== info.outChannels) return null;
     }
-    const y = new Float32Array(size(info.outShape));
+    const y = alloc(backend, size(info.outShape));
     k.conv2d(xv, wv, y, geometry(info), biasValues, act, (attrs.leakyreluAlpha as number | undefined) ?? 0.2);
     return output(backend, info.outShape, y);
   });
@@ -169,7 +258,7 @@ function convBackpropInputKernel(k: BackendKernels): tf.KernelConfig {
     if (!dyv || !wv || !attrs || !isNhwc(attrs)) return null;
     const inputShape = attrs.inputShape as number[];
     const info = convInfo(inputShape, filter.shape, attrs);
-    const dx = new Float32Array(size(inputShape));
+    const dx = alloc(backend, size(inputShape));
     k.conv2dBackpropInput(dyv, wv, dx, geometry(info));
     return output(backend, inputShape, dx);
   });
@@ -183,7 +272,7 @@ function convBackpropFilterKernel(k: BackendKernels): tf.KernelConfig {
     if (!xv || !dyv || !attrs || !isNhwc(attrs)) return null;
     const filterShape = attrs.filterShape as number[];
     const info = convInfo(x.shape, filterShape, attrs);
-    const dw = new Float32Array(size(filterShape));
+    const dw = alloc(backend, size(filterShape));
     k.conv2dBackpropFilter(xv, dyv, dw, geometry(info));
     return output(backend, filterShape, dw);
   });
@@ -200,7 +289,7 @@ function unaryKernel(k: BackendKernels, name: string): tf.KernelConfig {
     if (name === 'LeakyRelu') p = attrs?.alpha as number;
     else if (name === 'Step') p = (attrs?.alpha as number | undefined) ?? 0;
     else if (name === 'ClipByValue') [p, q] = [attrs?.clipValueMin as number, attrs?.clipValueMax as number];
-    const y = new Float32Array(xv.length);
+    const y = alloc(backend, xv.length);
     k.unary(op, xv, y, xv.length, p, q);
     return output(backend, x.shape, y);
   });
@@ -222,7 +311,7 @@ function binaryKernel(k: BackendKernels, name: string): tf.KernelConfig {
     const rank = shape.length;
     if (rank > 8) return null;
     const pad = (s: number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
-    const out = new Float32Array(size(shape));
+    const out = alloc(backend, size(shape));
     if (out.length > 0) k.binary(op, av, bv, out, Int32Array.from([rank, ...shape, ...pad(a.shape), ...pad(b.shape)]));
     return output(backend, shape, out);
   });
@@ -238,7 +327,7 @@ function reduceKernel(k: BackendKernels, name: string): tf.KernelConfig {
     const axes = tf.util.parseAxisParam(axisAttr, x.shape).sort((i, j) => i - j);
     const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
     const keepShape = attrs?.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
-    const out = new Float32Array(size(outShape));
+    const out = alloc(backend, size(outShape));
     if (axes.length === 0) return null;
     const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
     if (contiguous) {
@@ -248,7 +337,7 @@ function reduceKernel(k: BackendKernels, name: string): tf.KernelConfig {
     } else {
       // Reduced axes moved innermost by one transpose, then reduced as rows.
       const perm = tf.backend_util.getAxesPermutation(axes, x.shape.length) as number[];
-      const moved = new Float32Array(xv.length);
+      const moved = alloc(backend, xv.length);
       k.transpose(xv, moved, Int32Array.from(x.shape), Int32Array.from(perm));
       const reduceSize = size(x.shape) / out.length;
       k.reduce(op, moved, out, out.length, reduceSize, 1);
@@ -263,7 +352,7 @@ function transposeKernel(k: BackendKernels): tf.KernelConfig {
     const xv = floats(backend, x);
     const perm = attrs?.perm as number[];
     if (!xv || x.shape.length > 8 || x.shape.length === 0) return null;
-    const y = new Float32Array(xv.length);
+    const y = alloc(backend, xv.length);
     k.transpose(xv, y, Int32Array.from(x.shape), Int32Array.from(perm));
     return output(backend, perm.map((p) => x.shape[p]), y);
   });
@@ -281,14 +370,14 @@ function sliceKernel(k: BackendKernels): tf.KernelConfig {
     const xv = floats(backend, x);
     if (!xv || x.shape.length === 0 || x.shape.length > MAX_RANK) return null;
     const [begin, box] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs?.begin as number[], attrs?.size as number[]);
-    const y = new Float32Array(size(box));
+    const y = alloc(backend, size(box));
     copyBox(k, xv, x.shape, begin, y, box, box.map(() => 0), box);
     return output(backend, box, y);
   });
 }
 
 function splitKernel(k: BackendKernels): tf.KernelConfig {
-  const cpu = tf.getKernel('SplitV', 'cpu')!;
+  const cpu = unaliased(tf.getKernel('SplitV', 'cpu')!);
   return {
     kernelName: 'SplitV',
     backendName: NATIVE_BACKEND,
@@ -304,7 +393,7 @@ function splitKernel(k: BackendKernels): tf.KernelConfig {
         const begin = x.shape.map((_, i) => (i === axis ? at : 0));
         const box = x.shape.map((d, i) => (i === axis ? s : d));
         at += s;
-        const y = new Float32Array(size(box));
+        const y = alloc(backend, size(box));
         copyBox(k, xv, x.shape, begin, y, box, box.map(() => 0), box);
         return output(backend, box, y);
       });
@@ -319,9 +408,9 @@ function padKernel(k: BackendKernels): tf.KernelConfig {
     const paddings = attrs?.paddings as [number, number][];
     if (!xv || x.shape.length === 0 || x.shape.length > MAX_RANK) return null;
     const shape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
-    const y = new Float32Array(size(shape));
+    const y = alloc(backend, size(shape));
     const value = (attrs?.constantValue as number | undefined) ?? 0;
-    if (value !== 0) k.fill(y, value);
+    k.fill(y, value);
     copyBox(k, xv, x.shape, x.shape.map(() => 0), y, shape, paddings.map((p) => p[0]), x.shape);
     return output(backend, shape, y);
   });
@@ -336,7 +425,7 @@ function concatKernel(k: BackendKernels): tf.KernelConfig {
     const axis = tf.util.parseAxisParam(attrs?.axis as number, first.shape)[0];
     if (parts.some((t) => t.shape.length !== first.shape.length || t.shape.some((d, i) => i !== axis && d !== first.shape[i]))) return null;
     const shape = first.shape.map((d, i) => (i === axis ? parts.reduce((sum, t) => sum + t.shape[axis], 0) : d));
-    const y = new Float32Array(size(shape));
+    const y = alloc(backend, size(shape));
     let at = 0;
     parts.forEach((t, j) => {
       copyBox(k, values[j]!, t.shape, t.shape.map(() => 0), y, shape, shape.map((_, i) => (i === axis ? at : 0)), t.shape);
@@ -371,7 +460,7 @@ export function registerNativeBackend(k: BackendKernels): void {
   ];
   const replaced = new Set(overrides.map((o) => o.kernelName));
   for (const config of tf.getKernelsForBackend('cpu')) {
-    if (!replaced.has(config.kernelName)) tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+    if (!replaced.has(config.kernelName)) tf.registerKernel(unaliased(config));
   }
   for (const config of overrides) tf.registerKernel(config);
 }
