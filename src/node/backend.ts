@@ -31,7 +31,7 @@ let nativeSkipped: string | null = null;
 function startNative(options: BackendOptions): NativeLoad {
   const load = loadNativeKernels();
   if (load.kernels) {
-    registerNativeBackend(load.kernels.backend);
+    registerNativeBackend(load.kernels.backend, load.kernels.adam);
     load.kernels.backend.setThreads(options.threads ?? cpus().length);
   }
   return load;

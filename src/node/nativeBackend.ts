@@ -8,6 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { Kernels } from '../fastpath/kernels.js';
+import { FUSED_ADAM } from '../train/adam.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -436,10 +438,39 @@ function concatKernel(k: BackendKernels): tf.KernelConfig {
 }
 
 /**
- * Registers the `native` backend on the addon's kernels (once; later calls do nothing). It does not select
- * it: tf.setBackend('native') does.
+ * One Adam update as a kernel (src/train/adam.ts runs it where the backend has it): from p, g, m, v and the
+ * attributes of `FusedAdamAttrs`, the new [p, m, v], in one pass instead of ten element-wise ops.
  */
-export function registerNativeBackend(k: BackendKernels): void {
+function adamKernel(adam: Kernels['adam']): tf.KernelConfig {
+  return {
+    kernelName: FUSED_ADAM,
+    backendName: NATIVE_BACKEND,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as NativeBackend;
+      const [p, g, m, v] = ['p', 'g', 'm', 'v'].map((name) => {
+        const values = floats(b, inputs[name]);
+        if (!values) throw new Error(`${FUSED_ADAM}: ${name} must be float32`);
+        return values;
+      });
+      const n = p.length;
+      const [np, nm, nv] = [p, m, v].map((values) => {
+        const out = b.alloc(n);
+        out.set(values);
+        return out;
+      });
+      const a = attrs as unknown as { beta1: number; beta2: number; epsilon: number; stepSize: number; rootCorrection: number };
+      adam(np, g, nm, nv, n, a.beta1, a.beta2, a.epsilon, a.stepSize, a.rootCorrection);
+      const shape = (inputs.p as tf.TensorInfo).shape;
+      return [output(b, shape, np), output(b, shape, nm), output(b, shape, nv)];
+    },
+  };
+}
+
+/**
+ * Registers the `native` backend on the addon's kernels (once; later calls do nothing), with the fused Adam
+ * update where `adam` is given. It does not select it: tf.setBackend('native') does.
+ */
+export function registerNativeBackend(k: BackendKernels, adam?: Kernels['adam']): void {
   if (tf.findBackendFactory(NATIVE_BACKEND) !== null) return;
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 0);
   const overrides: tf.KernelConfig[] = [
@@ -463,4 +494,5 @@ export function registerNativeBackend(k: BackendKernels): void {
     if (!replaced.has(config.kernelName)) tf.registerKernel(unaliased(config));
   }
   for (const config of overrides) tf.registerKernel(config);
+  if (adam) tf.registerKernel(adamKernel(adam));
 }

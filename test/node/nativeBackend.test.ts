@@ -15,7 +15,9 @@ import { CONV_GEOMETRY } from '../../src/nn/convNet.js';
 import { describeBackend, initBackend } from '../../src/node/backend.js';
 import { loadNativeKernels } from '../../src/node/native.js';
 import { NATIVE_BACKEND, NATIVE_KERNELS, registerNativeBackend } from '../../src/node/nativeBackend.js';
+import { ParamStore } from '../../src/nn/params.js';
 import { Rng } from '../../src/rng.js';
+import { Adam, FUSED_ADAM } from '../../src/train/adam.js';
 import { assertAgree, assertClose } from '../helpers/engine.js';
 
 const load = loadNativeKernels();
@@ -23,7 +25,7 @@ const required = process.env.VAEKIT_REQUIRE_NATIVE === '1';
 const skip = load.kernels ? false : required ? false : `native backend not built: ${load.reason}`;
 
 before(async () => {
-  if (load.kernels) registerNativeBackend(load.kernels.backend);
+  if (load.kernels) registerNativeBackend(load.kernels.backend, load.kernels.adam);
   // The cpu backend's advice to install tfjs-node is noise here.
   tf.env().set('PROD', true);
 });
@@ -297,4 +299,25 @@ test('auto picks the native backend where the addon loads, with the threads aske
   await initBackend('native');
   assert.match(describeBackend(), /threads/);
   await assert.rejects(initBackend('native', { threads: 0 }), /threads must be a positive integer/);
+});
+
+test('the fused Adam kernel updates as the element-wise ops do', { skip }, async () => {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const params = new ParamStore();
+    params.add('w', tensor([7, 5], 1));
+    params.add('b', tensor([5], 2));
+    const adam = new Adam(params, { lr: 0.01 });
+    for (let step = 0; step < 3; step++) {
+      tf.tidy(() => adam.apply({ [params.get('w').name]: tensor([7, 5], 3 + step), [params.get('b').name]: tensor([5], 9 + step) }));
+    }
+    const out = [...adam.stateTensors().values(), ...params.list().map((p) => p.dataSync().slice() as Float32Array)];
+    params.dispose();
+    adam.dispose();
+    return out;
+  };
+  assert.ok(tf.getKernel(FUSED_ADAM, NATIVE_BACKEND));
+  const expected = await run('cpu');
+  const actual = await run(NATIVE_BACKEND);
+  actual.forEach((a, i) => assertClose(a, expected[i], 1e-5, 1e-7, `state ${i}`));
 });
