@@ -1,6 +1,9 @@
 /**
- * `npm run bench`: vaekit against the PyTorch reference (bench/reference/vae.py) in one run, same model
- * (784-400-20 MLP VAE, Bernoulli decoder, Adam 1e-3, batch 128) on real MNIST.
+ * `npm run bench`: vaekit against the PyTorch references (bench/reference/) in one run.
+ *   - one row per model kind and network (conv VAE on CIFAR-10, AAE, ae, cvae, the MLP VAE through tfjs ops):
+ *     training throughput on vaekit's native tfjs backend and on wasm against PyTorch (kinds.py) of the same
+ *     shape, with a per-kernel time profile of a few native steps of each (`--kinds-only`: only these)
+ * and for the 784-400-20 MLP VAE (Bernoulli decoder, Adam 1e-3, batch 128) on real MNIST, bench/reference/vae.py:
  *   - training throughput (images/s) of vaekit's native fast path, its portable path (tfjs + wasm) and
  *     PyTorch (plain, and with glibc's malloc thresholds raised), with the ratios
  *   - importance-sampled evaluation throughput (k = 5000), the same way
@@ -9,6 +12,7 @@
  *     side by side, and the time taken (skip: --quick)
  * PyTorch is used when `python3` (Debian's /usr/bin/python3 first) imports torch; else only vaekit's figures.
  */
+import * as tf from '@tensorflow/tfjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolveRunConfig } from '../src/config/run.js';
@@ -19,7 +23,7 @@ import { estimateLogLikelihood } from '../src/eval/loglik.js';
 import { Kernels } from '../src/fastpath/kernels.js';
 import { createRun, disposeRun } from '../src/io/run.js';
 import { Vae, VaeConfig } from '../src/models/vae.js';
-import { initBackend } from '../src/node/backend.js';
+import { describeBackend, initBackend } from '../src/node/backend.js';
 import { loadDataset } from '../src/node/datasets.js';
 import { describeKernels, loadNativeKernels } from '../src/node/native.js';
 import { initialTrainState } from '../src/train/state.js';
@@ -27,6 +31,7 @@ import { trainModel } from '../src/train/byKind.js';
 import { train } from '../src/train/trainer.js';
 
 const quick = process.argv.includes('--quick');
+const kindsOnly = process.argv.includes('--kinds-only');
 const STEPS = 300;
 /** M2 steps timed on the native path and in PyTorch (the portable path takes 10: it is ~10x slower). */
 const M2_STEPS = 60;
@@ -44,8 +49,14 @@ function findTorchPython(): string | null {
 
 /** The last line of a reference script's output, as JSON. */
 function referenceScript(py: string, script: string, args: string[]): Record<string, number> {
-  const out = execFileSync(py, [`bench/reference/${script}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  // PyTorch's OpenMP threads spin while they wait: beside other busy processes that collapses its speed.
+  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  const out = execFileSync(py, [`bench/reference/${script}`, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+function haveNativeBackendText(): string {
+  return native.kernels ? describeBackend('native') : `unavailable (${native.reason})`;
 }
 
 function reference(py: string, args: string[]): Record<string, number> {
@@ -74,8 +85,109 @@ function throughputRow(what: string, digits: number, ours: Record<string, number
 }
 const rows: string[] = [];
 
-// Training throughput: the real training loop (batching, dynamic binarization, Adam) over 300 batches.
+
+/** A row of the per-kind table: a vaekit config and the PyTorch reference of the same shape. */
+interface KindRow {
+  what: string;
+  data: 'mnist' | 'cifar10';
+  model: Record<string, unknown>;
+  batch: number;
+  /** Timed steps on the native backend and in PyTorch; wasm takes a third as many (at least 4). */
+  steps: number;
+  reference: (py: string, steps: number) => number;
+}
+
+const kindReference = (kind: string) => (py: string, steps: number) => referenceScript(py, 'kinds.py', ['--kind', kind, '--steps', String(steps), '--threads', String(cpus().length)]).images_per_sec;
+
+const KIND_ROWS: KindRow[] = [
+  {
+    what: 'vae, conv, CIFAR-10 (--net conv --conv-channels 32,64,128 --hidden \'\' --latent 128 --decoder gaussian-learned --min-log-var -9 --batch-size 64)',
+    data: 'cifar10',
+    model: { kind: 'vae', net: 'conv', channels: [32, 64, 128], hidden: [], latentDim: 128, decoder: 'gaussian-learned', minLogVar: -9 },
+    batch: 64,
+    steps: 24,
+    reference: kindReference('conv-vae'),
+  },
+  { what: 'aae, MLP, --latent 2 (784-400-2, discriminator 2-256-256-1, three Adam steps per batch)', data: 'mnist', model: { kind: 'aae', latentDim: 2 }, batch: 128, steps: 60, reference: kindReference('aae') },
+  { what: 'ae, MLP 784-400-20', data: 'mnist', model: { kind: 'ae' }, batch: 128, steps: 100, reference: kindReference('ae') },
+  { what: 'cvae, MLP 794-400-20 / 30-400-784', data: 'mnist', model: { kind: 'cvae' }, batch: 128, steps: 100, reference: kindReference('cvae') },
+  {
+    what: 'vae, MLP 784-400-20, through tfjs ops (--engine portable; the fused engine is below)',
+    data: 'mnist',
+    model: { kind: 'vae' },
+    batch: 128,
+    steps: 100,
+    reference: (py, steps) => reference(py, ['--mode', 'throughput', '--steps', String(steps)]).images_per_sec,
+  },
+];
+
+/** Images per second of `steps` training steps of a row on the backend in use (after a short warm-up). */
+async function kindThroughput(row: KindRow, loadedData: Awaited<ReturnType<typeof loadDataset>>, steps: number): Promise<number> {
+  const config = resolveRunConfig([{ source: 'bench', values: { model: row.model, train: { epochs: 1, batchSize: row.batch }, data: { data: row.data, valSize: 0, limit: steps * row.batch } } }]);
+  const data = prepareTrainingData(loadedData, config.data, 0);
+  const warm = createRun(config, data.train.shape, initialTrainState());
+  await trainModel(warm.model, warm.optimizer, { train: limit(data.train, 3 * row.batch) }, config, warm.state, {}, { kernels: null });
+  disposeRun(warm);
+  const run = createRun(config, data.train.shape, initialTrainState());
+  await trainModel(run.model, run.optimizer, { train: data.train }, config, run.state, {}, { kernels: null });
+  const seconds = run.state.history[0].seconds;
+  disposeRun(run);
+  return data.train.count / seconds;
+}
+
+/** Milliseconds per kernel name over `steps` training steps of a row on the backend in use (tf.profile). */
+async function kernelProfile(row: KindRow, loadedData: Awaited<ReturnType<typeof loadDataset>>, steps: number): Promise<Map<string, { ms: number; calls: number }>> {
+  const config = resolveRunConfig([{ source: 'bench', values: { model: row.model, train: { epochs: 1, batchSize: row.batch }, data: { data: row.data, valSize: 0, limit: steps * row.batch } } }]);
+  const data = prepareTrainingData(loadedData, config.data, 0);
+  const run = createRun(config, data.train.shape, initialTrainState());
+  const info = await tf.profile(async () => {
+    await trainModel(run.model, run.optimizer, { train: data.train }, config, run.state, {}, { kernels: null });
+  });
+  disposeRun(run);
+  const by = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    // Scopes (customGrad, ops made of ops) enclose kernels counted on their own.
+    if (k.name === 'unnamed scope' || k.name.endsWith('__op')) continue;
+    const e = by.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += k.kernelTimeMs as number;
+    e.calls += 1;
+    by.set(k.name, e);
+  }
+  return by;
+}
+
+// One row per model kind: vaekit on its native backend and on wasm, against PyTorch, in this run.
+const kindTable: string[] = [];
+const profiles: string[] = [];
 {
+  const byData = new Map<string, Awaited<ReturnType<typeof loadDataset>>>();
+  const haveNative = native.kernels !== null;
+  for (const row of KIND_ROWS) {
+    if (!byData.has(row.data)) byData.set(row.data, row.data === 'mnist' ? loaded : await loadDataset({ data: row.data }));
+    const dataOf = byData.get(row.data)!;
+    const ours: Record<string, number> = {};
+    if (haveNative) {
+      await initBackend('native');
+      ours.native = await kindThroughput(row, dataOf, row.steps);
+      const by = await kernelProfile(row, dataOf, 3);
+      const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
+      profiles.push(`\n${row.what}: ${fmt(total / 3, 1)} ms of kernels per step on the native backend (tf.profile, 3 steps)\n\n| kernel | ms per step | calls per step | share |\n|---|--:|--:|--:|`);
+      for (const [name, e] of [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+        profiles.push(`| ${name} | ${fmt(e.ms / 3, 2)} | ${fmt(e.calls / 3, 0)} | ${(100 * e.ms / total).toFixed(1)}% |`);
+      }
+    }
+    await initBackend('wasm');
+    ours.wasm = await kindThroughput(row, dataOf, Math.max(4, Math.round(row.steps / 3)));
+    const theirs = py ? row.reference(py, row.steps) : undefined;
+    const cell = (v: number | undefined) => (v === undefined ? '-' : fmt(v, 0));
+    kindTable.push(`| ${row.what} | ${cell(ours.native)} | ${cell(ours.wasm)} | ${cell(theirs)} | ${ratio(ours.native, theirs)} | ${ratio(ours.wasm, theirs)} |`);
+    process.stderr.write(`${kindTable.at(-1)}\n`);
+  }
+  await initBackend('wasm');
+}
+
+// Training throughput: the real training loop (batching, dynamic binarization, Adam) over 300 batches.
+if (!kindsOnly) {
   const config = resolveRunConfig([{ source: 'bench', values: { train: { epochs: 1 }, data: { valSize: 0, limit: STEPS * 128 } } }]);
   const data = prepareTrainingData(loaded, config.data, 0);
   const ours: Record<string, number> = {};
@@ -94,7 +206,7 @@ const rows: string[] = [];
 }
 
 // Evaluation throughput: the importance-weighted estimate with k = 5000 samples per image.
-{
+if (!kindsOnly) {
   const config = resolveRunConfig([]);
   const model = new Vae(config.model as VaeConfig, 784, 0);
   const ours: Record<string, number> = {};
@@ -113,7 +225,7 @@ const rows: string[] = [];
 
 // M2 training throughput (Kingma et al. 2014; bench/reference/m2.py): unlabelled images per second, every
 // step with 128 unlabelled images (each decoded once per label) and the 100 labelled ones.
-{
+if (!kindsOnly) {
   const stepsOf = { native: M2_STEPS, portable: 10 };
   const ours: Record<string, number> = {};
   for (const { name, kernels } of engines) {
@@ -132,7 +244,7 @@ const rows: string[] = [];
 
 // Quality: 10 epochs on all 60,000 dynamically binarized training images, test set binarized once.
 const quality: string[] = [];
-if (!quick) {
+if (!quick && !kindsOnly) {
   const config = resolveRunConfig([{ source: 'bench', values: { train: { epochs: 10 }, data: { valSize: 0 } } }]);
   const data = prepareTrainingData(loaded, config.data, 0);
   const run = createRun(config, data.train.shape, initialTrainState());
@@ -151,6 +263,13 @@ if (!quick) {
   quality.push(`| test -ELBO after 10 epochs (nats) | ${fmt(terms.total, 2)} (${engine}) | ${theirs ? fmt(theirs.test_neg_elbo, 2) : '-'} | ${gap} |`);
   quality.push(`| 10-epoch training time (s) | ${fmt(seconds, 1)} (${engine}) | ${theirs ? fmt(theirs.train_seconds, 1) : '-'} | ${theirs ? `${(theirs.train_seconds / seconds).toFixed(2)}x faster` : '-'} |`);
 }
+
+console.log(`\nTraining throughput per model kind (images/s; PyTorch ${py ? `with OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY ?? 'PASSIVE'}, ${cpus().length} threads` : 'not found'}; vaekit native: ${haveNativeBackendText()})`);
+console.log('\n| model | vaekit native backend | vaekit wasm | PyTorch | native / PyTorch | wasm / PyTorch |\n|---|--:|--:|--:|--:|--:|');
+for (const r of kindTable) console.log(r);
+console.log('\nWhere the native backend spends a step:');
+for (const r of profiles) console.log(r);
+if (kindsOnly) process.exit(0);
 
 console.log('\n| measure | vaekit native | vaekit portable | PyTorch | PyTorch, malloc tuned | native / PyTorch | portable / PyTorch | native / tuned PyTorch |');
 console.log('|---|--:|--:|--:|--:|--:|--:|--:|');

@@ -6,85 +6,15 @@
 #include <string>
 
 #include "kernels.h"
+#include "napi_args.h"
+
+namespace vaekit {
+void defineBackendKernels(napi_env env, napi_value exports);
+}
 
 namespace {
 
-struct Args {
-  napi_env env;
-  napi_value argv[12];
-  size_t argc = 12;
-  bool failed = false;
-
-  Args(napi_env e, napi_callback_info info, size_t expected) : env(e) {
-    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-    if (argc < expected) fail("expected " + std::to_string(expected) + " arguments");
-  }
-
-  void fail(const std::string& message) {
-    if (!failed) napi_throw_type_error(env, nullptr, ("vaekit native: " + message).c_str());
-    failed = true;
-  }
-
-  // The data of argument i if it is a typed array of `want`, with its element count; null otherwise.
-  void* typedArray(size_t i, napi_typedarray_type want, size_t& length) {
-    bool isTyped = false;
-    napi_is_typedarray(env, argv[i], &isTyped);
-    napi_typedarray_type kind;
-    void* data = nullptr;
-    length = 0;
-    if (isTyped) napi_get_typedarray_info(env, argv[i], &kind, &length, &data, nullptr, nullptr);
-    return isTyped && kind == want ? data : nullptr;
-  }
-
-  // A Float32Array of at least `need` elements (or null where `optional`).
-  float* floats(size_t i, int64_t need, bool optional = false) {
-    if (failed) return nullptr;
-    napi_valuetype type;
-    napi_typeof(env, argv[i], &type);
-    if (optional && type == napi_null) return nullptr;
-    size_t length = 0;
-    void* data = typedArray(i, napi_float32_array, length);
-    if (!data) {
-      fail("argument " + std::to_string(i) + " must be a Float32Array");
-      return nullptr;
-    }
-    if (int64_t(length) < need) {
-      fail("argument " + std::to_string(i) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
-      return nullptr;
-    }
-    return static_cast<float*>(data);
-  }
-
-  // A generator state: a Uint32Array of exactly 4.
-  uint32_t* generatorState(size_t i) {
-    if (failed) return nullptr;
-    size_t length = 0;
-    void* data = typedArray(i, napi_uint32_array, length);
-    if (!data || length != 4) {
-      fail("argument " + std::to_string(i) + " must be a Uint32Array of 4 (generator state)");
-      return nullptr;
-    }
-    return static_cast<uint32_t*>(data);
-  }
-
-  double number(size_t i) {
-    double v = 0;
-    if (!failed && napi_get_value_double(env, argv[i], &v) != napi_ok) fail("argument " + std::to_string(i) + " must be a number");
-    return v;
-  }
-
-  int count(size_t i) {
-    const double v = number(i);
-    if (!failed && (v < 0 || v > 2147483647.0 || v != double(int64_t(v)))) fail("argument " + std::to_string(i) + " must be a non-negative integer");
-    return int(v);
-  }
-
-  bool flag(size_t i) {
-    bool v = false;
-    if (!failed && napi_get_value_bool(env, argv[i], &v) != napi_ok) fail("argument " + std::to_string(i) + " must be a boolean");
-    return v;
-  }
-};
+using vaekit::Args;
 
 // gemm(transA, transB, m, n, k, a, b, c, beta)
 napi_value Gemm(napi_env env, napi_callback_info info) {
@@ -254,6 +184,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  vaekit::defineBackendKernels(env, exports);
   return exports;
 }
 

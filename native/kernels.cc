@@ -3,6 +3,7 @@
 // OpenMP. Every function works on row-major float32 arrays owned by JavaScript; nothing is allocated here.
 // The portable path (tfjs + wasm) computes the same quantities; src/fastpath/mlpVae.ts composes these.
 #include "kernels.h"
+#include "fastmath.h"
 
 #include <cmath>
 #include <cstdint>
@@ -25,58 +26,6 @@ constexpr float kLog2Pi = 1.8378770664093453f;
 // Below this many elements a loop runs on one thread: waking the other costs more than it saves.
 constexpr int64_t kParallelMin = 1 << 14;
 
-// exp(x) for x <= 0, vectorizable (no calls, no branches): Cephes expf. x = n ln2 + r with |r| <= ln2 / 2,
-// exp(r) by a degree-7 polynomial, 2^n put into the exponent bits. Below -87 it returns ~1e-38, not 0.
-inline float expNonPositive(float x) {
-  x = x > -87.0f ? x : -87.0f;
-  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
-  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float e = p * r * r + r + 1.0f;
-  int32_t bits = (int32_t(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return e * scale;
-}
-
-// log(y) for y in [1, 2], vectorizable: Cephes logf (y = m 2^k, m in [sqrt(1/2), sqrt(2)), polynomial in m - 1).
-inline float logOneToTwo(float y) {
-  const bool high = y > 1.41421356237f;
-  const float k = high ? 1.0f : 0.0f;
-  const float x = (high ? 0.5f * y : y) - 1.0f;
-  const float z = x * x;
-  float p = 7.0376836292e-2f;
-  p = p * x - 1.1514610310e-1f;
-  p = p * x + 1.1676998740e-1f;
-  p = p * x - 1.2420140846e-1f;
-  p = p * x + 1.4249322787e-1f;
-  p = p * x - 1.6668057665e-1f;
-  p = p * x + 2.0000714765e-1f;
-  p = p * x - 2.4999993993e-1f;
-  p = p * x + 3.3333331174e-1f;
-  float r = x * z * p - 2.12194440e-4f * k - 0.5f * z;
-  return x + r + 0.693359375f * k;
-}
-
-// log(1 + e) for e in [0, 1]; the correction e / ((1 + e) - 1) recovers what rounding 1 + e loses (Goldberg 1991).
-inline float log1pUnit(float e) {
-  const float y = 1.0f + e;
-  const float u = y - 1.0f;
-  return u == 0.0f ? e : logOneToTwo(y) * (e / u);
-}
-
-// The stable softplus form: softplus(x) = max(x, 0) + log(1 + exp(-|x|)).
-inline float softplus(float x) { return (x > 0.0f ? x : 0.0f) + log1pUnit(expNonPositive(-std::fabs(x))); }
-
-inline float sigmoid(float x) {
-  const float e = expNonPositive(-std::fabs(x));
-  return (x >= 0 ? 1.0f : e) / (1.0f + e);
-}
 }  // namespace
 
 void gemm(bool transA, bool transB, int m, int n, int k, const float* a, const float* b, float* c, float beta) {

@@ -1,5 +1,6 @@
-// Builds vaekit's optional native kernels (native/*.cc) into build/vaekit-native.node at install time:
-// OpenBLAS for the matrix products and OpenMP for the element-wise loops. Optional by design: if a compiler,
+// Builds vaekit's optional native kernels (native/*.cc) into build/vaekit-native.node at install time: the
+// hand-fused engines and the kernels of the native tfjs backend, OpenBLAS for the matrix products and
+// convolutions, OpenMP for the element-wise loops. Optional by design: if a compiler,
 // the Node-API headers or OpenBLAS is missing, it says so and exits 0, and vaekit runs on the portable
 // (tfjs + wasm) path. VAEKIT_NATIVE_BUILD=0 skips it. Needs: g++ and Debian's libopenblas0-openmp.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,7 +47,7 @@ const args = [
   // vaekit never reads floating-point exception flags or errno.
   '-std=c++17', '-O3', '-march=native', '-fno-trapping-math', '-fno-math-errno', '-fopenmp', '-fPIC', '-shared', '-Wall', '-Wextra',
   '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=vaekit_native', `-I${include}`,
-  join(root, 'native', 'bindings.cc'), join(root, 'native', 'kernels.cc'),
+  ...['bindings.cc', 'kernels.cc', 'backend_bindings.cc', 'backend.cc'].map((f) => join(root, 'native', f)),
   '-o', partial, '-l:libopenblas.so.0',
 ];
 try {

@@ -1,22 +1,35 @@
 import { ConfigLayer, DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, TRAIN_DEFAULTS, TRAIN_FIELDS, UnusedSetting } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { applicableEntries } from '../config/schema.js';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { KERNEL_DECODERS } from '../models/likelihood.js';
 import { MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
 import { Model } from '../models/types.js';
-import { BACKENDS } from '../node/backend.js';
+import { BackendChoice, BACKENDS, initBackend } from '../node/backend.js';
 import { readRegularFileSync } from '../node/files.js';
-import { describeKernels, EngineChoice, ENGINES, NativeLoad } from '../node/native.js';
+import { describeKernels, EngineChoice, ENGINES, loadNativeKernels, NativeLoad } from '../node/native.js';
+import { NATIVE_BACKEND } from '../node/nativeBackend.js';
 import { hasNativePath } from '../train/engine.js';
 import { CommandFlag, FieldGroup, UsageError } from './flags.js';
 
 export const BACKEND_FLAG: CommandFlag = {
   flag: 'backend',
-  help: 'numeric engine: auto takes @tensorflow/tfjs-node if installed, else wasm',
+  help: "numeric engine: native (vaekit's tfjs backend on OpenBLAS and OpenMP, built at npm install where g++ and libopenblas0-openmp exist), wasm (one thread), cpu (plain JS) or tensorflow (@tensorflow/tfjs-node if installed); auto takes native where it loads, else tensorflow if installed, else wasm (vaekit info says which and why)",
   type: { type: 'enum', choices: BACKENDS },
   defaultText: 'auto',
 };
+
+/** The --threads flag: threads of the native backend and kernels. */
+export const THREADS_FLAG: CommandFlag = {
+  flag: 'threads',
+  help: 'threads of the native backend and kernels (OpenMP and OpenBLAS)',
+  type: { type: 'int', min: 1 },
+  defaultText: 'all cores',
+};
+
+/** Starts the engine that --backend and --threads ask for; returns the backend's name. */
+export function startBackend(flags: Record<string, unknown>): Promise<string> {
+  return initBackend((flags.backend as BackendChoice | undefined) ?? 'auto', { threads: flags.threads as number | undefined });
+}
 
 /** The --model flag: which kind of model; its own flags follow from it. */
 export const MODEL_FLAG: CommandFlag = {
@@ -58,8 +71,9 @@ export const ENGINE_FLAG: CommandFlag = {
 
 /** The tfjs backend and the threads its ops run on, where it says: "tfjs wasm, 1 thread". */
 function backendText(backend: string): string {
-  // The wasm backend runs one thread in Node (no cross-origin isolated workers); cpu is plain JavaScript.
-  const threads = backend === 'wasm' ? getThreadsCount() : backend === 'cpu' ? 1 : undefined;
+  // The wasm backend runs one thread in Node (no cross-origin isolated workers); cpu is plain JavaScript; the
+  // native backend runs the addon's threads.
+  const threads = backend === 'wasm' || backend === 'cpu' ? 1 : backend === NATIVE_BACKEND ? loadNativeKernels().kernels?.backend.threads() : undefined;
   return `tfjs ${backend}${threads === undefined ? '' : `, ${threads} thread${threads === 1 ? '' : 's'}`}`;
 }
 

@@ -4,12 +4,11 @@ import { limit } from '../data/transforms.js';
 import { evaluationLines } from '../eval/describe.js';
 import { Evaluation, evaluationTasks, hasDensity, importanceSampledDensity } from '../eval/figures.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
-import { BackendChoice, initBackend } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { labelClasses, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
-import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText } from './common.js';
+import { BACKEND_FLAG, THREADS_FLAG, startBackend, checkNativeScoring, ENGINE_FLAG, engineText } from './common.js';
 import { CommandSpec, parseCommand, UsageError } from './flags.js';
 
 export const EVAL_SPEC: CommandSpec = {
@@ -26,6 +25,7 @@ export const EVAL_SPEC: CommandSpec = {
     { flag: 'data-dir', help: 'read the data set from here instead of the place the run used', type: { type: 'string' } },
     { flag: 'out', help: 'where to write the figures as JSON', type: { type: 'string' }, defaultText: 'eval.json beside the checkpoint' },
     BACKEND_FLAG,
+    THREADS_FLAG,
     ENGINE_FLAG,
   ],
   examples: ['vaekit eval runs/vae-mnist-z20', 'vaekit eval runs/vae-mnist-z20/last.ckpt --k 0', 'vaekit eval runs/vae-mnist-z20 --k 1000 --limit 1000'],
@@ -36,7 +36,7 @@ export async function evalCommand(argv: string[], log: (s: string) => void): Pro
   if (args.help) return -1;
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
-  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  const backend = await startBackend(args.flags);
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
   const checkpoint = loadCheckpoint(path);

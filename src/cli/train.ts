@@ -4,7 +4,6 @@ import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig
 import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
-import { initBackend, BackendChoice } from '../node/backend.js';
 import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { DATASET_NAMES, labelClasses, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
@@ -14,7 +13,7 @@ import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, refuseUnused, termsText } from './common.js';
+import { BACKEND_FLAG, THREADS_FLAG, startBackend, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, refuseUnused, termsText } from './common.js';
 import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 import { openRunDirectory } from './runDirectory.js';
@@ -34,6 +33,7 @@ export function trainSpec(kind: string): CommandSpec {
       { flag: 'force', help: 'start afresh even if --out already holds a run (its files are removed first)', type: { type: 'boolean' } },
       { flag: 'init-from', help: 'warm start: take every parameter of this checkpoint (a file, or a run directory: its best.ckpt) whose name and size the new model shares; the rest, the optimizer and the epochs start afresh', type: { type: 'string' } },
       BACKEND_FLAG,
+      THREADS_FLAG,
       ENGINE_FLAG,
     ],
     examples: [
@@ -139,7 +139,7 @@ export async function trainCommand(argv: string[], log: (s: string) => void): Pr
   if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
   if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
   if (resume && args.flags['init-from']) throw new UsageError('--init-from starts a new run; --resume continues one: drop one of them');
-  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
+  const backend = await startBackend(args.flags);
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
 

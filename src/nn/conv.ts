@@ -13,6 +13,9 @@
  *   dilated by the stride s;
  * - the input gradient (a transposed convolution) is a stride-1 convolution of dy by the filter flipped in
  *   space, its channel axes swapped and its taps split by phase, then a depth-to-space shuffle (below).
+ * A backend whose own Conv2DBackpropInput and Conv2DBackpropFilter kernels are fast says so with
+ * `directConvGradients: true` (vaekit's native backend: im2col + sgemm); both gradients then go to them, as
+ * tfjs' own conv2d gradient would.
  */
 import * as tf from '@tensorflow/tfjs';
 import { activate, Activation, activationGrad } from './dense.js';
@@ -59,11 +62,21 @@ function convForward(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, g: ConvGeom
   return activate(tf.add(tf.conv2d(x, w, g.stride, pad), b) as tf.Tensor4D, activation);
 }
 
+/** Whether the backend in use asks for its own convolution gradient kernels (see the file's comment). */
+function directConvGradients(): boolean {
+  return (tf.backend() as { directConvGradients?: boolean }).directConvGradients === true;
+}
+
 /**
  * dL/dW [k, k, in, out] of y = conv(x, W) from x [batch, h, w, in] and dy [batch, oh, ow, out]: a dilated
  * stride-1 convolution with the batch as the channel axis (see the file's comment).
  */
 export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  if (directConvGradients()) {
+    const filterShape = [g.kernel, g.kernel, x.shape[3], dy.shape[3]];
+    const attrs = { strides: g.stride, pad: explicitPadding(x.shape[1], x.shape[2], g), dataFormat: 'NHWC', filterShape };
+    return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
     const images = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D; // [in, h, w, batch]
     const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, batch, out]
@@ -84,6 +97,7 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry)
  * channel, with no product by an inserted zero (dilating dy instead costs s^2 times more).
  */
 export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, height: number, width: number, g: ConvGeometry): tf.Tensor4D {
+  if (directConvGradients()) return tf.conv2dTranspose(dy, w, [dy.shape[0], height, width, w.shape[2]], g.stride, explicitPadding(height, width, g));
   return tf.tidy(() => {
     const [batch, oh, ow, out] = dy.shape;
     const [k, , cin] = w.shape;

@@ -1,8 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { cpus } from 'node:os';
+import { loadNativeKernels, NativeLoad } from './native.js';
+import { NATIVE_BACKEND, registerNativeBackend } from './nativeBackend.js';
 
-export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+export const BACKENDS = ['auto', 'native', 'wasm', 'cpu', 'tensorflow'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
+
+/** How the engine starts. */
+export interface BackendOptions {
+  /** Threads of the native backend and kernels (OpenMP and OpenBLAS). Default: every core. */
+  threads?: number;
+}
 
 /** tfjs-node is optional: its install downloads libtensorflow, which not every machine can. */
 async function tryTfjsNode(): Promise<boolean> {
@@ -15,18 +24,59 @@ async function tryTfjsNode(): Promise<boolean> {
   }
 }
 
+/** Why the native backend is not in use, when `auto` passed it over; null when it is, or was not asked. */
+let nativeSkipped: string | null = null;
+
+/** The native backend registered on the addon, or why it cannot be; threads set as asked. */
+function startNative(options: BackendOptions): NativeLoad {
+  const load = loadNativeKernels();
+  if (load.kernels) {
+    registerNativeBackend(load.kernels.backend, load.kernels.adam);
+    load.kernels.backend.setThreads(options.threads ?? cpus().length);
+  }
+  return load;
+}
+
 /**
- * Starts the numeric engine and returns the backend in use. `auto` takes @tensorflow/tfjs-node when the
- * user has installed it, else the wasm backend (XNNPACK with SIMD).
+ * Starts the numeric engine and returns the backend in use. `auto` takes vaekit's native backend where the
+ * addon loads (native/, built at npm install), else @tensorflow/tfjs-node when the user has installed it,
+ * else the wasm backend (XNNPACK with SIMD, one thread).
  */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+export async function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<string> {
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) throw new Error(`threads must be a positive integer, not ${options.threads}`);
   let name: string = choice;
-  if (choice === 'auto') name = (await tryTfjsNode()) ? 'tensorflow' : 'wasm';
-  else if (choice === 'tensorflow' && !(await tryTfjsNode())) {
+  nativeSkipped = null;
+  if (choice === 'native' || choice === 'auto') {
+    const load = startNative(options);
+    if (load.kernels) name = NATIVE_BACKEND;
+    else if (choice === 'native') throw new Error(`--backend native: ${load.reason}; use --backend wasm (the same results, slower)`);
+    else {
+      nativeSkipped = load.reason;
+      name = (await tryTfjsNode()) ? 'tensorflow' : 'wasm';
+    }
+  } else if (choice === 'tensorflow' && !(await tryTfjsNode())) {
     throw new Error('--backend tensorflow: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node), or it failed to load');
+  } else if (options.threads !== undefined) {
+    // The hand-fused engines use the addon's threads on any backend.
+    startNative(options);
   }
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`--backend ${choice}: the ${name} backend failed to start`);
   await tf.ready();
   return name;
+}
+
+const threadsText = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+
+/** One line about the backend in use, for `vaekit info` and training logs: what runs it, on how many threads. */
+export function describeBackend(name = tf.getBackend()): string {
+  if (name === NATIVE_BACKEND) {
+    const load = loadNativeKernels();
+    if (load.kernels) {
+      const info = load.kernels.info();
+      return `native (${info.blas.split(' ').slice(0, 2).join(' ')}, ${threadsText(load.kernels.backend.threads())}, ${info.parallel})`;
+    }
+  }
+  const detail = name === 'wasm' ? ` (SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, 1 thread)` : '';
+  return `${name}${detail}${nativeSkipped ? `; native backend unavailable: ${nativeSkipped}` : ''}`;
 }

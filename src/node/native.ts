@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernels } from '../fastpath/kernels.js';
+import { BackendKernels } from './nativeBackend.js';
 
 /** The directory holding vaekit's package.json, from src/node or dist/src/node alike. */
 function packageRoot(): string {
@@ -17,8 +18,10 @@ export const NATIVE_ADDON_PATH = join(packageRoot(), 'build', 'vaekit-native.nod
 export const ENGINES = ['auto', 'native', 'portable'] as const;
 export type EngineChoice = (typeof ENGINES)[number];
 
-/** The kernels of the fast path, or why there are none. */
-export type NativeLoad = { kernels: Kernels; reason: null } | { kernels: null; reason: string };
+/** The kernels of the fast path (with the native tfjs backend's as `backend`), or why there are none. */
+export type NativeLoad = { kernels: Kernels & { backend: BackendKernels }; reason: null } | { kernels: null; reason: string };
+
+const BACKEND_FUNCTIONS: (keyof BackendKernels)[] = ['matMul', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'unary', 'binary', 'reduce', 'transpose', 'copyBox', 'fill', 'setThreads', 'threads'];
 
 const FUNCTIONS: (keyof Kernels)[] = ['gemm', 'biasActivation', 'activationGrad', 'columnSums', 'adam', 'gaussianHead', 'gaussianHeadGrad', 'logLikelihood', 'importanceCorrection', 'bernoulliInPlace', 'fillNormal', 'info'];
 
@@ -35,10 +38,11 @@ export function loadNativeKernels(path = process.env.VAEKIT_NATIVE_PATH ?? NATIV
   // the addon loads it; a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
   if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) process.env.OMP_WAIT_POLICY = 'PASSIVE';
   try {
-    const addon = createRequire(import.meta.url)(path) as Partial<Kernels>;
-    const missing = FUNCTIONS.filter((f) => typeof addon[f] !== 'function');
+    const addon = createRequire(import.meta.url)(path) as Partial<Kernels> & { backend?: Partial<BackendKernels> };
+    const missing: string[] = FUNCTIONS.filter((f) => typeof addon[f] !== 'function');
+    missing.push(...BACKEND_FUNCTIONS.filter((f) => typeof addon.backend?.[f] !== 'function').map((f) => `backend.${f}`));
     if (missing.length > 0) return { kernels: null, reason: `${path} lacks ${missing.join(', ')} (stale build? run npm run build:native)` };
-    return { kernels: addon as Kernels, reason: null };
+    return { kernels: addon as Kernels & { backend: BackendKernels }, reason: null };
   } catch (e) {
     return { kernels: null, reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }

@@ -122,11 +122,11 @@ test('vaekit eval --help names its flags', () => {
   assertIncludes(r.stdout, ['Usage: vaekit eval <checkpoint'], r);
 });
 
-test('vaekit info reports the wasm backend', () => {
+test('vaekit info reports the backend: native where the addon loads, else wasm', () => {
   const cwd = tempDir();
   const r = vaekit(['info'], cwd);
   assertExit(r, 0);
-  assert.match(r.stdout, /^backend: wasm/m, transcript(r));
+  assert.match(r.stdout, /^backend: (native \(OpenBLAS|wasm \(SIMD)/m, transcript(r));
   assertIncludes(r.stdout, ['vaekit ', 'model kinds: vae'], r);
   assert.deepEqual(listFiles(cwd), []);
 });
@@ -139,7 +139,7 @@ test('train writes checkpoints, the resolved config and the history', () => {
   assertIncludes(r.stdout, ['epoch 1/2', 'epoch 2/2', `next: vaekit eval run`], r);
   // One line says where the ops run; the model line shows only what applies to an MLP with a Bernoulli decoder.
   assert.equal(r.stdout.match(/^(engine|backend):/gm)?.join(), 'engine:', transcript(r));
-  assert.match(r.stdout, /^engine: (native \(OpenBLAS .* threads|portable \(tfjs wasm, 1 thread\))/m, transcript(r));
+  assert.match(r.stdout, /^engine: (native \(OpenBLAS .* threads|portable \(tfjs (native|wasm), \d+ threads?\))/m, transcript(r));
   assert.match(r.stdout, /^model: vae, [\d,]+ parameters, latentDim 4, hidden 64, activation relu, decoder bernoulli, net mlp$/m, transcript(r));
   assert.deepEqual(listFiles(dir), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
 
