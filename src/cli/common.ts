@@ -1,7 +1,7 @@
 import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
 import { readFileSync } from 'node:fs';
 import { KERNEL_DECODERS } from '../models/likelihood.js';
-import { MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
+import { isModelKind, MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
 import { Model } from '../models/types.js';
 import { BACKENDS } from '../node/backend.js';
 import { describeKernels, EngineChoice, ENGINES, NativeLoad } from '../node/native.js';
@@ -32,13 +32,13 @@ export function modelKindOf(argv: string[]): string {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
     const value = inline ?? argv[i + 1];
-    if (flag === '--model' && value !== undefined && value in MODEL_KINDS) return value;
+    if (flag === '--model' && isModelKind(value)) return value;
     if (flag === '--config') configPath = value;
   }
   if (configPath) {
     try {
       const kind = (JSON.parse(readFileSync(configPath, 'utf8')) as { model?: { kind?: unknown } }).model?.kind;
-      if (typeof kind === 'string' && kind in MODEL_KINDS) return kind;
+      if (isModelKind(kind)) return kind;
     } catch {
       // reported by the command when it reads the file
     }

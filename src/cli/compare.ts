@@ -8,7 +8,7 @@ import { pixelScoring } from '../eval/bitsPerDim.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { ReconstructionError, reconstructionError } from '../eval/reconstruction.js';
 import { disposeRun, readRunMeta, runFromCheckpoint } from '../io/run.js';
-import { MODEL_KINDS } from '../models/registry.js';
+import { isModelKind, MODEL_KINDS } from '../models/registry.js';
 import { isCodeModel, isLatentVariableModel } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { loadDataset } from '../node/datasets.js';
@@ -70,7 +70,7 @@ export async function compareCommand(argv: string[], log: (s: string) => void): 
   const args = parseCommand(COMPARE_SPEC, argv);
   if (args.help) return -1;
   const kinds = ((args.flags.models as string | undefined) ?? 'pca,ae,dae,cae,vae').split(',').map((s) => s.trim());
-  for (const k of kinds) if (!(k in MODEL_KINDS)) throw new UsageError(`--models: unknown model kind "${k}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
+  for (const k of kinds) if (!isModelKind(k)) throw new UsageError(`--models: unknown model kind "${k}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
   const latents = (args.flags.latent as number[] | undefined) ?? [2, 5, 20];
   const outDir = (args.flags.out as string | undefined) ?? join('runs', 'compare');
   const epochs = (args.config.train.epochs as number | undefined) ?? TRAIN_DEFAULTS.epochs;

@@ -50,7 +50,7 @@ export async function main(argv: string[], log: Log = (s) => console.log(s)): Pr
     process.stdout.write(overview());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`vaekit: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see vaekit --help)\n`);
     return 2;

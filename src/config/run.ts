@@ -1,4 +1,4 @@
-import { ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
+import { isModelKind, ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
 import { ConfigError, FieldSpec, resolveSection } from './schema.js';
 
 /** How a model is trained. */
@@ -92,7 +92,7 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   for (const { source, values } of layers) {
     const k = values.model?.kind;
     if (k !== undefined) {
-      if (typeof k !== 'string' || !(k in MODEL_KINDS)) throw new ConfigError(`${source}: model kind: expected one of ${Object.keys(MODEL_KINDS).join(', ')}, got ${JSON.stringify(k)}`);
+      if (!isModelKind(k)) throw new ConfigError(`${source}: model kind: expected one of ${Object.keys(MODEL_KINDS).join(', ')}, got ${JSON.stringify(k)}`);
       kind = k;
     }
   }

@@ -137,10 +137,14 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
   ...LABEL_KINDS,
 };
 
+/** Whether `kind` names a model kind. Own keys only: "toString" or "constructor" name none. */
+export function isModelKind(kind: unknown): kind is ModelKind {
+  return typeof kind === 'string' && Object.hasOwn(MODEL_KINDS, kind);
+}
+
 export function modelKindSpec(kind: string): ModelKindSpec {
-  const spec = (MODEL_KINDS as Record<string, ModelKindSpec>)[kind];
-  if (!spec) throw new Error(`unknown model kind "${kind}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
-  return spec;
+  if (!isModelKind(kind)) throw new Error(`unknown model kind "${kind}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
+  return MODEL_KINDS[kind] as ModelKindSpec;
 }
 
 /** A new model of the config's kind; conv networks need the image `shape` [height, width, channels]. */

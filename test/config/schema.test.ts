@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, FieldSpec, parseFlag, resolveSection } from '../../src/config/schema.js';
 import { DATA_DEFAULTS, DATA_FIELDS, klWeight, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig } from '../../src/config/run.js';
-import { MODEL_KINDS } from '../../src/models/registry.js';
+import { MODEL_KINDS, modelKindSpec } from '../../src/models/registry.js';
 import { VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 
 /** Asserts that `f` throws a ConfigError whose message matches every pattern. */
@@ -124,6 +124,13 @@ test('wrong types and out-of-range values throw a ConfigError naming the key and
 
 test('an unknown model kind throws a ConfigError', () => {
   throwsConfigError(() => resolveRunConfig([{ source: 'cfg.json', values: { model: { kind: 'gan' } } }]), 'model kind', 'got "gan"', 'vae');
+});
+
+test('a built-in property name is no model kind', () => {
+  for (const kind of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    throwsConfigError(() => resolveRunConfig([{ source: 'cfg.json', values: { model: { kind } } }]), 'cfg.json', 'model kind', `got "${kind}"`);
+    assert.throws(() => modelKindSpec(kind), new RegExp(`unknown model kind "${kind}"`));
+  }
 });
 
 test(
