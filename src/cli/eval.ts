@@ -9,37 +9,16 @@ import { disposeRun, runFromCheckpoint } from '../io/run.js';
 import { isCodeModel, isLatentVariableModel } from '../models/types.js';
 import { reconstructionError } from '../eval/reconstruction.js';
 import { isPriorMatchedModel, priorMatch } from '../eval/priorMatch.js';
-import { createModel } from '../models/registry.js';
+import { createModel } from '../models/create.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
-import { BACKEND_FLAG, checkNativeScoring, ENGINE_FLAG, engineText, nats, termsText } from './common.js';
-import { CommandSpec, parseCommand, UsageError } from './flags.js';
+import { checkNativeScoring, engineText, nats, termsText } from './common.js';
+import { ParsedCommand, UsageError } from './flags.js';
 
-export const EVAL_SPEC: CommandSpec = {
-  name: 'eval',
-  summary: 'test reconstruction error of a checkpoint; for a VAE also the negative ELBO and -log p(x) (and bits/dim on grey-level data with a Gaussian or discretized-logistic decoder); for an AAE the MMD of codes to the prior',
-  usage: 'vaekit eval <checkpoint file or run directory> [options]',
-  positionals: ['checkpoint'],
-  flags: [
-    { flag: 'k', help: 'importance samples per image for -log p(x) of a VAE (0: skip the estimate)', type: { type: 'int', min: 0 }, defaultText: '5000' },
-    { flag: 'split', help: 'which images to score', type: { type: 'enum', choices: ['test', 'train'] }, defaultText: 'test' },
-    { flag: 'limit', help: 'score only the first N images (0: all)', type: { type: 'int', min: 0 }, defaultText: '0' },
-    { flag: 'samples', help: 'Monte Carlo samples of z per image for the ELBO', type: { type: 'int', min: 1 }, defaultText: '1' },
-    { flag: 'seed', help: 'seed of the test-set binarization and of the samples', type: { type: 'int', min: 0 }, defaultText: '0' },
-    { flag: 'data-dir', help: 'read the data set from here instead of the place the run used', type: { type: 'string' } },
-    { flag: 'out', help: 'where to write the figures as JSON', type: { type: 'string' }, defaultText: 'eval.json beside the checkpoint' },
-    BACKEND_FLAG,
-    ENGINE_FLAG,
-  ],
-  examples: ['vaekit eval runs/vae-mnist-z20', 'vaekit eval runs/vae-mnist-z20/last.ckpt --k 0', 'vaekit eval runs/vae-mnist-z20 --k 1000 --limit 1000'],
-};
-
-export async function evalCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const args = parseCommand(EVAL_SPEC, argv);
-  if (args.help) return -1;
+export async function evalCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');

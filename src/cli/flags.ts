@@ -37,6 +37,8 @@ export class UsageError extends Error {
 }
 
 export interface ParsedCommand {
+  /** The command line as given, after the command's name. */
+  argv: string[];
   positionals: string[];
   /** Values of the command's own flags, by flag name. */
   flags: Record<string, unknown>;
@@ -47,7 +49,7 @@ export interface ParsedCommand {
 
 /** Parses argv strictly: an unknown flag, a missing value or a wrong type names the flag. */
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
   for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
   // parseArgs reads "--min-log-var -8" as a flag without a value; glue negative numbers to their flag.
@@ -68,7 +70,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
     throw new UsageError(err.message);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const out: ParsedCommand = { positionals: parsed.positionals, flags: {}, config: { model: {}, train: {}, data: {} }, help: values.help === true };
+  const out: ParsedCommand = { argv, positionals: parsed.positionals, flags: {}, config: { model: {}, train: {}, data: {} }, help: values.help === true };
   if (out.help) return out;
   try {
     for (const f of spec.flags) {
@@ -121,7 +123,7 @@ export function helpText(spec: CommandSpec): string {
     const suffix = f.defaultText !== undefined ? ` (default ${f.defaultText})` : '';
     lines.push(row(`--${f.flag}${typeText(f.type)}`, `${f.help}${suffix}`));
   }
-  lines.push(row('--help', 'show this help'));
+  lines.push(row('--help, -h', 'show this help'));
   if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
   return lines.join('\n') + '\n';
 }

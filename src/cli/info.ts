@@ -4,20 +4,10 @@ import { BackendChoice, initBackend } from '../node/backend.js';
 import { DEBIAN_FASHION_MNIST, mnistDataDir } from '../node/datasets.js';
 import { existsSync } from 'node:fs';
 import { MODEL_KINDS } from '../models/registry.js';
-import { BACKEND_FLAG } from './common.js';
 import { describeKernels, loadNativeKernels } from '../node/native.js';
-import { CommandSpec, parseCommand } from './flags.js';
+import { ParsedCommand } from './flags.js';
 
-export const INFO_SPEC: CommandSpec = {
-  name: 'info',
-  summary: 'versions, the numeric engine in use, the model kinds and the data sets found',
-  usage: 'vaekit info [--backend <name>]',
-  flags: [BACKEND_FLAG],
-};
-
-export async function infoCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const args = parseCommand(INFO_SPEC, argv);
-  if (args.help) return -1;
+export async function infoCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
   const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
   log(`vaekit ${version}, node ${process.version}, tfjs ${tf.version.tfjs}`);

@@ -1,9 +1,7 @@
 /** What the picture commands need for models that decode given a label (CVAE, M2): the --label flag. */
 import { Model } from '../models/types.js';
 import { canDecodeGivenLabel, CodeDecoder, decoderForLabel, hasStandardNormalPrior } from '../views/capabilities.js';
-import { CommandFlag, UsageError } from './flags.js';
-
-export const LABEL_FLAG: CommandFlag = { flag: 'label', help: 'for a model that decodes given a label (cvae, m2): the label y every image is decoded with', type: { type: 'int', min: 0 } };
+import { UsageError } from './flags.js';
 
 /** The model's decoder with --label fixed, after checking the model has one and the label is one of its. */
 export function labelledDecoder(model: Model, command: string, label: number, needsPrior: boolean): CodeDecoder {

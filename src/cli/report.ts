@@ -4,23 +4,8 @@ import { writeFileAtomic } from '../node/files.js';
 import { pngDataUri } from '../node/png.js';
 import { RUN_FILES } from '../node/runFiles.js';
 import { runReportHtml } from '../views/runReport.js';
-import { CommandSpec, parseCommand } from './flags.js';
-import { commonViewFlags, DATA_DIR_FLAG, loadTestImages, outputPath, scaleOf, SCALE_FLAG, SEED_FLAG, withRun } from './viewCommon.js';
-
-export const REPORT_SPEC: CommandSpec = {
-  name: 'report',
-  summary: 'one self-contained HTML page: config, training curves, evaluation figures and every picture',
-  usage: 'vaekit report <checkpoint file or run directory> [options]',
-  positionals: ['checkpoint'],
-  flags: [
-    { flag: 'embed-limit', help: 'test images in the latent map', type: { type: 'int', min: 1 }, defaultText: '5000' },
-    SEED_FLAG,
-    SCALE_FLAG,
-    DATA_DIR_FLAG,
-    ...commonViewFlags('report.html'),
-  ],
-  examples: ['vaekit report runs/vae-mnist-z20', 'vaekit report runs/z2/last.ckpt --out z2.html'],
-};
+import { ParsedCommand } from './flags.js';
+import { loadTestImages, outputPath, scaleOf, withRun } from './viewCommon.js';
 
 /** eval.json beside the checkpoint, if `vaekit eval` wrote one. */
 function readEvaluation(checkpointPath: string): Record<string, unknown> | undefined {
@@ -33,9 +18,7 @@ function readEvaluation(checkpointPath: string): Record<string, unknown> | undef
   }
 }
 
-export async function reportCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const args = parseCommand(REPORT_SPEC, argv);
-  if (args.help) return -1;
+export async function reportCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
     const { run, path } = opened;
     const { config, state } = run;

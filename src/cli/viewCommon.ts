@@ -10,22 +10,7 @@ import { writePng } from '../node/png.js';
 import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
 import { canDecode, canDecodeGivenLabel, canEncode, CodeDecoder, CodeEncoder, hasStandardNormalPrior } from '../views/capabilities.js';
 import { RgbaImage } from '../views/image.js';
-import { BACKEND_FLAG } from './common.js';
-import { CommandFlag, ParsedCommand, UsageError } from './flags.js';
-
-export const SCALE_FLAG: CommandFlag = { flag: 'scale', help: 'nearest-neighbour upscaling of every image', type: { type: 'int', min: 1 }, defaultText: '2' };
-export const SEED_FLAG: CommandFlag = { flag: 'seed', help: 'seed of the random draws', type: { type: 'int', min: 0 }, defaultText: '0' };
-export const DATA_DIR_FLAG: CommandFlag = { flag: 'data-dir', help: 'read the test set from here instead of the place the run used', type: { type: 'string' } };
-
-/** --out FILE, defaulting to `name` beside the checkpoint (in the run directory). */
-export function outFlag(name: string): CommandFlag {
-  return { flag: 'out', help: 'file to write', type: { type: 'string' }, defaultText: `${name} beside the checkpoint` };
-}
-
-/** The flags every picture command ends with. */
-export function commonViewFlags(outName: string): CommandFlag[] {
-  return [outFlag(outName), BACKEND_FLAG];
-}
+import { ParsedCommand, UsageError } from './flags.js';
 
 /** A loaded checkpoint, ready to draw from. */
 export interface OpenRun {

@@ -3,12 +3,12 @@
  * entries, kept apart from registry.ts, which spreads them into MODEL_KINDS.
  */
 import { FieldSpec } from '../config/schema.js';
-import { ACTIVATIONS } from '../nn/dense.js';
-import { Cvae, CVAE_DEFAULTS, CvaeConfig } from './cvae.js';
-import { DECODERS, KERNEL_DECODERS } from './likelihood.js';
-import { NET_FIELDS } from './networks.js';
-import { M1M2, M1M2_DEFAULTS, M1M2Config } from './m1m2.js';
-import { M2, M2_DEFAULTS, M2Config } from './m2.js';
+import { ACTIVATIONS } from '../nn/activations.js';
+import { CVAE_DEFAULTS, CvaeConfig } from './cvaeConfig.js';
+import { DECODERS, KERNEL_DECODERS } from './decoders.js';
+import { NET_FIELDS } from './netConfig.js';
+import { M1M2_DEFAULTS, M1M2Config } from './m1m2Config.js';
+import { M2_DEFAULTS, M2Config } from './m2Config.js';
 import type { ModelKindSpec } from './registry.js';
 
 /** The configs of the label-aware kinds. */
@@ -87,7 +87,6 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: CVAE_FIELDS,
     trainer: 'labelled',
     objective: '-elbo',
-    create: (config, inputDim, seed, shape) => new Cvae(config, inputDim, seed, shape),
   },
   m2: {
     kind: 'm2',
@@ -96,7 +95,6 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M2_FIELDS,
     trainer: 'semi-supervised',
     objective: '-J/N',
-    create: (config, inputDim, seed, shape) => new M2(config, inputDim, seed, shape),
   },
   m1m2: {
     kind: 'm1m2',
@@ -105,6 +103,5 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M1M2_FIELDS,
     trainer: 'two-stage',
     objective: '-J/N',
-    create: (config, inputDim, seed, shape) => new M1M2(config, inputDim, seed, shape),
   },
 };

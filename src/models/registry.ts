@@ -1,16 +1,14 @@
-import { ACTIVATIONS } from '../nn/dense.js';
+import { ACTIVATIONS } from '../nn/activations.js';
 import { FieldSpec } from '../config/schema.js';
 import { PRIORS } from '../prob/priors.js';
-import { Aae, AAE_DEFAULTS, AaeConfig } from './aae.js';
+import { AAE_DEFAULTS, AaeConfig } from './aaeConfig.js';
 import { NOISES } from '../data/corrupt.js';
-import { AE_DEFAULTS, AeConfig, Autoencoder, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoder.js';
-import { DECODERS } from './likelihood.js';
+import { AE_DEFAULTS, AeConfig, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoderConfig.js';
+import { DECODERS } from './decoders.js';
 import { LABEL_KINDS, LabelModelConfig, LabelTrainerKind } from './labelKinds.js';
-import { Pca, PCA_DEFAULTS, PcaConfig } from './pca.js';
-import { NET_FIELDS } from './networks.js';
-import { Model } from './types.js';
-import { createVae, VAE_DEFAULTS, VaeConfig } from './vae.js';
-import type { ImageShape } from '../nn/convNet.js';
+import { PCA_DEFAULTS, PcaConfig } from './pcaConfig.js';
+import { NET_FIELDS } from './netConfig.js';
+import { VAE_DEFAULTS, VaeConfig } from './vaeConfig.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
 export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConfig | AaeConfig | LabelModelConfig;
@@ -32,8 +30,6 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   trainer: TrainerKind;
   /** What the objective `total` is called in logs, e.g. '-elbo'. */
   objective: string;
-  /** A new model for images of inputDim values; `shape` [height, width, channels] is needed by conv networks. */
-  create(config: C, inputDim: number, seed: number, shape?: ImageShape): Model;
 }
 
 const VAE_FIELDS: FieldSpec[] = [
@@ -87,7 +83,6 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: VAE_FIELDS,
     trainer: 'standard',
     objective: '-elbo',
-    create: (config, inputDim, seed, shape) => createVae(config, inputDim, seed, shape),
   },
   ae: {
     kind: 'ae',
@@ -96,7 +91,6 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
   },
   dae: {
     kind: 'dae',
@@ -105,7 +99,6 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: DAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
   },
   cae: {
     kind: 'cae',
@@ -114,7 +107,6 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: CAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
   },
   pca: {
     kind: 'pca',
@@ -123,7 +115,6 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: [{ ...LATENT_FIELD, help: 'principal directions kept (width of the code)' }],
     trainer: 'fit',
     objective: 'squared error',
-    create: (config, inputDim) => new Pca(config, inputDim),
   },
   aae: {
     kind: 'aae',
@@ -132,7 +123,6 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AAE_FIELDS,
     trainer: 'multistep',
     objective: '-log p(x|z)',
-    create: (config, inputDim, seed, shape) => new Aae(config, inputDim, seed, shape),
   },
   ...LABEL_KINDS,
 };
@@ -145,9 +135,4 @@ export function isModelKind(kind: unknown): kind is ModelKind {
 export function modelKindSpec(kind: string): ModelKindSpec {
   if (!isModelKind(kind)) throw new Error(`unknown model kind "${kind}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
   return MODEL_KINDS[kind] as ModelKindSpec;
-}
-
-/** A new model of the config's kind; conv networks need the image `shape` [height, width, channels]. */
-export function createModel(config: ModelConfig, inputDim: number, seed: number, shape?: ImageShape): Model {
-  return modelKindSpec(config.kind).create(config, inputDim, seed, shape);
 }

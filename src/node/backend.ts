@@ -1,6 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
@@ -20,6 +17,10 @@ async function tryTfjsNode(): Promise<boolean> {
  * user has installed it, else the wasm backend (XNNPACK with SIMD).
  */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+  // Loaded here rather than on import: the command line reads BACKENDS for its flags and help, which must not
+  // wait the second or two tfjs takes to load.
+  const tf = await import('@tensorflow/tfjs');
+  await import('@tensorflow/tfjs-backend-wasm');
   let name: string = choice;
   if (choice === 'auto') name = (await tryTfjsNode()) ? 'tensorflow' : 'wasm';
   else if (choice === 'tensorflow' && !(await tryTfjsNode())) {
