@@ -7,7 +7,7 @@ import { loadTestImages, outputPath, savePng, scaleOf, withRun } from './viewCom
 export async function analogiesCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
     const model = opened.run.model;
-    if (!canEncodeGivenLabel(model) || !canDecodeGivenLabel(model)) throw new UsageError(`analogies: model kind ${model.kind} has no encoder q(z|x,y) and decoder p(x|y,z) that take the label (try a cvae)`);
+    if (!canEncodeGivenLabel(model) || !canDecodeGivenLabel(model)) throw new UsageError(`model kind ${model.kind} has no encoder q(z|x,y) and decoder p(x|y,z) that take the label (try a cvae)`);
     const test = await loadTestImages(args, opened);
     const n = (args.flags.n as number | undefined) ?? 10;
     const from = (args.flags.from as number | undefined) ?? 0;

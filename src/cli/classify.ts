@@ -13,14 +13,14 @@ import { loadTestImages, outputPath, withRun } from './viewCommon.js';
 export async function classifyCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
     const { model, config } = opened.run;
-    if (!isClassifier(model)) throw new UsageError(`classify: model kind ${model.kind} has no classifier q(y|x) (try m2 or m1m2)`);
+    if (!isClassifier(model)) throw new UsageError(`model kind ${model.kind} has no classifier q(y|x) (try m2 or m1m2)`);
     let test = await loadTestImages(args, opened);
     const n = args.flags.limit as number | undefined;
     if (n) test = limit(test, n);
     // The images as training saw them: binarized once when the run used binary data, as eval does.
     test = prepareTestData(test, config.data, (args.flags.seed as number | undefined) ?? 0);
     const labels = test.labels;
-    if (!labels) throw new UsageError(`classify: ${test.name} has no labels`);
+    if (!labels) throw new UsageError(`${test.name} has no labels`);
     const progress = new Progress({ label: 'classify', total: test.count });
     const predictions = predictLabels(model, test, { onProgress: (d) => progress.update(d) });
     progress.finish();

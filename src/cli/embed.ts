@@ -6,7 +6,7 @@ import { loadTestImages, outputPath, requireEncoder, withRun } from './viewCommo
 
 export async function embedCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
-    const model = requireEncoder(opened.run.model, 'embed');
+    const model = requireEncoder(opened.run.model);
     const n = (args.flags.limit as number | undefined) ?? 0;
     let test = await loadTestImages(args, opened);
     if (n > 0) test = limit(test, n);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, FieldSpec, FieldType, parseFlag } from '../config/schema.js';
+import { didYouMean } from './suggest.js';
 
 /** A flag of a command that is not part of the run config. */
 export interface CommandFlag {
@@ -29,6 +30,11 @@ export interface CommandSpec {
   /** Names of optional positional arguments, after the required ones. */
   optionalPositionals?: string[];
   examples?: string[];
+  /**
+   * Flags the command takes in another setting (another --model), each with what to say when one is given
+   * here: "does not apply to --model ae; ...", rather than "unknown flag".
+   */
+  elsewhere?: ReadonlyMap<string, string>;
 }
 
 /** A mistake on the command line: exit code 2. */
@@ -47,6 +53,14 @@ export interface ParsedCommand {
   help: boolean;
 }
 
+/** An unknown flag: one that applies elsewhere says where, else the nearest known flags are suggested. */
+function unknownFlag(spec: CommandSpec, flag: string, known: string[]): UsageError {
+  const name = flag.replace(/^-+/, '');
+  const elsewhere = spec.elsewhere?.get(name);
+  if (elsewhere !== undefined) return new UsageError(`--${name} ${elsewhere}`);
+  return new UsageError(`unknown flag ${flag} for "vaekit ${spec.name}"${didYouMean(name, known, '--')} (see vaekit ${spec.name} --help)`);
+}
+
 /** Parses argv strictly: an unknown flag, a missing value or a wrong type names the flag. */
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
@@ -56,7 +70,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
-    if (options[name]?.type === 'string' && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    if (Object.hasOwn(options, name) && options[name].type === 'string' && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
     else args.push(argv[i]);
   }
   let parsed;
@@ -65,7 +79,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   } catch (e) {
     const err = e as Error & { code?: string };
     const flag = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag ${flag} for "vaekit ${spec.name}" (see vaekit ${spec.name} --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownFlag(spec, flag, Object.keys(options));
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${flag.split(' ')[0]}: expected a value (see vaekit ${spec.name} --help)`);
     throw new UsageError(err.message);
   }

@@ -4,7 +4,7 @@ import { checkIndex, loadTestImages, outputPath, requireAutoencoder, savePng, sc
 
 export async function interpolateCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
-    const model = requireAutoencoder(opened.run.model, 'interpolate');
+    const model = requireAutoencoder(opened.run.model);
     const test = await loadTestImages(args, opened);
     const img = interpolationImage(model, test, {
       from: checkIndex('from', (args.flags.from as number | undefined) ?? 0, test),

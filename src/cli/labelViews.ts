@@ -4,9 +4,9 @@ import { canDecodeGivenLabel, CodeDecoder, decoderForLabel, hasStandardNormalPri
 import { UsageError } from './flags.js';
 
 /** The model's decoder with --label fixed, after checking the model has one and the label is one of its. */
-export function labelledDecoder(model: Model, command: string, label: number, needsPrior: boolean): CodeDecoder {
+export function labelledDecoder(model: Model, label: number, needsPrior: boolean): CodeDecoder {
   if (!canDecodeGivenLabel(model)) throw new UsageError(`--label: model kind ${model.kind} does not decode given a label; drop --label`);
   if (label >= model.numClasses) throw new UsageError(`--label ${label}: the model's labels are 0..${model.numClasses - 1}`);
-  if (needsPrior && !hasStandardNormalPrior(model)) throw new UsageError(`${command}: model kind ${model.kind} has no prior over codes to sample from`);
+  if (needsPrior && !hasStandardNormalPrior(model)) throw new UsageError(`model kind ${model.kind} has no prior over codes to sample from`);
   return decoderForLabel(model, label);
 }

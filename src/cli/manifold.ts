@@ -9,8 +9,8 @@ export async function manifoldCommand(args: ParsedCommand, log: (s: string) => v
   if (dims.length !== 2) throw new UsageError(`--dims: expected two latent dimensions i,j, got ${dims.join(',') || 'none'}`);
   return withRun(args, ({ path, run }) => {
     const label = args.flags.label as number | undefined;
-    const model = label === undefined ? requireDecoder(run.model, 'manifold') : labelledDecoder(run.model, 'manifold', label, false);
-    if (model.latentDim < 2) throw new UsageError(`manifold: the model's latent space has ${model.latentDim} dimension; a manifold needs two`);
+    const model = label === undefined ? requireDecoder(run.model) : labelledDecoder(run.model, label, false);
+    if (model.latentDim < 2) throw new UsageError(`the model's latent space has ${model.latentDim} dimension; a manifold needs two`);
     let pair: [number, number];
     try {
       pair = checkDims(dims, model.latentDim);

@@ -5,7 +5,7 @@ import { loadTestImages, outputPath, requireAutoencoder, savePng, scaleOf, withR
 
 export async function reconstructCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
-    const model = requireAutoencoder(opened.run.model, 'reconstruct');
+    const model = requireAutoencoder(opened.run.model);
     const test = await loadTestImages(args, opened);
     const n = (args.flags.n as number | undefined) ?? 16;
     if (n > test.count) throw new UsageError(`--n ${n}: the test set has ${test.count} images`);

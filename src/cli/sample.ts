@@ -6,7 +6,7 @@ import { outputPath, requirePrior, savePng, scaleOf, withRun } from './viewCommo
 export async function sampleCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, ({ path, run }) => {
     const label = args.flags.label as number | undefined;
-    const model = label === undefined ? requirePrior(run.model, 'sample') : labelledDecoder(run.model, 'sample', label, true);
+    const model = label === undefined ? requirePrior(run.model) : labelledDecoder(run.model, label, true);
     const draw = args.flags.draw === true;
     if (draw && (label !== undefined || !model.decodeDraw)) throw new UsageError(`--draw: ${label !== undefined ? 'draws given a label are not offered' : `model kind ${run.model.kind} offers no draws from p(x|z)`}; drop --draw (VAE and AAE offer them)`);
     const img = sampleGrid(model, run.inputShape, {

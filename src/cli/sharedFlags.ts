@@ -64,6 +64,20 @@ export function configGroups(kind = 'vae'): FieldGroup[] {
   ];
 }
 
+/**
+ * The model flags of the other `kinds` that `kind` lacks, each with what to say when one is given with `kind`:
+ * "does not apply to --model ae; it is a flag of --model vae, aae, ...".
+ */
+export function otherKindsFlags(kind: string, kinds: readonly string[], command: string): Map<string, string> {
+  const own = new Set(modelKindSpec(kind).fields.map((f) => f.flag));
+  const owners = new Map<string, string[]>();
+  for (const other of kinds) {
+    if (other === kind) continue;
+    for (const { flag } of modelKindSpec(other).fields) if (!own.has(flag)) owners.set(flag, [...(owners.get(flag) ?? []), other]);
+  }
+  return new Map([...owners].map(([flag, owner]) => [flag, `does not apply to --model ${kind}; it is a flag of --model ${owner.join(', ')} (see vaekit ${command} --model ${kind} --help)`]));
+}
+
 export const SCALE_FLAG: CommandFlag = { flag: 'scale', help: 'nearest-neighbour upscaling of every image', type: { type: 'int', min: 1 }, defaultText: '2' };
 export const SEED_FLAG: CommandFlag = { flag: 'seed', help: 'seed of the random draws', type: { type: 'int', min: 0 }, defaultText: '0' };
 export const DATA_DIR_FLAG: CommandFlag = { flag: 'data-dir', help: 'read the test set from here instead of the place the run used', type: { type: 'string' } };

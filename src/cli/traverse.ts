@@ -5,11 +5,11 @@ import { checkIndex, loadTestImages, outputPath, requireDecoder, requireEncoder,
 
 export async function traverseCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
-    const model = requireDecoder(opened.run.model, 'traverse');
+    const model = requireDecoder(opened.run.model);
     let base: Float32Array | undefined;
     if (args.flags.image !== undefined) {
       const test = await loadTestImages(args, opened);
-      base = encodeImages(requireEncoder(model, 'traverse --image'), test, [checkIndex('image', args.flags.image as number, test)]);
+      base = encodeImages(requireEncoder(model, '--image'), test, [checkIndex('image', args.flags.image as number, test)]);
     }
     const img = traversalImage(model, opened.run.inputShape, {
       steps: (args.flags.steps as number | undefined) ?? 11,

@@ -60,26 +60,30 @@ export async function loadTestImages(args: ParsedCommand, opened: OpenRun): Prom
   return loaded.test;
 }
 
-/** Refusals name the command, the model kind and the missing part. */
-export function requireDecoder(model: Model, command: string): Model & CodeDecoder {
-  if (!canDecode(model) && canDecodeGivenLabel(model)) throw new UsageError(`${command}: model kind ${model.kind} decodes given a label: pass --label 0..${model.numClasses - 1}`);
-  if (!canDecode(model)) throw new UsageError(`${command}: model kind ${model.kind} has no decoder from codes to images`);
+/**
+ * Refusals name the model kind and the missing part (the command is named where the message is printed), and
+ * the flag that needs the part where one does: `requireEncoder(model, '--image')`.
+ */
+export function requireDecoder(model: Model, flag?: string): Model & CodeDecoder {
+  const where = flag ? `${flag}: ` : '';
+  if (!canDecode(model) && canDecodeGivenLabel(model)) throw new UsageError(`${where}model kind ${model.kind} decodes given a label: pass --label 0..${model.numClasses - 1}`);
+  if (!canDecode(model)) throw new UsageError(`${where}model kind ${model.kind} has no decoder from codes to images`);
   return model;
 }
 
-export function requireEncoder(model: Model, command: string): Model & CodeEncoder {
-  if (!canEncode(model)) throw new UsageError(`${command}: model kind ${model.kind} has no encoder from images to codes`);
+export function requireEncoder(model: Model, flag?: string): Model & CodeEncoder {
+  if (!canEncode(model)) throw new UsageError(`${flag ? `${flag}: ` : ''}model kind ${model.kind} has no encoder from images to codes`);
   return model;
 }
 
-export function requireAutoencoder(model: Model, command: string): Model & CodeEncoder & CodeDecoder {
-  requireEncoder(model, command);
-  return requireDecoder(model, command) as Model & CodeEncoder & CodeDecoder;
+export function requireAutoencoder(model: Model): Model & CodeEncoder & CodeDecoder {
+  requireEncoder(model);
+  return requireDecoder(model) as Model & CodeEncoder & CodeDecoder;
 }
 
-export function requirePrior(model: Model, command: string): Model & CodeDecoder {
-  if (!hasStandardNormalPrior(model)) throw new UsageError(`${command}: model kind ${model.kind} has no prior over codes to sample from`);
-  return requireDecoder(model, command);
+export function requirePrior(model: Model): Model & CodeDecoder {
+  if (!hasStandardNormalPrior(model)) throw new UsageError(`model kind ${model.kind} has no prior over codes to sample from`);
+  return requireDecoder(model);
 }
 
 /** Checks an image index given on the command line against the test set. */

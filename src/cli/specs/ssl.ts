@@ -1,7 +1,7 @@
 /** The flags, help and examples of `vaekit ssl`; its code, ../ssl.ts, loads only when it runs. */
 import { MODEL_KINDS } from '../../models/registry.js';
 import { CommandSpec } from '../flags.js';
-import { BACKEND_FLAG, configGroups, ENGINE_FLAG } from '../sharedFlags.js';
+import { BACKEND_FLAG, configGroups, ENGINE_FLAG, otherKindsFlags } from '../sharedFlags.js';
 
 /** The kinds the experiment runs: those trained by a semi-supervised objective. */
 const SSL_KINDS: string[] = Object.values(MODEL_KINDS).filter((s) => ['semi-supervised', 'two-stage'].includes(s.trainer)).map((s) => s.kind);
@@ -20,6 +20,7 @@ export function sslSpec(kind: string): CommandSpec {
     usage: 'vaekit ssl --model m2|m1m2 --labels 100[,600,1000,3000] [--seeds 3] [options]',
     // --labels and --seeds stand for the model's labelled count and the run seed.
     groups: configGroups(kind).map((g) => ({ ...g, fields: g.fields.filter((f) => f.key !== 'labelled' && f.key !== 'seed') })),
+    elsewhere: otherKindsFlags(kind, SSL_KINDS, 'ssl'),
     flags: [
       { flag: 'model', help: `model kind: ${SSL_KINDS.join(', ')}; see --model <kind> --help for its flags`, type: { type: 'enum', choices: SSL_KINDS }, defaultText: 'm2' },
       { flag: 'labels', help: 'labelled training images, balanced over the 10 classes; a list runs each', type: { type: 'int-list', min: 10 }, defaultText: '100' },

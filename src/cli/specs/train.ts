@@ -1,6 +1,7 @@
 /** The flags, help and examples of `vaekit train`; its code, ../train.ts, loads only when it runs. */
+import { MODEL_KINDS } from '../../models/registry.js';
 import { CommandSpec } from '../flags.js';
-import { BACKEND_FLAG, configGroups, ENGINE_FLAG, MODEL_FLAG } from '../sharedFlags.js';
+import { BACKEND_FLAG, configGroups, ENGINE_FLAG, MODEL_FLAG, otherKindsFlags } from '../sharedFlags.js';
 
 /** The command's flags for one model kind: the model group is that kind's fields. */
 export function trainSpec(kind: string): CommandSpec {
@@ -9,6 +10,7 @@ export function trainSpec(kind: string): CommandSpec {
     summary: 'train a model, writing a checkpoint to the run directory after every epoch',
     usage: 'vaekit train [--model <kind>] [options]',
     groups: configGroups(kind),
+    elsewhere: otherKindsFlags(kind, Object.keys(MODEL_KINDS), 'train'),
     flags: [
       MODEL_FLAG,
       { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
