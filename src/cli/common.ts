@@ -3,6 +3,7 @@ import { ModelConfig } from '../models/registry.js';
 import { Model } from '../models/types.js';
 import { describeKernels, EngineChoice, NativeLoad } from '../node/native.js';
 import { hasNativePath } from '../train/engine.js';
+import { TrainState } from '../train/state.js';
 import { UsageError } from './flags.js';
 
 /** Which path a command's work took, and why, for its log. */
@@ -48,4 +49,16 @@ export function termsText(m: Record<string, number>): string {
     // A classification error is a rate: shown in percent, to the hundredth (val error 7.12%).
     .map(([k, v]) => (k === 'error' ? `${k} ${(100 * v).toFixed(2)}%` : `${k} ${nats(v)}`))
     .join(', ');
+}
+
+/**
+ * What to try after a resumed run diverged. Its --lr cannot change (the epochs trained keep their rate), but a
+ * learning-rate step before the epochs still to come can: where the last checkpoint ends an epoch, the epoch that
+ * diverged is one of those. A checkpoint midway through it leaves only a new run.
+ */
+export function resumedDivergenceHint(checkpoint: TrainState, lrSteps: number[], outDir: string): string {
+  const fresh = `start a new run with a lower --lr (--force, or another --out)`;
+  if (checkpoint.batch > 0) return `--lr cannot change on a resumed run, nor can the rate of epoch ${checkpoint.epoch + 1}, which the last checkpoint is midway through: ${fresh}.`;
+  const steps = [...new Set([...lrSteps, checkpoint.epoch])].sort((a, b) => a - b).join(',');
+  return `--lr cannot change on a resumed run; lower the rate from epoch ${checkpoint.epoch + 1} on with a learning-rate step (vaekit train --resume --out ${outDir} --lr-steps ${steps} --lr-step-factor 0.1), or ${fresh}.`;
 }

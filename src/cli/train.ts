@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { prepareTrainingData } from '../data/prepare.js';
-import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
+import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
@@ -13,7 +13,7 @@ import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { checkNativeEngine, engineText, nats, termsText } from './common.js';
+import { checkNativeEngine, engineText, nats, resumedDivergenceHint, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 
@@ -163,8 +163,10 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
   } catch (e) {
     progress?.finish();
     if (e instanceof DivergedError) {
-      const kept = existsSync(join(outDir, RUN_FILES.last)) ? `the last good checkpoint is kept at ${join(outDir, RUN_FILES.last)}` : 'no epoch finished, so there is no checkpoint';
-      process.stderr.write(`vaekit train: training stopped: ${e.message}\n${kept}\n`);
+      const last = join(outDir, RUN_FILES.last);
+      const kept = existsSync(last) ? `the last good checkpoint is kept at ${last}` : 'no epoch finished, so there is no checkpoint';
+      const hint = restored ? resumedDivergenceHint(readRunMeta(loadCheckpoint(last), last).state, config.train.lrSteps, outDir) : e.hint;
+      process.stderr.write(`vaekit train: training stopped: ${e.detail} ${hint}\n${kept}\n`);
       return 1;
     }
     throw e;
