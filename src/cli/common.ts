@@ -1,5 +1,8 @@
 import { KERNEL_DECODERS } from '../models/likelihood.js';
-import { ModelConfig } from '../models/registry.js';
+import { RunConfig, TRAIN_FIELDS } from '../config/run.js';
+import { checkBatchSize, checkModelSize, KeyName } from '../config/size.js';
+import { ModelConfig, modelKindSpec } from '../models/registry.js';
+import type { ImageShape } from '../nn/convNet.js';
 import { Model } from '../models/types.js';
 import { describeKernels, EngineChoice, NativeLoad } from '../node/native.js';
 import { hasNativePath } from '../train/engine.js';
@@ -61,4 +64,19 @@ export function resumedDivergenceHint(checkpoint: TrainState, lrSteps: number[],
   if (checkpoint.batch > 0) return `--lr cannot change on a resumed run, nor can the rate of epoch ${checkpoint.epoch + 1}, which the last checkpoint is midway through: ${fresh}.`;
   const steps = [...new Set([...lrSteps, checkpoint.epoch])].sort((a, b) => a - b).join(',');
   return `--lr cannot change on a resumed run; lower the rate from epoch ${checkpoint.epoch + 1} on with a learning-rate step (vaekit train --resume --out ${outDir} --lr-steps ${steps} --lr-step-factor 0.1), or ${fresh}.`;
+}
+
+/** A config key as its flag and value (`--hidden 2000000`), for the library's size refusals. */
+function flagOf(config: RunConfig): KeyName {
+  return (section, key) => {
+    const field = (section === 'model' ? modelKindSpec(config.model.kind).fields : TRAIN_FIELDS).find((f) => f.key === key);
+    const value = (config[section] as unknown as Record<string, unknown>)[key];
+    return field ? `--${field.flag} ${Array.isArray(value) ? value.join(',') : String(value)}` : `${section}.${key}`;
+  };
+}
+
+/** Refuses, before a model exists, a run whose parameters or batches would not fit in memory (src/config/size.ts). */
+export function checkRunSize(config: RunConfig, shape: ImageShape): void {
+  checkModelSize(config, shape, flagOf(config));
+  checkBatchSize(config, shape, flagOf(config));
 }

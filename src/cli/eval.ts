@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { prepareTestData } from '../data/prepare.js';
 import { limit } from '../data/transforms.js';
+import { scoringImagesPerPass } from '../config/size.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { bitsPerDim, pixelScoring } from '../eval/bitsPerDim.js';
 import { DecoderKind } from '../models/likelihood.js';
@@ -39,6 +40,8 @@ export async function evalCommand(args: ParsedCommand, log: (s: string) => void)
     const n = args.flags.limit as number | undefined;
     if (n) images = limit(images, n);
     images = prepareTestData(images, config.data, seed);
+    const numSamples = (args.flags.samples as number | undefined) ?? 1;
+    const elboBatch = scoringImagesPerPass(numSamples, images.shape, 500, `--samples ${numSamples}`);
     log(`checkpoint: ${path} (epoch ${run.state.epoch}), backend ${backend}`);
     log(`data: ${images.name}, ${images.count} images, binarize ${config.data.binarize === 'none' ? 'none' : `once, seed ${seed}`}`);
 
@@ -85,9 +88,8 @@ export async function evalCommand(args: ParsedCommand, log: (s: string) => void)
     const dims = images.shape[0] * images.shape[1] * images.shape[2];
     const onData = dequantize ? ' on dequantized images x = b/255 + U(-1/510, 1/510)' : '';
 
-    const numSamples = (args.flags.samples as number | undefined) ?? 1;
     const elboProgress = new Progress({ label: 'ELBO', total: images.count });
-    const terms = evaluateLoss(model, images, { numSamples, seed, kernels: native.kernels, dequantize, onProgress: (d) => elboProgress.update(d) });
+    const terms = evaluateLoss(model, images, { batchSize: elboBatch, numSamples, seed, kernels: native.kernels, dequantize, onProgress: (d) => elboProgress.update(d) });
     elboProgress.finish();
     log(`test -ELBO ${nats(terms.total)} nats (${termsText(terms)})${onData}`);
     Object.assign(result, { negElbo: terms.total, terms });

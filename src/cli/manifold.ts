@@ -2,7 +2,7 @@ import { checkDims } from '../views/latents.js';
 import { manifoldImage } from '../views/manifold.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { labelledDecoder } from './labelViews.js';
-import { outputPath, requireDecoder, savePng, scaleOf, withRun } from './viewCommon.js';
+import { checkPicture, outputPath, requireDecoder, savePng, scaleOf, withRun } from './viewCommon.js';
 
 export async function manifoldCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   const dims = (args.flags.dims as number[] | undefined) ?? [0, 1];
@@ -17,7 +17,9 @@ export async function manifoldCommand(args: ParsedCommand, log: (s: string) => v
     } catch (e) {
       throw new UsageError(`--dims ${dims.join(',')}: ${(e as Error).message}`);
     }
-    const { image } = manifoldImage(model, run.inputShape, { grid: (args.flags.grid as number | undefined) ?? 20, dims: pair, scale: scaleOf(args) });
+    const grid = (args.flags.grid as number | undefined) ?? 20;
+    checkPicture(args, ['grid', 'scale'], grid * grid, grid, run.inputShape);
+    const { image } = manifoldImage(model, run.inputShape, { grid, dims: pair, scale: scaleOf(args) });
     savePng(outputPath(args, path, 'manifold.png'), image, log);
     return 0;
   });

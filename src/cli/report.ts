@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../node/files.js';
 import { pngDataUri } from '../node/png.js';
 import { RUN_FILES } from '../node/runFiles.js';
-import { runReportHtml } from '../views/runReport.js';
+import { REPORT, runReportHtml } from '../views/runReport.js';
 import { ParsedCommand } from './flags.js';
-import { loadTestImages, outputPath, scaleOf, withRun } from './viewCommon.js';
+import { checkPicture, loadTestImages, outputPath, scaleOf, withRun } from './viewCommon.js';
 
 /** eval.json beside the checkpoint, if `vaekit eval` wrote one. */
 function readEvaluation(checkpointPath: string): Record<string, unknown> | undefined {
@@ -22,6 +22,10 @@ export async function reportCommand(args: ParsedCommand, log: (s: string) => voi
   return withRun(args, async (opened) => {
     const { run, path } = opened;
     const { config, state } = run;
+    // The largest pictures at --scale: the manifold's grid and the traversal's row per latent dimension.
+    const latent = (run.model as { latentDim?: number }).latentDim ?? 0;
+    checkPicture(args, ['scale'], REPORT.grid ** 2, REPORT.grid, run.inputShape);
+    checkPicture(args, ['scale'], Math.max(1, latent) * REPORT.traverseSteps, REPORT.traverseSteps, run.inputShape);
     const html = runReportHtml({
       model: run.model,
       shape: run.inputShape,

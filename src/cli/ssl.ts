@@ -23,7 +23,7 @@ import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { trainModel } from '../train/byKind.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
-import { checkNativeEngine, termsText } from './common.js';
+import { checkNativeEngine, checkRunSize, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
 
 function isTwoStageKind(config: RunConfig): boolean {
@@ -220,6 +220,7 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   const native = kernelsFor(engine);
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
+  for (const { config } of configs) checkRunSize(config, loaded.train.shape);
   log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
   let stopRequests = 0;

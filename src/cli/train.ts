@@ -13,7 +13,7 @@ import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { checkNativeEngine, engineText, nats, resumedDivergenceHint, termsText } from './common.js';
+import { checkNativeEngine, checkRunSize, engineText, nats, resumedDivergenceHint, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 
@@ -106,6 +106,7 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
     disposeRun(restored);
     throw new Error(`the checkpoint in ${outDir} was trained on ${restored.inputShape.join('x')} images, but ${loaded.source} has ${shape.join('x')}`);
   }
+  if (!restored) checkRunSize(config, shape);
   const run = restored ?? createRun(config, shape, initialTrainState());
   try {
     if (args.flags['init-from']) log(warmStart(run, args.flags['init-from'] as string));

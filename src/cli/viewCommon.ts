@@ -1,5 +1,6 @@
 /** What the picture commands (sample, reconstruct, manifold, embed, interpolate, traverse, report) share. */
 import { dirname, join } from 'node:path';
+import { countText } from '../config/size.js';
 import { Dataset } from '../data/dataset.js';
 import { disposeRun, Run, runFromCheckpoint } from '../io/run.js';
 import { Model } from '../models/types.js';
@@ -9,6 +10,7 @@ import { ensureDir } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
 import { canDecode, canDecodeGivenLabel, canEncode, CodeDecoder, CodeEncoder, hasStandardNormalPrior } from '../views/capabilities.js';
+import { gridLayout } from '../views/grid.js';
 import { RgbaImage } from '../views/image.js';
 import { ParsedCommand, UsageError } from './flags.js';
 
@@ -40,6 +42,21 @@ export function outputPath(args: ParsedCommand, checkpointPath: string, name: st
   const out = (args.flags.out as string | undefined) ?? join(dirname(checkpointPath), name);
   ensureDir(dirname(out));
   return out;
+}
+
+/** The most pixels a picture may have: 100 million, 400 MB as RGBA; decoding and encoding more takes hours. */
+export const MAX_PICTURE_PIXELS = 1e8;
+
+/**
+ * Refuses, before anything is decoded, a picture of `cells` images of `shape` laid out `columns` to a row that
+ * would have more than MAX_PICTURE_PIXELS; the message names the flags among `flags` that were given.
+ */
+export function checkPicture(args: ParsedCommand, flags: string[], cells: number, columns: number, shape: readonly [number, number, number]): void {
+  const { width, height } = gridLayout(cells, shape[1], shape[0], { columns, scale: scaleOf(args) });
+  if (width * height <= MAX_PICTURE_PIXELS) return;
+  const given = flags.filter((f) => args.flags[f] !== undefined).map((f) => `--${f} ${String(args.flags[f])}`);
+  const sizedBy = flags.map((f) => `--${f}`).join(', ');
+  throw new UsageError(`${given.length ? `${given.join(' ')}: ` : ''}the picture would be ${countText(width)} x ${countText(height)} pixels, more than the ${countText(MAX_PICTURE_PIXELS)} drawn at most (its size follows ${sizedBy})`);
 }
 
 export function scaleOf(args: ParsedCommand): number {

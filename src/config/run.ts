@@ -35,7 +35,7 @@ export interface DataConfig {
   valSize: number;
   /** Use only the first N training images (0: all). Default 0. */
   limit: number;
-  /** Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize). Default 32. */
+  /** Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize), at most 1024. Default 32. */
   imageSize: number;
   /** Channels of a folder's images: 3 (RGB) or 1 (grey). Default 3. */
   channels: number;
@@ -49,6 +49,9 @@ export interface RunConfig {
 
 export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
 export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 };
+
+/** The largest side an image folder is fitted to: 1024 x 1024 x 3 is already 3 million values per image. */
+export const MAX_IMAGE_SIZE = 1024;
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -68,7 +71,7 @@ export const DATA_FIELDS: FieldSpec[] = [
   { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once (for --data cifar10 the default is none: colour images are not binarized)', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
   { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none)', type: { type: 'int', min: 0 } },
   { key: 'limit', flag: 'limit', help: 'use only the first N training images (0: all)', type: { type: 'int', min: 0 } },
-  { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1 } },
+  { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1, max: MAX_IMAGE_SIZE } },
   { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
 ];
 

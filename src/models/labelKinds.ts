@@ -10,6 +10,8 @@ import { NET_FIELDS } from './netConfig.js';
 import { M1M2_DEFAULTS, M1M2Config } from './m1m2Config.js';
 import { M2_DEFAULTS, M2Config } from './m2Config.js';
 import type { ModelKindSpec } from './registry.js';
+import { autoencoderParameters, denseParameters, trunkSize } from './size.js';
+import type { ImageShape } from '../nn/convNet.js';
 
 /** The configs of the label-aware kinds. */
 export type LabelModelConfig = CvaeConfig | M2Config | M1M2Config;
@@ -87,6 +89,7 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: CVAE_FIELDS,
     trainer: 'labelled',
     objective: '-elbo',
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim, config.classes) }),
   },
   m2: {
     kind: 'm2',
@@ -95,6 +98,11 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M2_FIELDS,
     trainer: 'semi-supervised',
     objective: '-J/N',
+    size: (config, shape) => {
+      const trunk = trunkSize(config, shape);
+      const classifier = trunk.parameters + denseParameters([trunk.features, ...config.classifierHidden, config.classes]);
+      return { parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim, config.classes) + classifier };
+    },
   },
   m1m2: {
     kind: 'm1m2',
@@ -103,5 +111,12 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M1M2_FIELDS,
     trainer: 'two-stage',
     objective: '-J/N',
+    size: (config, shape) => {
+      const m1 = autoencoderParameters({ ...config, hidden: config.m1Hidden }, shape, 2 * config.m1Latent, config.m1Latent);
+      // M2 models M1's features, a vector of m1Latent values, with dense layers only.
+      const features: ImageShape = [1, 1, config.m1Latent];
+      const m2 = autoencoderParameters({ hidden: config.hidden }, features, 2 * config.latentDim, config.latentDim, config.classes);
+      return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) };
+    },
   },
 };

@@ -1,6 +1,5 @@
 import { ACTIVATIONS } from '../nn/activations.js';
 import { FieldSpec } from '../config/schema.js';
-import { PRIORS } from '../prob/priors.js';
 import { AAE_DEFAULTS, AaeConfig } from './aaeConfig.js';
 import { NOISES } from '../data/corrupt.js';
 import { AE_DEFAULTS, AeConfig, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoderConfig.js';
@@ -9,6 +8,9 @@ import { LABEL_KINDS, LabelModelConfig, LabelTrainerKind } from './labelKinds.js
 import { PCA_DEFAULTS, PcaConfig } from './pcaConfig.js';
 import { NET_FIELDS } from './netConfig.js';
 import { VAE_DEFAULTS, VaeConfig } from './vaeConfig.js';
+import { autoencoderParameters, denseParameters, ModelSize } from './size.js';
+import type { ImageShape } from '../nn/convNet.js';
+import { PRIOR_COMPONENTS, PRIORS } from '../prob/priors.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
 export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConfig | AaeConfig | LabelModelConfig;
@@ -30,6 +32,8 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   trainer: TrainerKind;
   /** What the objective `total` is called in logs, e.g. '-elbo'. */
   objective: string;
+  /** How large a model of this config would be for images of `shape` [height, width, channels] (src/models/size.ts). */
+  size(config: C, shape: ImageShape): ModelSize;
 }
 
 const VAE_FIELDS: FieldSpec[] = [
@@ -83,6 +87,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: VAE_FIELDS,
     trainer: 'standard',
     objective: '-elbo',
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim) }),
   },
   ae: {
     kind: 'ae',
@@ -91,6 +96,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, config.latentDim, config.latentDim) }),
   },
   dae: {
     kind: 'dae',
@@ -99,6 +105,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: DAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, config.latentDim, config.latentDim) }),
   },
   cae: {
     kind: 'cae',
@@ -107,6 +114,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: CAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, config.latentDim, config.latentDim) }),
   },
   pca: {
     kind: 'pca',
@@ -115,6 +123,8 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: [{ ...LATENT_FIELD, help: 'principal directions kept (width of the code)' }],
     trainer: 'fit',
     objective: 'squared error',
+    // The fit holds the d x d second moment, the covariance and its eigenvectors at once.
+    size: (config, [h, w, c]) => ({ parameters: h * w * c * (config.latentDim + 1), fitValues: 3 * (h * w * c) ** 2 }),
   },
   aae: {
     kind: 'aae',
@@ -123,6 +133,11 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AAE_FIELDS,
     trainer: 'multistep',
     objective: '-log p(x|z)',
+    size: (config, shape) => ({
+      parameters:
+        autoencoderParameters(config, shape, (config.stochasticEncoder ? 2 : 1) * config.latentDim, config.latentDim) +
+        denseParameters([config.latentDim + (config.labels ? PRIOR_COMPONENTS + 1 : 0), ...config.discHidden, 1]),
+    }),
   },
   ...LABEL_KINDS,
 };

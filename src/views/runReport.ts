@@ -38,7 +38,7 @@ export interface RunReportInput {
 }
 
 /** The fixed choices of the report's pictures: those of the commands' defaults, smaller where a page needs it. */
-const REPORT = { samples: 64, reconstructions: 16, grid: 20, steps: 10, traverseSteps: 11, range: 3, embedCount: 5000 };
+export const REPORT = { samples: 64, reconstructions: 16, grid: 20, steps: 10, traverseSteps: 11, range: 3, embedCount: 5000 };
 
 /** Builds the report's HTML. */
 export function runReportHtml(input: RunReportInput): string {

@@ -174,6 +174,14 @@ test('parseFlag rejects bad numbers with the flag named', () => {
   throwsConfigError(() => parseFlag(field('batch-size', TRAIN_FIELDS), '12abc'), '--batch-size', '"12abc"');
 });
 
+test('parseFlag refuses integers past their bound or past exact integers', () => {
+  throwsConfigError(() => parseFlag(field('image-size', DATA_FIELDS), '1e6'), '--image-size: expected an integer from 1 to 1024, got 1000000');
+  assert.equal(parseFlag(field('image-size', DATA_FIELDS), '1024'), 1024);
+  throwsConfigError(() => parseFlag(field('epochs', TRAIN_FIELDS), '1e300'), '--epochs: expected an integer >= 1, got 1e+300');
+  throwsConfigError(() => parseFlag(field('hidden', VAE_FIELDS), '99999999999999999999'), '--hidden');
+  throwsConfigError(() => resolveRunConfig([{ source: 'cfg.json', values: { data: { imageSize: 4096 } } }]), 'cfg.json (data): "imageSize": expected an integer from 1 to 1024, got 4096');
+});
+
 test('parseFlag parses integer lists, the empty list only where allowed', () => {
   const hidden = field('hidden', VAE_FIELDS);
   assert.deepEqual(parseFlag(hidden, '500,300'), [500, 300]);
