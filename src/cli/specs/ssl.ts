@@ -38,5 +38,3 @@ export function sslSpec(kind: string): CommandSpec {
     ],
   };
 }
-
-

@@ -34,5 +34,3 @@ export function trainSpec(kind: string): CommandSpec {
     ],
   };
 }
-
-
