@@ -10,6 +10,9 @@ import { confusionSvg } from '../views/confusion.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { loadTestImages, outputPath, withRun } from './viewCommon.js';
 
+/** Where classify writes its figures, beside the checkpoint; the report reads them. */
+export const CLASSIFY_FILE = 'classify.json';
+
 export async function classifyCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
     const { model, config } = opened.run;
@@ -30,7 +33,7 @@ export async function classifyCommand(args: ParsedCommand, log: (s: string) => v
     const out = outputPath(args, opened.path, 'confusion.svg');
     writeFileAtomic(out, confusionSvg(counts, model.numClasses, `${model.kind}: test error ${(100 * error).toFixed(2)}% on ${test.count} images`));
     log(out);
-    const figures = join(dirname(opened.path), 'classify.json');
+    const figures = join(dirname(opened.path), CLASSIFY_FILE);
     saveJson(figures, { checkpoint: opened.path, epoch: opened.run.state.epoch, images: test.count, error, confusion: Array.from(counts) });
     log(`figures written to ${figures}`);
     return 0;

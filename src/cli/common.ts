@@ -1,5 +1,7 @@
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { KERNEL_DECODERS } from '../models/likelihood.js';
-import { RunConfig, TRAIN_FIELDS } from '../config/run.js';
+import { ConfigLayer, DATA_FIELDS, RunConfig, TRAIN_FIELDS, UnusedSetting } from '../config/run.js';
+import { applicableEntries } from '../config/schema.js';
 import { checkBatchSize, checkModelSize, KeyName } from '../config/size.js';
 import { ModelConfig, modelKindSpec } from '../models/registry.js';
 import type { ImageShape } from '../nn/convNet.js';
@@ -9,11 +11,28 @@ import { hasNativePath } from '../train/engine.js';
 import { TrainState } from '../train/state.js';
 import { UsageError } from './flags.js';
 
-/** Which path a command's work took, and why, for its log. */
+/** The tfjs backend and the threads its ops run on, where it says: "tfjs wasm, 1 thread". */
+function backendText(backend: string): string {
+  // The wasm backend runs one thread in Node (no cross-origin isolated workers); cpu is plain JavaScript.
+  const threads = backend === 'wasm' ? getThreadsCount() : backend === 'cpu' ? 1 : undefined;
+  return `tfjs ${backend}${threads === undefined ? '' : `, ${threads} thread${threads === 1 ? '' : 's'}`}`;
+}
+
+/**
+ * Where a command's ops run, and why, for its log: the native kernels (with their threads), or the portable
+ * engine on its tfjs backend. The native kernels do the whole step, so the backend is named only for portable.
+ */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (tfjs ${backend}): the native kernels run only the MLP networks of vae, m2 and m1m2`;
-  return `portable (tfjs ${backend}); native kernels unavailable: ${native.reason}`;
+  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only the MLP networks of vae, m2 and m1m2`;
+  return `portable (${backendText(backend)}); native kernels unavailable: ${native.reason}`;
+}
+
+/** The settings of a model config that apply to it (sigma only with the fixed-sigma decoder...), for logs. */
+export function modelSettingsText(config: ModelConfig): string {
+  return applicableEntries(modelKindSpec(config.kind).fields, config)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') || 'none' : v}`)
+    .join(', ');
 }
 
 /** The model kind as its flags would name it, for the two refusals below: `m2 with --net conv`. */
@@ -40,6 +59,20 @@ export function checkNativeScoring(choice: EngineChoice, model: Model, config: M
   throw new UsageError(`--engine native: the native kernels score only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
 }
 
+/**
+ * Refuses a setting the user's layers (flags, a config file) give that `find` says is of no use to `subject`,
+ * named as the user wrote it: `--lr does not apply to --model pca: it is fitted in one pass`.
+ */
+export function refuseUnused(layers: ConfigLayer[], find: (values: ConfigLayer['values']) => UnusedSetting[], subject: string): void {
+  for (const { source, values } of layers) {
+    const [first] = find(values);
+    if (!first) continue;
+    const flag = (first.section === 'train' ? TRAIN_FIELDS : DATA_FIELDS).find((f) => f.key === first.key)?.flag ?? first.key;
+    const name = source === 'flags' ? `--${flag}` : `--config ${source}: "${first.section}.${first.key}"`;
+    throw new UsageError(`${name} does not apply to ${subject}: ${first.reason}`);
+  }
+}
+
 /** Formats nats with two decimals. */
 export function nats(v: number | undefined): string {
   return v === undefined ? '-' : v.toFixed(2);
@@ -49,8 +82,9 @@ export function nats(v: number | undefined): string {
 export function termsText(m: Record<string, number>): string {
   return Object.entries(m)
     .filter(([k]) => k !== 'total')
-    // A classification error is a rate: shown in percent, to the hundredth (val error 7.12%).
-    .map(([k, v]) => (k === 'error' ? `${k} ${(100 * v).toFixed(2)}%` : `${k} ${nats(v)}`))
+    // A classification error is a rate: shown in percent, to the hundredth (val error 7.12%); a fit's share of
+    // the variance likewise.
+    .map(([k, v]) => (k === 'error' ? `${k} ${(100 * v).toFixed(2)}%` : k === 'explainedVariance' ? `explained variance ${(100 * v).toFixed(1)}%` : `${k} ${nats(v)}`))
     .join(', ');
 }
 

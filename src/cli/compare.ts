@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
+import { DATA_FIELDS, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, unusedTrainSettings } from '../config/run.js';
 import { FieldSpec } from '../config/schema.js';
 import { prepareTestData } from '../data/prepare.js';
 import { inOrder, limit } from '../data/transforms.js';
@@ -8,14 +8,14 @@ import { pixelScoring } from '../eval/bitsPerDim.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { ReconstructionError, reconstructionError } from '../eval/reconstruction.js';
 import { disposeRun, readRunMeta, runFromCheckpoint } from '../io/run.js';
-import { isModelKind, MODEL_KINDS } from '../models/registry.js';
+import { isModelKind, MODEL_KINDS, modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { isCodeModel, isLatentVariableModel } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { loadDataset } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { Progress } from '../node/progress.js';
-import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
+import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, runOutputsIn, saveJson } from '../node/runFiles.js';
 import { comparisonMarkdown, ComparisonRow, DENOISING_PROBE } from '../eval/comparison.js';
 import { decodeToImages, encodeImages, datasetImages } from '../views/decode.js';
 import { embeddingSvg } from '../views/embedding.js';
@@ -24,13 +24,14 @@ import { parseCommand, ParsedCommand, UsageError } from './flags.js';
 import { trainSpec } from './specs/train.js';
 import { trainCommand } from './train.js';
 
-/** The config flags given to compare, as `vaekit train` flags for every run. */
-function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>): string[] {
+/** The config flags given to compare, as `vaekit train` flags for a run of `kind`: those it uses (a fit takes no rate). */
+function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>, kind: string): string[] {
+  const unused = new Set(unusedTrainSettings(kind, { train: config.train }).map((u) => u.key));
   const out: string[] = [];
   const add = (fields: FieldSpec[], values: Record<string, unknown>) => {
     for (const f of fields) {
       const v = values[f.key];
-      if (v !== undefined) out.push(`--${f.flag}`, Array.isArray(v) ? v.join(',') : v === null ? '' : String(v));
+      if (v !== undefined && !(fields === TRAIN_FIELDS && unused.has(f.key))) out.push(`--${f.flag}`, Array.isArray(v) ? v.join(',') : v === null ? '' : String(v));
     }
   };
   add(TRAIN_FIELDS, config.train);
@@ -52,20 +53,28 @@ export async function compareCommand(args: ParsedCommand, log: (s: string) => vo
   const epochs = (args.config.train.epochs as number | undefined) ?? TRAIN_DEFAULTS.epochs;
   const digits = (args.flags.digits as number | undefined) ?? 10;
   const backendChoice = (args.flags.backend as BackendChoice | undefined) ?? 'auto';
-  const forwarded = [...forwardedFlags(args.config), '--backend', backendChoice];
+  // A kind without epochs (a fit) is finished after its own single pass.
+  const epochsOf = (kind: string) => (usesTrainSetting(modelKindSpec(kind), 'epochs') ? epochs : resolveRunConfig([{ source: 'compare', values: { model: { kind } } }]).train.epochs);
 
   const runs = kinds.flatMap((kind) => latents.map((latent) => ({ kind, latent, dir: join(outDir, `${kind}-z${latent}`) })));
-  ensureDir(outDir);
+  try {
+    ensureDir(outDir);
+  } catch (e) {
+    throw new UsageError(`--out: ${(e as Error).message}`);
+  }
   for (const [i, r] of runs.entries()) {
     const done = finishedEpochs(r.dir);
     const label = `[${i + 1}/${runs.length}] ${r.kind}, latent ${r.latent}`;
-    if (done >= epochs) {
+    if (done >= epochsOf(r.kind)) {
       log(`${label}: finished run in ${r.dir}, reused`);
       continue;
     }
-    log(`${label}: ${done > 0 ? `resuming ${r.dir} at epoch ${done + 1}` : `training into ${r.dir}`}`);
-    const trainArgs = done > 0 ? ['--resume', '--out', r.dir, '--epochs', String(epochs)] : ['--model', r.kind, '--latent', String(r.latent), '--out', r.dir, ...forwarded];
-    const argv = done > 0 ? [...trainArgs, '--backend', backendChoice] : trainArgs;
+    // A run stopped before its first checkpoint left nothing to go on from: it starts afresh.
+    const resumable = existsSync(join(r.dir, RUN_FILES.last));
+    const forwarded = [...forwardedFlags(args.config, r.kind), '--backend', backendChoice];
+    const fresh = ['--model', r.kind, '--latent', String(r.latent), '--out', r.dir, ...forwarded, ...(runOutputsIn(r.dir).length > 0 ? ['--force'] : [])];
+    log(`${label}: ${resumable ? `resuming ${r.dir} at epoch ${done + 1}` : `training into ${r.dir}`}`);
+    const argv = resumable ? ['--resume', '--out', r.dir, '--epochs', String(epochs), '--backend', backendChoice] : fresh;
     const code = await trainCommand(parseCommand(trainSpec(r.kind), argv), log);
     if (code !== 0) {
       process.stderr.write(`vaekit compare: training ${r.kind} with latent ${r.latent} ended with exit code ${code}; finished runs are kept, re-run to go on\n`);

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/schema.js';
 import { Command, COMMANDS, Log } from './commands.js';
 import { helpText, parseCommand, UsageError } from './flags.js';
+import { inFlagTerms } from './sharedFlags.js';
 import { didYouMean } from './suggest.js';
 import { packageVersion } from './version.js';
 
@@ -55,7 +56,8 @@ export async function main(argv: string[], log: Log = (s) => console.log(s)): Pr
   } catch (e) {
     const err = e as Error;
     const usage = err instanceof UsageError || err instanceof ConfigError;
-    process.stderr.write(`${prefix}: ${usage ? '' : 'error: '}${err.message}\n`);
+    const message = err instanceof ConfigError ? inFlagTerms(err.message) : err.message;
+    process.stderr.write(`${prefix}: ${usage ? '' : 'error: '}${message}\n`);
     if (!usage && process.env.VAEKIT_DEBUG) process.stderr.write(`${err.stack}\n`);
     return usage ? 2 : 1;
   }

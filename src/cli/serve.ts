@@ -24,6 +24,7 @@ export async function serveCommand(args: ParsedCommand, log: (s: string) => void
     data,
     host: (args.flags.host as string | undefined) ?? '127.0.0.1',
     port,
+    onError: (e) => process.stderr.write(`vaekit serve: ${e.message}\n`),
   });
   log(`vaekit app: ${server.url}`);
   log(`  model: ${checkpoint ?? 'the bundled demo (a 2-D VAE on MNIST)'}; data: ${data ? data.data : 'none'}`);

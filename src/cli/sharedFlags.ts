@@ -2,10 +2,11 @@
  * The flags several commands share, and the model kind a command line asks for. Loads no tfjs: help and flag
  * errors are answered from these tables before any command's code is loaded.
  */
-import { readFileSync } from 'node:fs';
-import { DATA_DEFAULTS, DATA_FIELDS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
+import { DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
+import { parseConfigText } from '../config/text.js';
 import { isModelKind, MODEL_KINDS, modelKindSpec } from '../models/registry.js';
 import { BACKENDS } from '../node/backend.js';
+import { readRegularFileSync } from '../node/files.js';
 import { ENGINES } from '../node/native.js';
 import { CommandFlag, FieldGroup } from './flags.js';
 
@@ -45,7 +46,7 @@ export function modelKindOf(argv: string[]): string {
   }
   if (configPath) {
     try {
-      const kind = (JSON.parse(readFileSync(configPath, 'utf8')) as { model?: { kind?: unknown } }).model?.kind;
+      const kind = (parseConfigText(readRegularFileSync(configPath).toString('utf8')) as { model?: { kind?: unknown } }).model?.kind;
       if (isModelKind(kind)) return kind;
     } catch {
       // reported by the command when it reads the file
@@ -60,8 +61,20 @@ export function configGroups(kind = 'vae'): FieldGroup[] {
   return [
     { title: `Model (${kind})`, section: 'model', fields: spec.fields, defaults: spec.defaults },
     { title: 'Training', section: 'train', fields: TRAIN_FIELDS, defaults: TRAIN_DEFAULTS },
-    { title: 'Data', section: 'data', fields: DATA_FIELDS, defaults: DATA_DEFAULTS },
+    { title: 'Data', section: 'data', fields: DATA_FIELDS, defaults: { ...DATA_DEFAULTS, ...IMAGE_FOLDER_DEFAULTS } },
   ];
+}
+
+/**
+ * A library message in the words of the command line: each config key it names as section.key (data.valSize)
+ * becomes the flag that sets it (--val-size).
+ */
+export function inFlagTerms(message: string): string {
+  const flags = new Map<string, string>();
+  for (const f of TRAIN_FIELDS) flags.set(`train.${f.key}`, f.flag);
+  for (const f of DATA_FIELDS) flags.set(`data.${f.key}`, f.flag);
+  for (const spec of Object.values(MODEL_KINDS)) for (const f of spec.fields) if (!flags.has(`model.${f.key}`)) flags.set(`model.${f.key}`, f.flag);
+  return message.replace(/\b(?:model|train|data)\.[A-Za-z]+\b/g, (key) => (flags.has(key) ? `--${flags.get(key)}` : key));
 }
 
 /**

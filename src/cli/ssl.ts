@@ -16,15 +16,16 @@ import { isClassifier } from '../models/labelled.js';
 import { isTwoStageModel } from '../models/m1m2.js';
 import { modelKindSpec } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
-import { loadDataset, LoadedData } from '../node/datasets.js';
+import { labelClasses, loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { trainModel } from '../train/byKind.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
-import { checkNativeEngine, checkRunSize, termsText } from './common.js';
+import { checkNativeEngine, checkRunSize, engineText, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
+import { openRunDirectory } from './runDirectory.js';
 
 function isTwoStageKind(config: RunConfig): boolean {
   return modelKindSpec(config.model.kind).trainer === 'two-stage';
@@ -36,12 +37,12 @@ const VALIDATION_IMAGES = 10000;
 /** The run config of one seed: flags over the kind's defaults, with the protocol's labels, split and seed. */
 function seedConfig(args: ParsedCommand, kind: string, labels: number, seed: number): RunConfig {
   const flags: ConfigLayer = { source: 'flags', values: { model: { ...args.config.model, kind, labelled: labels }, train: { ...args.config.train, seed }, data: { valSize: VALIDATION_IMAGES, ...args.config.data } } };
-  return resolveRunConfig([flags]);
+  return withAbsoluteDataPaths(resolveRunConfig([flags]));
 }
 
 /** A finished run's result, or null. */
 function readResult(dir: string): SslResult | null {
-  const path = join(dir, 'result.json');
+  const path = join(dir, RUN_FILES.result);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as SslResult) : null;
 }
 
@@ -60,7 +61,7 @@ function allResults(outDir: string): SslResult[] {
 }
 
 /** Where a two-stage run saves itself at the end of its first stage, for the other label counts. */
-const STAGE_ONE = 'stage1.ckpt';
+const STAGE_ONE = RUN_FILES.stageOne;
 
 /** The config with the label count and epochs set aside: what two runs sharing a first stage agree on. */
 function stageOneKey(config: RunConfig): string {
@@ -85,7 +86,7 @@ function sharedStageOne(outDir: string, config: RunConfig): CheckpointData | nul
 
 /** Refuses to go on with (or report) the run in `dir` under a config that would have trained it otherwise. */
 function checkSameRun(dir: string, saved: RunConfig, asked: RunConfig, trained: number): void {
-  const conflict = resumeConflict(saved, asked, trained);
+  const conflict = resumeConflict(withAbsoluteDataPaths(saved), asked, trained);
   if (conflict !== null) {
     throw new UsageError(`${dir} holds a run with another ${conflict} (saved config: ${JSON.stringify(saved)}); use another --out, or the same flags (only --epochs, and --lr-steps for epochs not yet trained, may change)`);
   }
@@ -124,6 +125,8 @@ interface SeedContext {
   engine: EngineChoice;
   native: NativeLoad;
   log: (s: string) => void;
+  /** Told which path a seed's steps take (the log says it once, and again only if it changes). */
+  onEngine(path: 'native' | 'portable'): void;
   shouldStop(): boolean;
 }
 
@@ -134,6 +137,16 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
     checkSameRun(dir, readRunConfig(join(dir, RUN_FILES.config)), config, done.epochs);
     return done;
   }
+  const opened = openRunDirectory(dir, { flag: '--out', command: 'vaekit ssl', log: ctx.log });
+  try {
+    return await trainSeed(dir, config, ctx);
+  } finally {
+    opened.close();
+  }
+}
+
+/** runSeed in the run directory `dir`, which this process holds. */
+async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Promise<SslResult | null> {
   const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
   const run = openSeedRun(dir, config, data.train.shape, ctx.log);
   try {
@@ -143,7 +156,6 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
     throw e;
   }
   const tag = `${config.model.kind} N=${(config.model as { labelled: number }).labelled} seed ${config.train.seed}`;
-  ensureDir(dir);
   saveJson(join(dir, RUN_FILES.config), config);
   let progress = null as Progress | null;
   const saveLast = () => saveCheckpoint(join(dir, RUN_FILES.last), runToCheckpoint(run));
@@ -166,7 +178,7 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
           ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${state.best?.epoch === record.epoch ? '  [best]' : ''}`);
         },
         shouldStop: ctx.shouldStop,
-      }, { kernels: ctx.native.kernels });
+      }, { kernels: ctx.native.kernels, onEngine: ctx.onEngine });
       if (status === 'stopped') {
         progress?.finish();
         saveLast();
@@ -197,7 +209,7 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
       epochs: config.train.epochs,
       seconds: trainSeconds + (Date.now() - started) / 1000,
     };
-    saveJson(join(dir, 'result.json'), result);
+    saveJson(join(dir, RUN_FILES.result), result);
     ctx.log(`${tag}: test error ${(100 * testError).toFixed(2)}% (best epoch ${bestEpoch} of ${config.train.epochs})`);
     return result;
   } finally {
@@ -219,9 +231,9 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
   const first = configs[0].config;
-  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined });
+  const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });
   for (const { config } of configs) checkRunSize(config, loaded.train.shape);
-  log(`backend: ${backend}; data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
+  log(`data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
   let stopRequests = 0;
   const onSigint = () => {
@@ -231,9 +243,14 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   };
   process.on('SIGINT', onSigint);
   const started = Date.now();
+  let engineLine = '';
+  const onEngine = (path: 'native' | 'portable') => {
+    const line = `engine: ${engineText(path, native, backend)}`;
+    if (line !== engineLine) log((engineLine = line));
+  };
   try {
     for (const { dir, config } of configs) {
-      const result = await runSeed(dir, config, { loaded, engine, native, log, shouldStop: () => stopRequests > 0 });
+      const result = await runSeed(dir, config, { loaded, engine, native, log, onEngine, shouldStop: () => stopRequests > 0 });
       if (!result) {
         log(`stopped; run the same command again to resume`);
         return 130;

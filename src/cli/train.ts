@@ -1,21 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
+import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { initBackend, BackendChoice } from '../node/backend.js';
-import { EngineChoice, kernelsFor } from '../node/native.js';
-import { DATASET_NAMES, loadDataset } from '../node/datasets.js';
+import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
+import { DATASET_NAMES, labelClasses, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
-import { ensureDir } from '../node/files.js';
-import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
+import { NotAFileError, readRegularFileSync } from '../node/files.js';
+import { loadCheckpoint, removeRunOutputs, resolveCheckpointPath, RUN_FILES, runOutputsIn, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
-import { modelKindSpec } from '../models/registry.js';
+import { modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { checkNativeEngine, checkRunSize, engineText, nats, resumedDivergenceHint, termsText } from './common.js';
+import { checkNativeEngine, checkRunSize, engineText, modelSettingsText, nats, refuseUnused, resumedDivergenceHint, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
+import { openRunDirectory } from './runDirectory.js';
 
 function defaultOutDir(config: RunConfig): string {
   const data = (DATASET_NAMES as readonly string[]).includes(config.data.data) ? config.data.data : 'custom';
@@ -25,12 +27,12 @@ function defaultOutDir(config: RunConfig): string {
 function readConfigFile(path: string): ConfigLayer {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`--config: cannot read ${path}`);
+    text = readRegularFileSync(path).toString('utf8');
+  } catch (e) {
+    throw new UsageError(`--config: cannot read ${path}${e instanceof NotAFileError ? `: expected a regular file, found ${e.kind}` : ''}`);
   }
   try {
-    return { source: path, values: JSON.parse(text) };
+    return { source: path, values: parseConfigText(text) as ConfigLayer['values'] };
   } catch (e) {
     throw new UsageError(`--config: ${path} is not valid JSON (${(e as Error).message})`);
   }
@@ -55,12 +57,38 @@ function warmStart(run: Run, target: string): string {
 }
 
 /**
+ * Refuses a last.ckpt that is not the run's own (another kind, or another config than the directory's
+ * config.json allows going on with) before anything is written. A directory without config.json has nothing
+ * to check against.
+ */
+function checkOwnCheckpoint(outDir: string, path: string, restored: Run): void {
+  const configPath = join(outDir, RUN_FILES.config);
+  if (!existsSync(configPath)) return;
+  let values: ConfigLayer['values'];
+  try {
+    values = parseConfigText(readRegularFileSync(configPath).toString('utf8')) as ConfigLayer['values'];
+  } catch (e) {
+    throw new UsageError(`--resume: ${configPath} is not valid JSON (${(e as Error).message}); it should hold the run's resolved config`);
+  }
+  const saved = resolveRunConfig([{ source: configPath, values }]);
+  const kind = restored.config.model.kind;
+  if (saved.model.kind !== kind) {
+    throw new UsageError(`--resume: ${path} holds a ${kind} run, but ${configPath} is a ${saved.model.kind} run: the checkpoint is not this run's`);
+  }
+  // The reader's settings are left out: older runs saved them for every source, and a changed image size shows
+  // as a changed input shape, which is checked once the data is read.
+  const withoutReader = (c: RunConfig): RunConfig => ({ ...c, data: dataConfigFor(c.data, undefined) });
+  const conflict = resumeConflict(withoutReader(restored.config), withoutReader(saved), epochsTrained(restored.state), { saved: RUN_FILES.last, asked: RUN_FILES.config });
+  if (conflict !== null) throw new UsageError(`--resume: ${path} is not the checkpoint of the run in ${configPath}: ${conflict}`);
+}
+
+/**
  * The config to go on with: the flags over the saved config. Only the epoch count, and the learning-rate schedule
  * of epochs not yet trained, may differ (resumeConflict): anything else would make the run something else.
  */
 function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, trained: number): RunConfig {
-  const asked = resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as ConfigLayer['values'] }, { source: 'flags', values: flags }]);
-  const conflict = resumeConflict(saved, asked, trained);
+  const asked = withAbsoluteDataPaths(resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as ConfigLayer['values'] }, { source: 'flags', values: flags }]));
+  const conflict = resumeConflict(withAbsoluteDataPaths(saved), asked, trained);
   if (conflict !== null) throw new UsageError(`--resume: ${conflict} cannot change when resuming; only --epochs, and --lr-steps for epochs not yet trained, can`);
   return asked;
 }
@@ -76,30 +104,66 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const native = kernelsFor(engine);
 
+  const userLayers = resume || !args.flags.config ? [flagLayer] : [readConfigFile(args.flags.config as string), flagLayer];
+  const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(userLayers));
+  if (fresh !== null) refuseUnused(userLayers, (v) => unusedTrainSettings(fresh.model.kind, v), `--model ${fresh.model.kind}`);
+  const outDir = (args.flags.out as string | undefined) ?? defaultOutDir(fresh as RunConfig);
+  if (resume && !existsSync(join(outDir, RUN_FILES.last))) throw new UsageError(`--resume: no checkpoint to resume at ${join(outDir, RUN_FILES.last)}`);
+  const dir = openRunDirectory(outDir, { flag: '--out', command: 'vaekit train', log });
+  try {
+    return await trainInDirectory(outDir, fresh, { args, userLayers, backend, engine, native, log });
+  } finally {
+    dir.close();
+  }
+}
+
+/** What trainCommand settles before it holds the run directory. */
+interface TrainSetup {
+  args: ParsedCommand;
+  /** The user's config layers (a --config file, the flags), for settings that do not apply. */
+  userLayers: ConfigLayer[];
+  backend: string;
+  engine: EngineChoice;
+  native: NativeLoad;
+  log: (s: string) => void;
+}
+
+/** Trains into `outDir`, which this process holds: a fresh run of `fresh`, or (null) the run there resumed. */
+async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args, userLayers, backend, engine, native, log }: TrainSetup): Promise<number> {
   let restored: Run | null = null;
   let config: RunConfig;
-  let outDir: string;
-  if (resume) {
-    outDir = args.flags.out as string;
+  // A --config file kept in the run directory is the user's, not a run's.
+  const keep: string[] = args.flags.config && resolve(args.flags.config as string) === resolve(outDir, RUN_FILES.config) ? [RUN_FILES.config] : [];
+  if (fresh === null) {
     const path = join(outDir, RUN_FILES.last);
-    if (!existsSync(path)) throw new UsageError(`--resume: no checkpoint to resume at ${path}`);
     restored = runFromCheckpoint(loadCheckpoint(path), path);
-    config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
+    try {
+      checkOwnCheckpoint(outDir, path, restored);
+      config = resumedConfig(args.config, restored.config, epochsTrained(restored.state));
+      refuseUnused(userLayers, (v) => unusedTrainSettings(config.model.kind, v), `--model ${config.model.kind}`);
+    } catch (e) {
+      disposeRun(restored);
+      throw e;
+    }
     restored.config = config;
     if (restored.state.epoch >= config.train.epochs) {
       disposeRun(restored);
-      throw new UsageError(`--resume: the run in ${outDir} already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`);
+      const done = usesTrainSetting(modelKindSpec(config.model.kind), 'epochs')
+        ? `already finished ${restored.state.epoch} epochs; pass a larger --epochs to go on`
+        : `is fitted already (a ${config.model.kind} is fitted in one pass): there is nothing more to train`;
+      throw new UsageError(`--resume: the run in ${outDir} ${done}`);
     }
   } else {
-    config = resolveRunConfig(args.flags.config ? [readConfigFile(args.flags.config as string), flagLayer] : [flagLayer]);
-    outDir = (args.flags.out as string | undefined) ?? defaultOutDir(config);
-    if (existsSync(join(outDir, RUN_FILES.last)) && args.flags.force !== true) {
-      throw new UsageError(`${outDir} already holds a run: pass --resume to continue it, --force to start afresh, or --out to use another directory`);
+    config = fresh;
+    const held = runOutputsIn(outDir).filter((f) => !keep.includes(f));
+    if (held.length > 0 && args.flags.force !== true) {
+      throw new UsageError(`${outDir} already holds a run (${held.join(', ')}): pass --resume to continue it, --force to start afresh (its files are removed), or --out to use another directory`);
     }
   }
 
-  log(`backend: ${backend}`);
-  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels });
+  const loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
+  refuseUnused(userLayers, (v) => unusedDataSettings(loaded, v), `--data ${config.data.data}`);
+  config.data = dataConfigFor(config.data, loaded.settings);
   const data = prepareTrainingData(loaded, config.data, config.train.seed);
   const shape = data.train.shape;
   if (restored && shape.join('x') !== restored.inputShape.join('x')) {
@@ -115,11 +179,17 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
     disposeRun(run);
     throw e;
   }
-  const objective = modelKindSpec(config.model.kind).objective;
-  log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images of ${shape.join('x')}, binarize ${config.data.binarize}`);
-  const settings = Object.entries(config.model).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') || 'none' : v}`);
-  log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${settings.join(', ')}`);
-  ensureDir(outDir);
+  const kindSpec = modelKindSpec(config.model.kind);
+  const objective = kindSpec.objective;
+  // A kind without epochs (a fit) makes one pass: its log says so rather than count epochs.
+  const countsEpochs = usesTrainSetting(kindSpec, 'epochs');
+  const ownSplit = loaded.valid ? ' (its own split)' : '';
+  log(`data: ${loaded.source}: ${data.train.count} training, ${data.val?.count ?? 0} validation images${ownSplit} of ${shape.join('x')}, binarize ${config.data.binarize}`);
+  log(`model: ${config.model.kind}, ${run.model.params.count().toLocaleString('en-US')} parameters, ${modelSettingsText(config.model)}`);
+  if (fresh !== null && args.flags.force === true) {
+    const removed = removeRunOutputs(outDir, keep);
+    if (removed.length > 0) log(`--force: removed the previous run's ${removed.join(', ')} from ${outDir}`);
+  }
   saveJson(join(outDir, RUN_FILES.config), config);
   if (restored) log(`resuming ${outDir} at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
 
@@ -131,11 +201,17 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
   };
   process.on('SIGINT', onSigint);
   let progress = null as Progress | null;
-  const saveLast = () => saveCheckpoint(join(outDir, RUN_FILES.last), runToCheckpoint(run));
+  let engineLine = ''; // a two-stage run reports each stage's engine: said again only if it changes
+  // Whether last.ckpt is this run's: a resumed run's, or one saved since it started.
+  let lastSaved = restored !== null;
+  const saveLast = () => {
+    saveCheckpoint(join(outDir, RUN_FILES.last), runToCheckpoint(run));
+    lastSaved = true;
+  };
   try {
     const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
       onStep: (s) => {
-        progress ??= new Progress({ label: `epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
+        progress ??= new Progress({ label: countsEpochs ? `epoch ${s.epoch}/${config.train.epochs}` : 'fitting', total: s.total });
         progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
       },
       onEpochEnd: (record, state) => {
@@ -147,12 +223,16 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
         saveJson(join(outDir, RUN_FILES.history), state.history);
         // Semi-supervised kinds validate on classification error alone: no objective to show there.
         const val = !record.val ? '' : record.val.total === undefined ? `  val ${termsText(record.val)}` : `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})`;
-        log(`epoch ${record.epoch}/${config.train.epochs}  train loss ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest ? '  [best]' : ''}`);
+        const head = countsEpochs ? `epoch ${record.epoch}/${config.train.epochs}  train loss` : `fitted in one pass over ${data.train.count} images: train ${objective}`;
+        log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest && countsEpochs ? '  [best]' : ''}`);
       },
       shouldStop: () => stopRequests > 0,
     }, {
       kernels: native.kernels,
-      onEngine: (path) => log(`engine: ${engineText(path, native, backend)}`),
+      onEngine: (path) => {
+        const line = `engine: ${engineText(path, native, backend)}`;
+        if (line !== engineLine) log((engineLine = line));
+      },
     });
     if (status === 'stopped') {
       progress?.finish();
@@ -165,7 +245,7 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
     progress?.finish();
     if (e instanceof DivergedError) {
       const last = join(outDir, RUN_FILES.last);
-      const kept = existsSync(last) ? `the last good checkpoint is kept at ${last}` : 'no epoch finished, so there is no checkpoint';
+      const kept = lastSaved ? `the last good checkpoint is kept at ${last}` : 'no epoch finished, so there is no checkpoint';
       const hint = restored ? resumedDivergenceHint(readRunMeta(loadCheckpoint(last), last).state, config.train.lrSteps, outDir) : e.hint;
       process.stderr.write(`vaekit train: training stopped: ${e.detail} ${hint}\n${kept}\n`);
       return 1;
@@ -177,7 +257,7 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
   }
   const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
   const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
-  log(`done: ${outDir} (best epoch ${run.state.best?.epoch}, ${run.state.history.length ? bestText : ''})`);
+  log(`done: ${outDir} (${countsEpochs ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);
   log(`next: vaekit eval ${outDir}`);
   for (const l of viewCommandLines(run.model, outDir)) log(`      ${l}`);
   return 0;

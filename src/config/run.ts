@@ -1,5 +1,6 @@
 import { isModelKind, ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
 import { ConfigError, FieldSpec, resolveSection } from './schema.js';
+import { checkConfigDepth } from './text.js';
 
 /** How a model is trained. */
 export interface TrainConfig {
@@ -31,14 +32,20 @@ export interface DataConfig {
   dataDir: string | null;
   /** none: grey levels; dynamic: a fresh Bernoulli draw per epoch; static: drawn once. Default 'dynamic'. */
   binarize: 'none' | 'dynamic' | 'static';
-  /** Training images held out for validation (0: none). Default 5000. */
-  valSize: number;
-  /** Use only the first N training images (0: all). Default 0. */
+  /**
+   * Training images held out for validation (0: none); 'auto': a tenth of the training images (after `limit`),
+   * at most 5000, so MNIST's 60,000 give 55,000 and 5,000. Default 'auto'.
+   */
+  valSize: number | 'auto';
+  /** Use only the first N images of the training set, before the validation split (0: all). Default 0. */
   limit: number;
-  /** Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize), at most 1024. Default 32. */
-  imageSize: number;
-  /** Channels of a folder's images: 3 (RGB) or 1 (grey). Default 3. */
-  channels: number;
+  /**
+   * Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize), at most 1024.
+   * Image folders only: a run saves the value its folder was read with, and no value for other sources. Default 32.
+   */
+  imageSize?: number;
+  /** Channels of a folder's images: 3 (RGB) or 1 (grey). Image folders only, as imageSize. Default 3. */
+  channels?: number;
 }
 
 export interface RunConfig {
@@ -48,7 +55,9 @@ export interface RunConfig {
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
-export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 };
+export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0 };
+/** The image-folder settings when not given; the folder reader's own defaults (src/node/imageFolder.ts). */
+export const IMAGE_FOLDER_DEFAULTS = { imageSize: 32, channels: 3 } as const;
 
 /** The largest side an image folder is fitted to: 1024 x 1024 x 3 is already 3 million values per image. */
 export const MAX_IMAGE_SIZE = 1024;
@@ -69,11 +78,56 @@ export const DATA_FIELDS: FieldSpec[] = [
   { key: 'data', flag: 'data', help: 'mnist | fashion-mnist | binarized-mnist | cifar10 | a directory of IDX files, of CIFAR-10 .bin batches, or of PNG/JPEG images (sub-folders name the labels)', type: { type: 'string' } },
   { key: 'dataDir', flag: 'data-dir', help: 'directory holding the data set files (default: the data set\'s usual place)', type: { type: 'string', nullable: true } },
   { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once (for --data cifar10 the default is none: colour images are not binarized)', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
-  { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none)', type: { type: 'int', min: 0 } },
-  { key: 'limit', flag: 'limit', help: 'use only the first N training images (0: all)', type: { type: 'int', min: 0 } },
+  { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none; auto: a tenth of the training images after --limit, at most 5000)', type: { type: 'int', min: 0, orAuto: true } },
+  { key: 'limit', flag: 'limit', help: 'use only the first N images of the training set, before the validation split (0: all)', type: { type: 'int', min: 0 } },
   { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1, max: MAX_IMAGE_SIZE } },
   { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
 ];
+
+/** The settings a data source was read with, beyond the common ones: an image folder's size and channels. */
+export type ReaderSettings = Pick<DataConfig, 'imageSize' | 'channels'>;
+
+/**
+ * The data config as a run saves it: the reader settings (imageSize, channels) the source was read with, and
+ * none for a source that takes none (IDX, CIFAR-10), whatever a config or an older checkpoint held.
+ */
+export function dataConfigFor(data: DataConfig, readerSettings: ReaderSettings | undefined): DataConfig {
+  const { imageSize: _size, channels: _channels, ...common } = data;
+  return { ...common, ...readerSettings };
+}
+
+/** A setting a user gave that the model or the data source has no use for, and why. */
+export interface UnusedSetting {
+  section: 'train' | 'data';
+  key: string;
+  reason: string;
+}
+
+/**
+ * The training settings of a layer the user wrote (flags, a config file) that the kind has no use for, e.g. a
+ * learning rate for a fitted kind. Saved configs are not checked: they hold every setting, whether used or not.
+ */
+export function unusedTrainSettings(kind: string, values: ConfigLayer['values']): UnusedSetting[] {
+  const unused = modelKindSpec(kind).unusedTrainSettings;
+  if (!unused) return [];
+  return Object.keys(values.train ?? {}).filter((k) => (unused.keys as string[]).includes(k)).map((key) => ({ section: 'train', key, reason: unused.reason }));
+}
+
+/**
+ * The data settings of a user's layer that the source read has no use for: an image folder's size and channels
+ * elsewhere, and the validation size where the data set brings its own validation split.
+ */
+export function unusedDataSettings(source: { settings?: ReaderSettings; valid?: { count: number } }, values: ConfigLayer['values']): UnusedSetting[] {
+  const given = Object.keys(values.data ?? {});
+  const out: UnusedSetting[] = [];
+  for (const key of ['imageSize', 'channels'] as const) {
+    if (given.includes(key) && source.settings?.[key] === undefined) out.push({ section: 'data', key, reason: 'it applies to folders of images only' });
+  }
+  if (given.includes('valSize') && source.valid) {
+    out.push({ section: 'data', key: 'valSize', reason: `it has its own fixed validation split of ${source.valid.count.toLocaleString('en-US')} images` });
+  }
+  return out;
+}
 
 /** One layer of configuration: a config file, a checkpoint's saved config, or flags. */
 export interface ConfigLayer {
@@ -81,9 +135,13 @@ export interface ConfigLayer {
   values: { model?: Record<string, unknown>; train?: Record<string, unknown>; data?: Record<string, unknown> };
 }
 
-/** defaults <- layers, in order; the model kind comes from the last layer that names one. */
+/**
+ * defaults <- layers, in order; the model kind comes from the last layer that names one. A layer nested deeper
+ * than MAX_CONFIG_DEPTH is refused, naming its source.
+ */
 export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   for (const { source, values } of layers) {
+    checkConfigDepth(values, source);
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       throw new ConfigError(`${source}: expected an object with "model", "train" and "data" sections, got ${JSON.stringify(values)}`);
     }
@@ -106,7 +164,7 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   if (data.data === 'cifar10' && layers.every(({ values }) => values.data?.binarize === undefined)) data.binarize = 'none';
   return {
     model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig,
-    train: resolveSection(TRAIN_FIELDS, TRAIN_DEFAULTS, pick('train')),
+    train: resolveSection(TRAIN_FIELDS, { ...TRAIN_DEFAULTS, ...spec.trainDefaults }, pick('train')),
     data,
   };
 }
@@ -120,15 +178,15 @@ export function learningRate(train: TrainConfig, epoch: number): number {
  * Whether a run that has trained (wholly or in part) its first `epochsTrained` epochs under `saved` can go on
  * under `asked`: they may differ only in the epoch count and in the learning-rate schedule of the epochs still to
  * come, so the resumed run is the one `asked` would have trained from the start. Returns the first field that
- * differs otherwise, or null.
+ * differs otherwise, with both values under `names` (default "saved" and "asked"), or null.
  */
-export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained: number): string | null {
+export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained: number, names = { saved: 'saved', asked: 'asked' }): string | null {
   const schedule = ['epochs', 'lrSteps', 'lrStepFactor'];
   for (const section of ['model', 'train', 'data'] as const) {
     const [a, b] = [saved[section] as unknown as Record<string, unknown>, asked[section] as unknown as Record<string, unknown>];
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (section === 'train' && schedule.includes(key)) continue;
-      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key} (saved ${JSON.stringify(a[key])}, asked ${JSON.stringify(b[key])})`;
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key} (${names.saved} ${JSON.stringify(a[key])}, ${names.asked} ${JSON.stringify(b[key])})`;
     }
   }
   for (let epoch = 1; epoch <= epochsTrained; epoch++) {

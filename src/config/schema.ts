@@ -4,7 +4,8 @@
  */
 
 export type FieldType =
-  | { type: 'int'; min: number; max?: number }
+  /** orAuto: the word 'auto' is a value too, meaning a default that depends on the data (e.g. data.valSize). */
+  | { type: 'int'; min: number; max?: number; orAuto?: boolean }
   | { type: 'number'; min?: number; exclusiveMin?: number }
   | { type: 'enum'; choices: readonly string[] }
   | { type: 'int-list'; min: number; allowEmpty?: boolean }
@@ -19,6 +20,11 @@ export interface FieldSpec {
   /** One line for --help. */
   help: string;
   type: FieldType;
+  /**
+   * Whether the field means anything, given the rest of its section (sigma only for the fixed-sigma decoder,
+   * conv channels only for conv networks). Default: always. Logs show only the fields that apply.
+   */
+  appliesWhen?: (section: Record<string, unknown>) => boolean;
 }
 
 /** A configuration error: names the key or flag and what was expected. */
@@ -29,7 +35,7 @@ export class ConfigError extends Error {
 export function describeType(t: FieldType): string {
   switch (t.type) {
     case 'int':
-      return t.max !== undefined ? `an integer from ${t.min} to ${t.max}` : `an integer >= ${t.min}`;
+      return `${t.max !== undefined ? `an integer from ${t.min} to ${t.max}` : `an integer >= ${t.min}`}${t.orAuto ? ' or auto' : ''}`;
     case 'number':
       return t.exclusiveMin !== undefined ? `a number > ${t.exclusiveMin}` : t.min !== undefined ? `a number >= ${t.min}` : 'a number';
     case 'enum':
@@ -47,11 +53,18 @@ function fail(where: string, t: FieldType, got: unknown): never {
   throw new ConfigError(`${where}: expected ${describeType(t)}, got ${typeof got === 'number' ? String(got) : JSON.stringify(got)}`);
 }
 
+/** The [key, value] pairs of a resolved section whose field applies to it, in the fields' order. */
+export function applicableEntries(fields: FieldSpec[], section: object): [string, unknown][] {
+  const values = section as Record<string, unknown>;
+  return fields.filter((f) => f.key in values && (f.appliesWhen?.(values) ?? true)).map((f) => [f.key, values[f.key]]);
+}
+
 /** Checks a value from a JSON config (or a default) against its field type. */
 export function checkValue(spec: FieldSpec, value: unknown, where: string): unknown {
   const t = spec.type;
   switch (t.type) {
     case 'int':
+      if (t.orAuto && value === 'auto') return value;
       // Safe integers only: past 2^53 a count is no longer exact (1e300 is an "integer" to Number.isInteger).
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < t.min || (t.max !== undefined && value > t.max)) fail(where, t, value);
       return value;
@@ -83,6 +96,7 @@ export function parseFlag(spec: FieldSpec, raw: string): unknown {
   switch (t.type) {
     case 'int':
     case 'number': {
+      if (t.type === 'int' && t.orAuto && raw === 'auto') return raw;
       // Decimal notation only (1e-3 yes, 0x10 no): Number() alone would take hex and binary too.
       const n = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
       return checkValue(spec, Number.isNaN(n) ? raw : n, where);

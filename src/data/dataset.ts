@@ -17,3 +17,9 @@ export interface Dataset {
 export function imageSize(d: Dataset): number {
   return d.shape[0] * d.shape[1] * d.shape[2];
 }
+
+/**
+ * The most pixels one image may have, in every reader: 4096 x 4096 (16 Mpixel). Larger images are refused
+ * from their declared size, before anything is decoded or allocated.
+ */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;

@@ -3,7 +3,7 @@
  * byte, a dimension count, the dimensions as big-endian uint32, then the elements in row-major order.
  * Only unsigned bytes (type 0x08) are accepted: every image data set vaekit reads is stored that way.
  */
-import { Dataset } from './dataset.js';
+import { Dataset, MAX_IMAGE_PIXELS } from './dataset.js';
 
 /** A parsed IDX file: its dimensions and its elements (a view into the input bytes, not a copy). */
 export interface IdxArray {
@@ -33,11 +33,19 @@ function hex(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
+/** What an IDX header says: the dimensions, the header's length and the bytes the whole file must have. */
+export interface IdxHeader {
+  dims: number[];
+  headerSize: number;
+  /** headerSize + the product of the dims. */
+  fileSize: number;
+}
+
 /**
- * Parses IDX bytes whose element type is unsigned byte. Every error names `source` and says what was
- * expected and what was found; the data length must match the dimensions exactly.
+ * Reads the header at the start of `bytes` (the whole file, or only its first bytes: the header is at most
+ * 1024 bytes). Only unsigned bytes are accepted. Every error names `source` and says what was expected.
  */
-export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
+export function parseIdxHeader(bytes: Uint8Array, source: string): IdxHeader {
   if (bytes.length < 4) {
     throw new Error(`${source}: truncated IDX header: expected at least 4 bytes, found ${bytes.length}`);
   }
@@ -65,7 +73,15 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
     dims.push(d);
     size *= d;
   }
-  const expected = headerSize + size;
+  return { dims, headerSize, fileSize: headerSize + size };
+}
+
+/**
+ * Parses IDX bytes whose element type is unsigned byte. Every error names `source` and says what was
+ * expected and what was found; the data length must match the dimensions exactly.
+ */
+export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
+  const { dims, headerSize, fileSize: expected } = parseIdxHeader(bytes, source);
   if (bytes.length < expected) {
     throw new Error(`${source}: truncated: expected ${expected} bytes for dims [${dims.join(', ')}], found ${bytes.length}`);
   }
@@ -77,7 +93,10 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   return { dims, data: bytes.subarray(headerSize) };
 }
 
-/** Reads a parsed IDX array as images: it must have 3 dims [count, height, width]; one channel. */
+/**
+ * Reads a parsed IDX array as images: it must have 3 dims [count, height, width], at least one image, and
+ * images of at least 1x1 and at most MAX_IMAGE_PIXELS; one channel.
+ */
 export function idxImages(parsed: IdxArray, source: string): IdxImages {
   if (parsed.dims.length !== 3) {
     throw new Error(
@@ -85,6 +104,11 @@ export function idxImages(parsed: IdxArray, source: string): IdxImages {
     );
   }
   const [count, height, width] = parsed.dims;
+  if (count === 0) throw new Error(`${source}: holds 0 images: expected at least one`);
+  if (height === 0 || width === 0) throw new Error(`${source}: images of ${height}x${width} pixels: expected a height and width of at least 1`);
+  if (height * width > MAX_IMAGE_PIXELS) {
+    throw new Error(`${source}: images of ${height}x${width} pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`);
+  }
   return { images: parsed.data, count, shape: [height, width, 1] };
 }
 

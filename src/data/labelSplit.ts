@@ -1,4 +1,5 @@
-/** Which training images keep their label in a semi-supervised run. */
+/** Which training images keep their label in a semi-supervised run, and whether labels fit a model. */
+import { ConfigError } from '../config/schema.js';
 import { permutation, Rng, Stream } from '../rng.js';
 import { Dataset } from './dataset.js';
 
@@ -44,4 +45,14 @@ export function gatherLabels(d: Dataset, indices: ArrayLike<number>, start: numb
   const out = new Int32Array(end - start);
   for (let k = start; k < end; k++) out[k - start] = d.labels[indices[k]];
   return out;
+}
+
+/**
+ * Refuses a label at or above `classes` (model.classes of a model that reads labels): a one-hot of it would be
+ * all zeros, and the model would learn from it without a word. `source` names where the labels came from.
+ */
+export function checkLabelRange(labels: ArrayLike<number>, classes: number, source: string): void {
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= classes) throw new ConfigError(`${source}: label ${labels[i]} of image ${i}: expected labels 0..${classes - 1} (model.classes ${classes})`);
+  }
 }

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { corrupt, NoiseKind } from '../data/corrupt.js';
 import { Dataset, imageSize } from '../data/dataset.js';
+import { gatherLabels } from '../data/labelSplit.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
-import { CodeModel } from '../models/types.js';
+import { ConditionalCodeModel } from '../models/labelled.js';
+import { CodeModel, isCodeModel } from '../models/types.js';
 import { Rng, Stream } from '../rng.js';
 
 /** Mean reconstruction error per image over a data set. */
@@ -24,14 +26,28 @@ export interface ReconstructionOptions {
   onProgress?(done: number, total: number): void;
 }
 
+/** x^ of the batch [rows, dim] made of images start..end - 1 of the data set (whose labels a conditional model takes). */
+type Reconstruct = (input: tf.Tensor2D, start: number, end: number) => tf.Tensor2D;
+
+function reconstructor(model: CodeModel | ConditionalCodeModel, data: Dataset, order: Uint32Array): Reconstruct {
+  if (isCodeModel(model)) return (input) => model.decodeMean(model.encodeMean(input));
+  if (!data.labels) throw new Error(`${data.name}: a ${model.kind} model reconstructs given each image's label, and this data set has none`);
+  return (input, start, end) => {
+    const labels = tf.tensor1d(gatherLabels(data, order, start, end), 'int32');
+    return model.decodeMeanGiven(model.encodeMeanGiven(input, labels), labels);
+  };
+}
+
 /**
  * How well x^ = decode(encode(x)) reproduces x, through each model's deterministic code (the mean of q(z|x)
- * for a VAE), so every kind is scored the same way. The data set is used as given. Changes nothing.
+ * for a VAE), so every kind is scored the same way; a model that encodes and decodes given a label (the mean
+ * of q(z|x,y), then of p(x|y,z)) is given each image's own label. The data set is used as given. Changes nothing.
  */
-export function reconstructionError(model: CodeModel, data: Dataset, opts: ReconstructionOptions = {}): ReconstructionError {
+export function reconstructionError(model: CodeModel | ConditionalCodeModel, data: Dataset, opts: ReconstructionOptions = {}): ReconstructionError {
   const batchSize = opts.batchSize ?? 500;
   const dim = imageSize(data);
   const order = inOrder(data.count);
+  const reconstruct = reconstructor(model, data, order);
   let squaredError = 0;
   let crossEntropy = 0;
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
@@ -41,7 +57,7 @@ export function reconstructionError(model: CodeModel, data: Dataset, opts: Recon
     const input = c ? corrupt(x, dim, c.noise, c.level, new Rng(c.seed, Stream.corrupt, b)) : x;
     const [se, ce] = tf.tidy(() => {
       const xt = tf.tensor2d(x, [end - start, dim]);
-      const recon = model.decodeMean(model.encodeMean(tf.tensor2d(input, [end - start, dim])));
+      const recon = reconstruct(tf.tensor2d(input, [end - start, dim]), start, end);
       const p = tf.clipByValue(recon, CLIP, 1 - CLIP);
       const logLik = tf.add(tf.mul(xt, tf.log(p)), tf.mul(tf.sub(1, xt), tf.log(tf.sub(1, p))));
       return [tf.sum(tf.square(tf.sub(xt, recon))).dataSync()[0], -tf.sum(logLik).dataSync()[0]];

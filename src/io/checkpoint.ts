@@ -1,16 +1,19 @@
 /**
  * A single-file binary checkpoint: JSON metadata plus named float32 tensors.
  *
- * Layout (format version 1):
- *   bytes 0..7    magic "VAEKIT\0" followed by the format version byte (1)
+ * Layout (format version 2):
+ *   bytes 0..7    magic "VAEKIT\0" followed by the format version byte (2)
  *   bytes 8..11   uint32 LE: byte length H of the JSON header
- *   12..12+H      UTF-8 JSON header { meta, tensors: [{ name, length, offset }], dataBytes, crc32 }
+ *   bytes 12..15  uint32 LE: CRC-32 of the whole file, these four bytes read as zero
+ *   16..16+H      UTF-8 JSON header { meta, tensors: [{ name, length, offset }], dataBytes }
  *   zero padding  up to a 4-byte boundary, so the data can be viewed as a Float32Array without copying twice
  *   data          float32 LE values of every tensor, back to back; exactly `dataBytes` bytes, nothing after
  *
- * In the header, `length` counts float32 elements and `offset` is a byte offset into the data section. `crc32`
- * is the CRC-32 of the data section as 8 lowercase hex digits: fixed width, so the header's length is known
- * before the checksum is, and the data is written straight into the output once.
+ * In the header, `length` counts float32 elements and `offset` is a byte offset into the data section. The
+ * checksum covers the header too, so an edited config or position is caught as surely as a flipped weight.
+ *
+ * Version 1 is still read: its prefix is 12 bytes (no checksum field) and its header carries `crc32`, the
+ * CRC-32 of the data section alone as 8 lowercase hex digits; its header is not covered.
  */
 
 import { crc32 } from './crc32.js';
@@ -23,12 +26,13 @@ export interface CheckpointData {
   tensors: Map<string, Float32Array>;
 }
 
-/** Format version written by this module and the only one it reads. */
-export const CHECKPOINT_VERSION = 1;
+/** Format version written by this module; it also reads version 1. */
+export const CHECKPOINT_VERSION = 2;
 
 const MAGIC = [0x56, 0x41, 0x45, 0x4b, 0x49, 0x54, 0x00]; // "VAEKIT\0"; the version byte follows
-const PREFIX_BYTES = 12; // magic (8) + header length (4)
-const CRC_PLACEHOLDER = '00000000';
+const PREFIX_BYTES = 16; // magic (8) + header length (4) + checksum (4)
+const CRC_AT = 12;
+const V1_PREFIX_BYTES = 12; // magic (8) + header length (4)
 
 interface TensorEntry {
   name: string;
@@ -40,7 +44,8 @@ interface Header {
   meta: Record<string, unknown>;
   tensors: TensorEntry[];
   dataBytes: number;
-  crc32: string;
+  /** Version 1 only: the data section's CRC-32 as 8 hex digits. */
+  crc32?: string;
 }
 
 // Float32Array uses host byte order; the file is little-endian. Every current target is LE, but a
@@ -70,33 +75,36 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
     entries.push({ name, length: values.length, offset: dataBytes });
     dataBytes += values.byteLength;
   }
-  const header: Header = { meta: data.meta, tensors: entries, dataBytes, crc32: CRC_PLACEHOLDER };
-  const encoder = new TextEncoder();
-  const headerBytes = encoder.encode(JSON.stringify(header));
+  const header: Header = { meta: data.meta, tensors: entries, dataBytes };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align4(PREFIX_BYTES + headerBytes.length);
 
   const out = new Uint8Array(dataStart + dataBytes);
   out.set(MAGIC, 0);
   out[7] = CHECKPOINT_VERSION;
-  new DataView(out.buffer).setUint32(8, headerBytes.length, true);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, headerBytes.length, true);
+  out.set(headerBytes, PREFIX_BYTES);
   let i = 0;
   for (const values of data.tensors.values()) {
     out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), dataStart + entries[i++].offset);
   }
-  const dataSection = out.subarray(dataStart);
-  if (!HOST_IS_LE) swap32InPlace(dataSection);
-
-  header.crc32 = crc32(dataSection).toString(16).padStart(8, '0');
-  const finalHeader = encoder.encode(JSON.stringify(header));
-  if (finalHeader.length !== headerBytes.length) throw new Error('checkpoint header changed length');
-  out.set(finalHeader, PREFIX_BYTES);
+  if (!HOST_IS_LE) swap32InPlace(out.subarray(dataStart));
+  view.setUint32(CRC_AT, crc32(out), true); // the checksum field is still zero here
   return out;
 }
 
+/** CRC-32 of a version 2 file with its checksum field read as zero. */
+function fileCrc(bytes: Uint8Array): number {
+  const head = crc32(new Uint8Array(4), crc32(bytes.subarray(0, CRC_AT)));
+  return crc32(bytes.subarray(CRC_AT + 4), head);
+}
+
 /**
- * Parses a checkpoint, checking magic, version, lengths, header shape and the data checksum. Every error
- * message starts with `source` (a file path or other name for the bytes). The returned tensors are views
- * into one fresh, aligned copy of the data section, so they stay valid whatever happens to `bytes`.
+ * Parses a checkpoint, checking magic, version, lengths, header shape and the checksum (of the whole file; of
+ * the data alone in version 1). Every error message starts with `source` (a file path or other name for the
+ * bytes). The returned tensors are views into one fresh, aligned copy of the data section, so they stay valid
+ * whatever happens to `bytes`.
  */
 export function decodeCheckpoint(bytes: Uint8Array, source: string): CheckpointData {
   const fail: (message: string) => never = (message) => {
@@ -107,23 +115,26 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): CheckpointD
   for (let i = 0; i < MAGIC.length && i < found; i++) {
     if (bytes[i] !== MAGIC[i]) fail('not a vaekit checkpoint (bad magic)');
   }
-  if (found < PREFIX_BYTES) fail(`truncated: expected at least ${PREFIX_BYTES} bytes, found ${found}`);
-  if (bytes[7] !== CHECKPOINT_VERSION) {
-    fail(`unsupported version ${bytes[7]} (this vaekit reads version ${CHECKPOINT_VERSION})`);
+  const version = found > 7 ? bytes[7] : CHECKPOINT_VERSION;
+  if (version !== 1 && version !== CHECKPOINT_VERSION) {
+    fail(`unsupported version ${version} (this vaekit reads versions 1 and ${CHECKPOINT_VERSION})`);
   }
+  const prefixBytes = version === 1 ? V1_PREFIX_BYTES : PREFIX_BYTES;
+  if (found < prefixBytes) fail(`truncated: expected at least ${prefixBytes} bytes, found ${found}`);
 
-  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  const headerEnd = PREFIX_BYTES + headerLength;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(8, true);
+  const headerEnd = prefixBytes + headerLength;
   if (headerEnd > found) fail(`truncated: expected at least ${headerEnd} bytes, found ${found}`);
 
   let parsed: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, headerEnd));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(prefixBytes, headerEnd));
     parsed = JSON.parse(text);
   } catch (err) {
     fail(`corrupt header: ${(err as Error).message}`);
   }
-  const header = checkHeader(parsed, fail);
+  const header = checkHeader(parsed, version, fail);
 
   const dataStart = align4(headerEnd);
   const expected = dataStart + header.dataBytes;
@@ -133,11 +144,13 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): CheckpointD
     if (bytes[i] !== 0) fail('corrupt: nonzero header padding');
   }
 
+  const checksumMismatch = 'corrupt: checksum mismatch (the file changed after it was written)';
+  if (version !== 1 && fileCrc(bytes) !== view.getUint32(CRC_AT, true)) fail(checksumMismatch);
+
   // A fresh buffer starting at offset 0: every tensor offset (a multiple of 4) is then float-aligned.
   const data = new Uint8Array(header.dataBytes);
   data.set(bytes.subarray(dataStart, expected));
-  const actualCrc = crc32(data).toString(16).padStart(8, '0');
-  if (actualCrc !== header.crc32) fail('corrupt: checksum mismatch');
+  if (version === 1 && crc32(data).toString(16).padStart(8, '0') !== header.crc32) fail(checksumMismatch);
   if (!HOST_IS_LE) swap32InPlace(data);
 
   const tensors = new Map<string, Float32Array>();
@@ -154,12 +167,12 @@ function isCount(value: unknown): value is number {
 }
 
 /** Checks the parsed header's shape and that every tensor lies inside the data section. */
-function checkHeader(parsed: unknown, fail: (message: string) => never): Header {
+function checkHeader(parsed: unknown, version: number, fail: (message: string) => never): Header {
   if (!isObject(parsed)) return fail('corrupt header: not a JSON object');
   const { meta, tensors, dataBytes, crc32: crc } = parsed;
   if (!isObject(meta)) fail('corrupt header: "meta" must be an object');
   if (!isCount(dataBytes) || dataBytes % 4 !== 0) fail('corrupt header: "dataBytes" must be a non-negative multiple of 4');
-  if (typeof crc !== 'string' || !/^[0-9a-f]{8}$/.test(crc)) fail('corrupt header: "crc32" must be 8 hex digits');
+  if (version === 1 && (typeof crc !== 'string' || !/^[0-9a-f]{8}$/.test(crc))) fail('corrupt header: "crc32" must be 8 hex digits');
   if (!Array.isArray(tensors)) return fail('corrupt header: "tensors" must be an array');
 
   const names = new Set<string>();

@@ -68,9 +68,47 @@ export function readRunMeta(data: CheckpointData, source: string): RunMeta {
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`${source}: meta.inputShape must be [height, width, channels], got ${JSON.stringify(shape)}`);
   }
-  if (!meta.state || typeof meta.state.epoch !== 'number') throw new Error(`${source}: meta.state is missing or malformed`);
+  checkPosition(meta, source);
   const config = resolveRunConfig([{ source, values: (meta.config ?? {}) as Record<string, Record<string, unknown>> }]);
   return { ...(meta as RunMeta), config };
+}
+
+/** Far beyond any run: a corrupt epoch count must not send a loop over the trained epochs on forever. */
+const MAX_EPOCHS = 1_000_000;
+
+function isWhole(value: unknown, max = Number.MAX_SAFE_INTEGER): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
+}
+
+/**
+ * Checks the position fields: whole numbers within bounds, and a history of increasing epochs that ends at the
+ * epochs finished (a fitted kind records its one pass as the last epoch, so the history may skip epochs).
+ */
+function checkPosition(meta: Partial<RunMeta>, source: string): void {
+  const fail = (message: string): never => {
+    throw new Error(`${source}: ${message}`);
+  };
+  const state = meta.state as unknown as Record<string, unknown> | undefined;
+  if (typeof state !== 'object' || state === null) return fail('meta.state is missing or malformed');
+  const { epoch, batch, step, history, best } = state;
+  if (!isWhole(epoch, MAX_EPOCHS)) return fail(`meta.state.epoch must be a whole number from 0 to ${MAX_EPOCHS}, got ${JSON.stringify(epoch)}`);
+  if (!isWhole(batch)) fail(`meta.state.batch must be a whole number, got ${JSON.stringify(batch)}`);
+  if (!isWhole(step)) fail(`meta.state.step must be a whole number, got ${JSON.stringify(step)}`);
+  if (!isWhole(meta.optimizerStep)) fail(`meta.optimizerStep must be a whole number, got ${JSON.stringify(meta.optimizerStep)}`);
+  if (typeof state.partial !== 'object' || state.partial === null) fail('meta.state.partial is missing or malformed');
+  if (!Array.isArray(history)) return fail('meta.state.history must be a list of epoch records');
+  let previous = 0;
+  for (const [i, r] of history.entries()) {
+    const e = (r as { epoch?: unknown } | null)?.epoch;
+    if (!isWhole(e, MAX_EPOCHS) || e <= previous) fail(`meta.state.history: record ${i + 1} is epoch ${JSON.stringify(e)}, after epoch ${previous}`);
+    previous = e as number;
+  }
+  if (history.length === 0 && epoch !== 0) fail(`meta.state.history is empty, but meta.state.epoch is ${epoch}`);
+  if (history.length > 0 && previous !== epoch) fail(`meta.state.history ends at epoch ${previous}, but meta.state.epoch is ${epoch}`);
+  if (best !== null && best !== undefined) {
+    const e = (best as { epoch?: unknown }).epoch;
+    if (!isWhole(e) || e < 1 || e > epoch) fail(`meta.state.best.epoch must be one of the finished epochs 1 to ${epoch}, got ${JSON.stringify(e)}`);
+  }
 }
 
 /** Restores a run from checkpoint data: same weights, same optimizer moments, same position. */

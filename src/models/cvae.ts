@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ImageShape } from '../nn/convNet.js';
 import { ParamStore } from '../nn/params.js';
-import { klStdNormal, reparameterize } from '../prob/gaussian.js';
+import { klStdNormal, logNormal, logStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
-import { ConditionalCodeModel } from './labelled.js';
+import { ConditionalLatentVariableModel } from './labelled.js';
 import { decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildConditionalDecoder, buildConditionalEncoder, ConditionalNetwork } from './networks.js';
 import { Batch, LossOptions, LossTerms } from './types.js';
@@ -22,7 +22,7 @@ function repeatLabels(labels: tf.Tensor1D, times: number): tf.Tensor1D {
  * q(z|x,y) = N(mean, diag(exp(logVar))) and p(x|y,z) with y one-hot and prior N(0, I); trained on the negative
  * ELBO given the label, E_q[-log p(x|y,z)] + beta * KL(q(z|x,y) || p(z)). Every batch must carry labels.
  */
-export class Cvae implements ConditionalCodeModel {
+export class Cvae implements ConditionalLatentVariableModel {
   readonly kind = 'cvae';
   readonly params = new ParamStore();
   readonly latentDim: number;
@@ -62,6 +62,19 @@ export class Cvae implements ConditionalCodeModel {
       const logLik = logLikelihood(this.decoder.apply(z, repeatLabels(labels, numSamples), true), repeatRows(x, numSamples), this.likelihood);
       const recon = tf.neg(monteCarloMean(logLik, numSamples)) as tf.Tensor1D;
       return { total: tf.add(recon, tf.mul(kl, opts.beta)) as tf.Tensor1D, recon, kl };
+    });
+  }
+
+  /** log p(x|y,z_k) + log p(z_k) - log q(z_k|x,y) for z_k ~ q(z|x,y), laid out [numSamples, batch]. */
+  importanceLogWeightsGiven(x: tf.Tensor2D, labels: tf.Tensor1D, numSamples: number, rng: Rng): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { mean, logVar } = this.posterior(x, labels);
+      const meanK = repeatRows(mean, numSamples);
+      const logVarK = repeatRows(logVar, numSamples);
+      const z = reparameterize(meanK, logVarK, drawEps(rng, numSamples * x.shape[0], this.latentDim)) as tf.Tensor2D;
+      const logPxz = logLikelihood(this.decoder.apply(z, repeatLabels(labels, numSamples), true), repeatRows(x, numSamples), this.likelihood);
+      const logW = tf.sub(tf.add(logPxz, logStdNormal(z)), logNormal(z, meanK, logVarK));
+      return tf.reshape(logW, [numSamples, x.shape[0]]) as tf.Tensor2D;
     });
   }
 

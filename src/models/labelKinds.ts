@@ -5,7 +5,7 @@
 import { FieldSpec } from '../config/schema.js';
 import { ACTIVATIONS } from '../nn/activations.js';
 import { CVAE_DEFAULTS, CvaeConfig } from './cvaeConfig.js';
-import { DECODERS, KERNEL_DECODERS } from './decoders.js';
+import { decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
 import { NET_FIELDS } from './netConfig.js';
 import { M1M2_DEFAULTS, M1M2Config } from './m1m2Config.js';
 import { M2_DEFAULTS, M2Config } from './m2Config.js';
@@ -26,7 +26,10 @@ const SEMI_SUPERVISED_FIELDS: FieldSpec[] = [
   CLASSES_FIELD,
   { key: 'labelled', flag: 'labelled', help: 'training images that keep their label, balanced per class (a multiple of --classes; 0: all)', type: { type: 'int', min: 0 } },
   { key: 'labelledBatch', flag: 'labelled-batch', help: 'labelled examples added to every batch of --batch-size unlabelled ones', type: { type: 'int', min: 1 } },
-  { key: 'alpha', flag: 'alpha', help: 'weight of -log q(y|x) on labelled data as a multiple of N: alpha = value * N (paper: 0.1)', type: { type: 'number', min: 0 } },
+  // Kingma et al. 2014, eq. 9: J^alpha = sum L + sum U + alpha E_labelled[-log q(y|x)], summed over the N
+  // training images, with alpha = 0.1 N. vaekit minimizes J^alpha / N, so its alpha is theirs / N: 0.1 is the
+  // paper's (and its code's, learn_yz_x_ss.py, over 3000 epochs), which leaves q(y|x) unfit for many epochs.
+  { key: 'alpha', flag: 'alpha', help: 'weight of the mean -log q(y|x) over the labelled images in the objective per image (J/N): the paper\'s alpha / N, so its alpha = 0.1 N is 0.1 here, trained there for 3000 epochs; at 0.1 M2 still misclassifies ~40% after 5 epochs on 100 labels, at 20 the classifier fits them within an epoch or two', type: { type: 'number', min: 0 } },
 ];
 
 const M2_NETWORK_FIELDS: FieldSpec[] = [
@@ -36,8 +39,8 @@ const M2_NETWORK_FIELDS: FieldSpec[] = [
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
   // M2 and M1+M2 run on the native kernels, so only their decoders; the conditional VAE takes every one (below).
   { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|y,z): Bernoulli on logits, Gaussian with fixed sigma, or with learned variance', type: { type: 'enum', choices: KERNEL_DECODERS } },
-  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
-  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' } },
+  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 }, appliesWhen: decoderReads('sigma') },
+  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned)', type: { type: 'number' }, appliesWhen: decoderReads('minLogVar') },
 ];
 
 /** The fields of NET_FIELDS with another help text each: `net`'s, then `channels`'. */

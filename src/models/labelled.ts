@@ -7,6 +7,7 @@ import { ConditionalLayersRef } from '../nn/conditional.js';
 import { DenseLayerRef } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { LikelihoodOptions } from './likelihood.js';
+import { Rng } from '../rng.js';
 import { LossOptions, Model } from './types.js';
 
 /** A model with a classifier q(y|x) over `numClasses` labels. */
@@ -90,4 +91,17 @@ export interface ConditionalCodeModel extends Model {
 export function isConditionalCodeModel(m: Model): m is ConditionalCodeModel {
   const c = m as Partial<ConditionalCodeModel>;
   return typeof c.encodeMeanGiven === 'function' && typeof c.decodeMeanGiven === 'function' && typeof c.numClasses === 'number';
+}
+
+/**
+ * A conditional model with a density p(x|y) = integral of p(x|y,z) p(z) dz over a Gaussian q(z|x,y) (the CVAE):
+ * the ingredients of the importance-weighted estimate of log p(x|y).
+ */
+export interface ConditionalLatentVariableModel extends ConditionalCodeModel {
+  /** log p(x|y,z_k) + log p(z_k) - log q(z_k|x,y) for `numSamples` draws z_k ~ q(z|x,y), laid out [numSamples, batch]. */
+  importanceLogWeightsGiven(x: tf.Tensor2D, labels: tf.Tensor1D, numSamples: number, rng: Rng): tf.Tensor2D;
+}
+
+export function isConditionalLatentVariableModel(m: Model): m is ConditionalLatentVariableModel {
+  return isConditionalCodeModel(m) && typeof (m as Partial<ConditionalLatentVariableModel>).importanceLogWeightsGiven === 'function';
 }

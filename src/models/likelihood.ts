@@ -8,7 +8,7 @@ import { ResidualAutoregression } from '../nn/residualAutoregression.js';
 import { Rng } from '../rng.js';
 import { DecoderKind, KERNEL_DECODERS, KernelDecoderKind } from './decoders.js';
 
-export { DECODERS, KERNEL_DECODERS } from './decoders.js';
+export { DECODER_SETTINGS, decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
 export type { DecoderKind, KernelDecoderKind } from './decoders.js';
 
 /** True for the decoders the native kernels run; models with another one train through tfjs. */

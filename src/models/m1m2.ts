@@ -3,7 +3,7 @@ import { ImageShape } from '../nn/convNet.js';
 import { ParamStore } from '../nn/params.js';
 import { reparameterize } from '../prob/gaussian.js';
 import { hashInts, Rng } from '../rng.js';
-import { LabelCounts, M2Plan, MixedBatch, SemiSupervisedModel } from './labelled.js';
+import { ConditionalCodeModel, LabelCounts, M2Plan, MixedBatch, SemiSupervisedModel } from './labelled.js';
 import { M2, M2Config } from './m2.js';
 import { Batch, LossOptions, LossTerms, Model } from './types.js';
 import { createVae, drawEps, Vae, VaeConfig } from './vae.js';
@@ -37,10 +37,13 @@ export function isTwoStageModel(m: Model): m is TwoStageModel {
  * q(y|x) = M2's q(y|z1). One store holds both parameter sets (`m1/...`, `m2/...`), so one checkpoint
  * classifies raw images. M1 is an MLP or (`net: 'conv'`, images of `shape`) a conv VAE; M2 is an MLP.
  */
-export class M1M2 implements TwoStageModel {
+export class M1M2 implements TwoStageModel, ConditionalCodeModel {
   readonly kind = 'm1m2';
   readonly params = new ParamStore();
   readonly numClasses: number;
+  /** Dimensions of M2's z2, the code the label views decode from. */
+  readonly latentDim: number;
+  readonly prior = 'standard-normal';
   readonly first: ReturnType<typeof createVae>;
   readonly second: M2;
   readonly firstEpochs: number;
@@ -60,6 +63,7 @@ export class M1M2 implements TwoStageModel {
     // Its own seed, so the two networks do not start from the same draws.
     this.second = new M2(m2, config.m1Latent, hashInts(seed, 2));
     this.numClasses = config.classes;
+    this.latentDim = config.latentDim;
     this.firstEpochs = config.m1Epochs;
     // The stages' variables, shared (not copied) under prefixed names.
     for (const [prefix, store] of [[STAGE_PREFIXES.first, this.first.params], [STAGE_PREFIXES.second, this.second.params]] as const) {
@@ -110,6 +114,16 @@ export class M1M2 implements TwoStageModel {
       if (batch.unlabelled) onFeatures.unlabelled = this.features(batch.unlabelled, opts.rng);
       return this.second.semiSupervisedLoss(onFeatures, counts, opts);
     });
+  }
+
+  /** The mean of M2's q(z2|z1,y) at M1's features z1 = the mean of q(z1|x). */
+  encodeMeanGiven(x: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => this.second.encodeMeanGiven(this.features(x), labels));
+  }
+
+  /** The generative path with means: z2 -> the mean of p(z1|y,z2) -> the mean of M1's p(x|z1). */
+  decodeMeanGiven(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => this.first.decodeMean(this.second.decodeMeanGiven(z, labels)));
   }
 
   dispose(): void {

@@ -35,7 +35,7 @@ export interface M1M2Config extends LabelSettings {
   minLogVar: number;
   /** Number of labels y. Default 10. */
   classes: number;
-  /** Weight of the classification term as a multiple of N. Default 0.1. */
+  /** M2's weight of the classification term, as M2Config.alpha. Default 20. */
   alpha: number;
   /** Labelled training images, balanced per class (0: all). Default 100. */
   labelled: number;
@@ -64,7 +64,7 @@ export const M1M2_DEFAULTS: M1M2Config = {
   sigma: 1,
   minLogVar: -6,
   classes: 10,
-  alpha: 0.1,
+  alpha: 20,
   labelled: 100,
   labelledBatch: 100,
   ...NET_DEFAULTS,

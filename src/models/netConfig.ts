@@ -17,5 +17,5 @@ export const NET_DEFAULTS: NetFields = { net: 'mlp', channels: [32, 64] };
 
 export const NET_FIELDS: FieldSpec[] = [
   { key: 'net', flag: 'net', help: 'encoder and decoder: mlp (dense layers) or conv (strided convolutions, then the --hidden dense layers; the decoder mirrors them with transposed convolutions)', type: { type: 'enum', choices: NETS } },
-  { key: 'channels', flag: 'conv-channels', help: 'conv: channels of the convolutions, each kernel 4, stride 2, padding 1 (halving the image), e.g. 32,64', type: { type: 'int-list', min: 1 } },
+  { key: 'channels', flag: 'conv-channels', help: 'conv: channels of the convolutions, each kernel 4, stride 2, padding 1 (halving the image), e.g. 32,64', type: { type: 'int-list', min: 1 }, appliesWhen: (m) => m.net === 'conv' },
 ];

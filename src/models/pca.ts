@@ -11,8 +11,6 @@ export type { PcaConfig } from './pcaConfig.js';
 export interface PcaFitReport {
   /** Share of the training set's total variance along the kept directions, in [0, 1]. */
   explainedVariance: number;
-  /** Images the fit saw. */
-  count: number;
 }
 
 /** A model fitted in closed form rather than by gradient steps (registry trainer 'fit'). */
@@ -104,7 +102,7 @@ export class Pca implements FittedModel {
       ]),
       'pca fit',
     );
-    return { explainedVariance: this.explainedVariance(), count: n };
+    return { explainedVariance: this.explainedVariance() };
   }
 
   /** Share of the total variance along the kept directions: sum of the k largest eigenvalues / trace(C). */

@@ -3,7 +3,7 @@ import { FieldSpec } from '../config/schema.js';
 import { AAE_DEFAULTS, AaeConfig } from './aaeConfig.js';
 import { NOISES } from '../data/corrupt.js';
 import { AE_DEFAULTS, AeConfig, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoderConfig.js';
-import { DECODERS } from './decoders.js';
+import { decoderReads, DECODERS } from './decoders.js';
 import { LABEL_KINDS, LabelModelConfig, LabelTrainerKind } from './labelKinds.js';
 import { PCA_DEFAULTS, PcaConfig } from './pcaConfig.js';
 import { NET_FIELDS } from './netConfig.js';
@@ -11,6 +11,7 @@ import { VAE_DEFAULTS, VaeConfig } from './vaeConfig.js';
 import { autoencoderParameters, denseParameters, ModelSize } from './size.js';
 import type { ImageShape } from '../nn/convNet.js';
 import { PRIOR_COMPONENTS, PRIORS } from '../prob/priors.js';
+import type { TrainConfig } from '../config/run.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
 export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConfig | AaeConfig | LabelModelConfig;
@@ -34,6 +35,13 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   objective: string;
   /** How large a model of this config would be for images of `shape` [height, width, channels] (src/models/size.ts). */
   size(config: C, shape: ImageShape): ModelSize;
+  /**
+   * Training settings the kind has no use for, and why: given by the user (flags, a config file), they are
+   * refused with this reason. Default: it uses them all.
+   */
+  unusedTrainSettings?: { keys: (keyof TrainConfig)[]; reason: string };
+  /** The kind's own defaults for training settings, over the common ones (a fitted kind's one pass). */
+  trainDefaults?: Partial<TrainConfig>;
 }
 
 const VAE_FIELDS: FieldSpec[] = [
@@ -41,8 +49,8 @@ const VAE_FIELDS: FieldSpec[] = [
   { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of the encoder, e.g. 400 or 500,300; the decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
   { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|z): Bernoulli on logits, Gaussian with fixed sigma, Gaussian with learned per-pixel variance, discretized logistic with learned scale for 8-bit data (Salimans et al. 2017), or gaussian-ar: learned variance, each residual predicted from the 5x5 causal window before it (images only); the last two on the portable engine only', type: { type: 'enum', choices: DECODERS } },
-  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 } },
-  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned, gaussian-ar)', type: { type: 'number' } },
+  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 }, appliesWhen: decoderReads('sigma') },
+  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned, gaussian-ar)', type: { type: 'number' }, appliesWhen: decoderReads('minLogVar') },
   ...NET_FIELDS,
 ];
 
@@ -67,7 +75,7 @@ const CAE_FIELDS: FieldSpec[] = [
   ...AE_FIELDS,
   { key: 'contractive', flag: 'contractive', help: 'penalty ||J_h(x)||_F^2 exactly, or stochastically as ||h(x + eps) - h(x)||^2 / sigma^2', type: { type: 'enum', choices: CONTRACTIVE_FORMS } },
   { key: 'lambda', flag: 'lambda', help: 'weight of the contractive penalty', type: { type: 'number', min: 0 } },
-  { key: 'contractiveSigma', flag: 'contractive-sigma', help: 'standard deviation of eps in the stochastic penalty', type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'contractiveSigma', flag: 'contractive-sigma', help: 'standard deviation of eps in the stochastic penalty', type: { type: 'number', exclusiveMin: 0 }, appliesWhen: (m) => m.contractive === 'stochastic' },
 ];
 
 const AAE_FIELDS: FieldSpec[] = [
@@ -125,6 +133,9 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     objective: 'squared error',
     // The fit holds the d x d second moment, the covariance and its eigenvectors at once.
     size: (config, [h, w, c]) => ({ parameters: h * w * c * (config.latentDim + 1), fitValues: 3 * (h * w * c) ** 2 }),
+    // The fit sees each training image once (seeded binarization aside) and takes no step: no rate, no epochs.
+    unusedTrainSettings: { keys: ['epochs', 'batchSize', 'lr', 'lrSteps', 'lrStepFactor', 'beta', 'warmupEpochs', 'numSamples'], reason: 'it is fitted in one pass' },
+    trainDefaults: { epochs: 1 },
   },
   aae: {
     kind: 'aae',
@@ -150,4 +161,9 @@ export function isModelKind(kind: unknown): kind is ModelKind {
 export function modelKindSpec(kind: string): ModelKindSpec {
   if (!isModelKind(kind)) throw new Error(`unknown model kind "${kind}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
   return MODEL_KINDS[kind] as ModelKindSpec;
+}
+
+/** Whether a kind uses a training setting (see ModelKindSpec.unusedTrainSettings). */
+export function usesTrainSetting(spec: ModelKindSpec, key: keyof TrainConfig): boolean {
+  return !(spec.unusedTrainSettings?.keys ?? []).includes(key);
 }

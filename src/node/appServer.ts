@@ -8,10 +8,16 @@
  *
  * Every response carries the cross-origin isolation headers (COOP same-origin, COEP require-corp), which let
  * the page use SharedArrayBuffer and so the multi-threaded WebAssembly backend.
+ *
+ * A request is answered only if its Host header names this server (hostHeaderAllowed): a page elsewhere whose
+ * name was rebound to 127.0.0.1 (DNS rebinding) sends its own name, and so cannot read the checkpoint or the
+ * data. No response body names a local file: errors say what went wrong in the request, and the server's own
+ * failures go to `onError`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, isIP } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { basename, dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASET_BINARY_TYPE, encodeDatasetBinary } from '../data/datasetBinary.js';
@@ -38,6 +44,8 @@ export interface AppServerOptions {
   host?: string;
   /** 0 picks a free port. Default 0. */
   port?: number;
+  /** Told of a failure of the server itself (a data set that cannot be read...); the client gets only a 500. Default: none. */
+  onError?: (e: Error) => void;
 }
 
 export interface AppServer {
@@ -77,8 +85,16 @@ export async function startAppServer(opts: AppServerOptions): Promise<AppServer>
     return data;
   };
 
+  // Known once the server listens: its address, and the Host headers that name it.
+  const self = { url: '', named: (_header: string | undefined): boolean => false };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!self.named(req.headers.host)) throw new HttpError(403, `Host ${JSON.stringify(clip(req.headers.host ?? ''))} is not this server: open ${self.url}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, `bad request target ${clip(req.url ?? '')}`);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} is not served here: GET only`);
     const path = url.pathname;
     if (path === '/api/session') {
@@ -99,14 +115,16 @@ export async function startAppServer(opts: AppServerOptions): Promise<AppServer>
       const d: Dataset = loaded[split];
       return send(res, 200, DATASET_BINARY_TYPE, encodeDatasetBinary(count > 0 && count < d.count ? limit(d, count) : d), true);
     }
-    if (path.startsWith('/api/')) throw new HttpError(404, `unknown endpoint ${path}`);
+    if (path.startsWith('/api/')) throw new HttpError(404, `unknown endpoint ${clip(path)}`);
     return sendFile(res, appDir, path);
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      const status = e instanceof HttpError ? e.status : 500;
-      if (!res.headersSent) send(res, status, 'text/plain; charset=utf-8', `${(e as Error).message}\n`, true);
+      // Only a refusal of the request says why; anything else may carry local paths, so it stays on the server.
+      if (!(e instanceof HttpError)) opts.onError?.(e as Error);
+      const [status, message] = e instanceof HttpError ? [e.status, e.message] : [500, 'internal error: the server could not answer this request (its log says why)'];
+      if (!res.headersSent) send(res, status, 'text/plain; charset=utf-8', `${message}\n`, true);
       else res.destroy();
     });
   });
@@ -114,8 +132,10 @@ export async function startAppServer(opts: AppServerOptions): Promise<AppServer>
   await listen(server, host, opts.port ?? 0);
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  self.url = `http://${shownHost}:${port}/`;
+  self.named = hostHeaderAllowed(host, port);
   return {
-    url: `http://${shownHost}:${port}/`,
+    url: self.url,
     close: () => new Promise<void>((done) => {
       server.closeAllConnections();
       server.close(() => done());
@@ -134,9 +154,40 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
+/** The names a loopback server answers to; a wildcard address adds every address and the name of this machine. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** `host` as it appears in a Host header: IPv6 addresses in brackets, lower case. */
+function hostHeaderName(host: string): string {
+  return (isIP(host) === 6 ? `[${host}]` : host).toLowerCase();
+}
+
+/**
+ * Whether a request's Host header names this server, listening on `host`:`port`: a loopback name, the
+ * address it listens on (the printed URL's host), or, listening on every address (0.0.0.0, ::), any address or
+ * the name of this machine. A port in the header must be the server's; without one, it must be 80.
+ */
+export function hostHeaderAllowed(host: string, port: number): (header: string | undefined) => boolean {
+  const names = new Set([...LOOPBACK_NAMES, hostHeaderName(host)]);
+  if (host === '0.0.0.0' || host === '::') {
+    for (const addresses of Object.values(networkInterfaces())) for (const a of addresses ?? []) names.add(hostHeaderName(a.address));
+    names.add(hostname().toLowerCase());
+  }
+  return (header) => {
+    const m = header === undefined ? null : /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(header.trim());
+    if (!m) return false;
+    return names.has(m[1].toLowerCase()) && Number(m[2] ?? 80) === port;
+  };
+}
+
+/** Echoed request text, shortened: a response body quotes the request, not a megabyte of it. */
+function clip(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
 function limitParam(raw: string | null): number {
   if (raw === null) return 0;
-  if (!/^\d+$/.test(raw)) throw new HttpError(400, `limit=${raw}: expected a whole number of images (0: all)`);
+  if (!/^\d+$/.test(raw)) throw new HttpError(400, `limit=${clip(raw)}: expected a whole number of images (0: all)`);
   return Number(raw);
 }
 
@@ -152,18 +203,28 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
+/** Longer paths name no file of the app; the file system would refuse them with an error naming the folder. */
+const MAX_PATH = 1024;
+
 /** A file of the app; anything outside appDir (../ tricks) is not found. */
 function sendFile(res: ServerResponse, appDir: string, urlPath: string): void {
   let rel: string;
   try {
     rel = decodeURIComponent(urlPath);
   } catch {
-    throw new HttpError(400, `bad path ${urlPath}`);
+    throw new HttpError(400, `bad path ${clip(urlPath)}`);
   }
+  if (rel.includes('\0')) throw new HttpError(400, `bad path ${clip(urlPath)}: a null byte`);
+  if (rel.length > MAX_PATH) throw new HttpError(404, `not found: ${clip(urlPath)}`);
   if (rel.endsWith('/')) rel += 'index.html';
   const file = normalize(join(appDir, rel));
-  if (file !== appDir && !file.startsWith(appDir + sep)) throw new HttpError(404, `not found: ${urlPath}`);
-  const stat = statSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile()) throw new HttpError(404, `not found: ${urlPath}`);
+  if (file !== appDir && !file.startsWith(appDir + sep)) throw new HttpError(404, `not found: ${clip(urlPath)}`);
+  let stat;
+  try {
+    stat = statSync(file, { throwIfNoEntry: false });
+  } catch {
+    stat = undefined; // a name the file system cannot hold (too long a segment...) is no file of the app
+  }
+  if (!stat?.isFile()) throw new HttpError(404, `not found: ${clip(urlPath)}`);
   send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
 }

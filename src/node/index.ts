@@ -9,6 +9,8 @@ export { readMaybeGzip } from './gzip.js';
 export { writeFileAtomic, ensureDir, readFileOrThrow } from './files.js';
 export { Progress, formatDuration } from './progress.js';
 export { saveCheckpoint, loadCheckpoint, resolveCheckpointPath, RUN_FILES } from './runFiles.js';
+export { lockRunDirectory, LOCK_FILE, RunDirectoryLockedError } from './runLock.js';
+export type { LockOwner, RunLock } from './runLock.js';
 export { encodePng, decodePng, writePng, pngDataUri } from './png.js';
 export { startAppServer, defaultAppDir } from './appServer.js';
 export type { AppServer, AppServerOptions } from './appServer.js';

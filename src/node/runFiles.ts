@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointData, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint.js';
 import { readFileOrThrow, writeFileAtomic } from './files.js';
@@ -10,7 +10,41 @@ export const RUN_FILES = {
   config: 'config.json',
   history: 'history.json',
   eval: 'eval.json',
+  /** A two-stage run at the end of its first stage (vaekit ssl). */
+  stageOne: 'stage1.ckpt',
+  /** A semi-supervised run's test error (vaekit ssl). */
+  result: 'result.json',
 } as const;
+
+/**
+ * Everything vaekit writes into a run directory: the run's own files, then what the view commands write beside
+ * a checkpoint by default. A directory holding any of them holds a run.
+ */
+export const RUN_OUTPUTS: readonly string[] = [
+  ...Object.values(RUN_FILES),
+  'samples.png',
+  'reconstructions.png',
+  'manifold.png',
+  'embedding.svg',
+  'interpolation.png',
+  'traversal.png',
+  'analogies.png',
+  'report.html',
+  'confusion.svg',
+  'classify.json',
+];
+
+/** The files of RUN_OUTPUTS present in `dir`. */
+export function runOutputsIn(dir: string): string[] {
+  return RUN_OUTPUTS.filter((name) => statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true);
+}
+
+/** Deletes the files of RUN_OUTPUTS in `dir` but `keep`; returns the names deleted. */
+export function removeRunOutputs(dir: string, keep: readonly string[] = []): string[] {
+  const removed = runOutputsIn(dir).filter((name) => !keep.includes(name));
+  for (const name of removed) rmSync(join(dir, name), { force: true });
+  return removed;
+}
 
 /** Writes checkpoint data atomically: a reader sees the old file or the new one, never half of one. */
 export function saveCheckpoint(path: string, data: CheckpointData): void {

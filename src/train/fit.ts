@@ -8,7 +8,7 @@ import { Model } from '../models/types.js';
 import { Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
 import { EpochRecord, TrainState } from './state.js';
-import { TrainData, TrainEvents } from './trainer.js';
+import { TrainData, TrainEvents, TrainOptions } from './trainer.js';
 
 /** Rows per product when a fit streams the training set: large enough for fast matrix products. */
 const FIT_BATCH = 1000;
@@ -19,9 +19,10 @@ const FIT_BATCH = 1000;
  * would, so the run is recorded as one history entry at the last epoch and counts as finished, and training
  * runs, checkpoints and resumes like any other. The optimizer is not used.
  */
-export async function fit(model: Model, _optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}): Promise<'finished' | 'stopped'> {
+export async function fit(model: Model, _optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}, options: TrainOptions = {}): Promise<'finished' | 'stopped'> {
   if (!isFittedModel(model)) throw new Error(`a ${model.kind} model is declared to be fitted, but has no fit()`);
   if (state.epoch >= config.train.epochs) return 'finished';
+  options.onEngine?.('portable');
   const { seed } = config.train;
   const n = data.train.count;
   const dim = imageSize(data.train);

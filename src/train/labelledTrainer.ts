@@ -9,7 +9,7 @@ import { permutation, Rng, Stream } from '../rng.js';
 import { Adam } from './adam.js';
 import { closeEpoch, gradientStep, recordStep, StepClock } from './loop.js';
 import { TrainState } from './state.js';
-import { TrainData, TrainEvents } from './trainer.js';
+import { TrainData, TrainEvents, TrainOptions } from './trainer.js';
 
 /**
  * The trainer of kinds declared `trainer: 'labelled'` (the CVAE): like the standard loop, but every batch
@@ -17,13 +17,14 @@ import { TrainData, TrainEvents } from './trainer.js';
  * addressed by (seed, epoch, batch, step) as there, so resuming is exact. Validation is the mean `total`
  * with the labels given.
  */
-export async function trainLabelled(model: Model, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}): Promise<'finished' | 'stopped'> {
+export async function trainLabelled(model: Model, optimizer: Adam, data: TrainData, config: RunConfig, state: TrainState, events: TrainEvents = {}, options: TrainOptions = {}): Promise<'finished' | 'stopped'> {
   const { train: tc, data: dc } = config;
   const { seed, batchSize } = tc;
   const n = data.train.count;
   const dim = imageSize(data.train);
   if (!data.train.labels) throw new Error(`${data.train.name}: a ${model.kind} model trains on labelled images, and this data set has no labels`);
   const batches = Math.ceil(n / batchSize);
+  options.onEngine?.('portable');
   const clock = new StepClock();
   while (state.epoch < tc.epochs) {
     const order = permutation(n, new Rng(seed, Stream.shuffle, state.epoch));

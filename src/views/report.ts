@@ -2,8 +2,19 @@
  * The run report: one self-contained HTML file. Pictures come in as data: URIs and charts as inline SVG, there
  * is no script and no external reference, so it opens offline, from any folder, and can be mailed as it is.
  */
+import { evaluationLines, metricText } from '../eval/describe.js';
+import { Evaluation } from '../eval/figures.js';
 import { EpochRecord } from '../train/state.js';
 import { CurveChart } from './curves.js';
+
+/** What `vaekit classify` wrote to classify.json. */
+export interface ClassificationFigures {
+  /** Fraction of the test images q(y|x) gets wrong. */
+  error: number;
+  images: number;
+  /** counts[t * K + p]: images of true label t predicted as p. */
+  confusion?: number[];
+}
 
 /** One picture of the report: a raster image as a data: URI, or an SVG document. */
 export type ReportFigure = { title: string; caption: string } & ({ src: string; width: number; height: number } | { svg: string });
@@ -17,6 +28,8 @@ export interface ReportInput {
   curves: CurveChart[];
   /** The figures of eval.json, if the run was evaluated. */
   evaluation?: Record<string, unknown>;
+  /** The figures of classify.json, if its classifier was scored. */
+  classification?: ClassificationFigures;
   figures: ReportFigure[];
   /** Views left out and why ("samples: model kind ae has no prior"). */
   omitted: string[];
@@ -36,24 +49,41 @@ export function inlineSvg(svg: string): string {
   return svg.replace(/<\?xml[^>]*\?>\s*/, '').replace(/\s+xmlns(:\w+)?="[^"]*"/g, '');
 }
 
-/** Nested objects as rows "a.b: value", numbers with up to 4 decimals. */
-function flatten(value: unknown, prefix = ''): [string, string][] {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+/** Which checkpoint eval.json scored, on which images. */
+function scoredText(e: Record<string, unknown>): string {
+  const parts = [typeof e.checkpoint === 'string' ? e.checkpoint : 'a checkpoint'];
+  if (typeof e.epoch === 'number') parts[0] += ` (epoch ${e.epoch})`;
+  if (typeof e.images === 'number') parts.push(`${e.images} ${typeof e.split === 'string' ? `${e.split} ` : ''}images`);
+  if (typeof e.seed === 'number') parts.push(`seed ${e.seed}`);
+  return parts.join(', ');
+}
+
+/** The figures of eval.json and classify.json, each beside its name and in its unit. */
+function evaluationSection(input: ReportInput): string {
+  const e = input.evaluation;
+  const c = input.classification;
+  if (!e && !c) return '<p>Not evaluated yet: <code>vaekit eval</code> writes eval.json beside the checkpoint (and, for a model with a classifier, <code>vaekit classify</code> classify.json).</p>';
+  const rows: [string, string][] = [];
+  if (e) {
+    const lines = evaluationLines(e as Partial<Evaluation>);
+    rows.push(['scored by vaekit eval', scoredText(e)], ...lines.map((l): [string, string] => [l.label, l.value]));
+    if (lines.length === 0) rows.push(['figures', 'none in eval.json: run vaekit eval again']);
   }
-  const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(4)) : JSON.stringify(value);
-  return [[prefix, text]];
+  if (c) rows.push(['test error of q(y|x), vaekit classify', `${metricText('error', c.error)} (${Math.round(c.error * c.images)} of ${c.images} images)`]);
+  return table(rows);
 }
 
 function table(rows: [string, string][]): string {
   return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
 }
 
+/** One column per term of the training pass, then one per term of validation (its own: a classifier's error). */
 function historyTable(history: readonly EpochRecord[]): string {
-  const terms = [...new Set(history.flatMap((r) => Object.keys(r.train)))];
-  const hasVal = history.some((r) => r.val);
-  const head = ['epoch', ...terms.map((t) => `train ${t}`), ...(hasVal ? terms.map((t) => `val ${t}`) : []), 'seconds'];
-  const body = history.map((r) => [String(r.epoch), ...terms.map((t) => r.train[t]?.toFixed(2) ?? ''), ...(hasVal ? terms.map((t) => r.val?.[t]?.toFixed(2) ?? '') : []), r.seconds.toFixed(1)]);
+  const trainTerms = [...new Set(history.flatMap((r) => Object.keys(r.train)))];
+  const valTerms = [...new Set(history.flatMap((r) => Object.keys(r.val ?? {})))];
+  const cell = (name: string, v: number | undefined) => (v === undefined ? '' : metricText(name, v));
+  const head = ['epoch', ...trainTerms.map((t) => `train ${t}`), ...valTerms.map((t) => `val ${t}`), 'seconds'];
+  const body = history.map((r) => [String(r.epoch), ...trainTerms.map((t) => cell(t, r.train[t])), ...valTerms.map((t) => cell(t, r.val?.[t])), r.seconds.toFixed(1)]);
   return `<table class="history"><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${body.map((row) => `<tr>${row.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
 }
 
@@ -84,7 +114,7 @@ export function reportHtml(input: ReportInput): string {
     `<h1>${escapeHtml(input.title)}</h1>`,
     table(input.summary),
     '<h2>Evaluation</h2>',
-    input.evaluation ? table(flatten(input.evaluation)) : '<p>Not evaluated yet: <code>vaekit eval</code> writes eval.json beside the checkpoint.</p>',
+    evaluationSection(input),
     '<h2>Training</h2>',
     input.curves.length ? `<div class="curves">${input.curves.map((c) => `<div class="chart">${inlineSvg(c.svg)}</div>`).join('')}</div>` : '<p>No finished epoch.</p>',
     input.history.length ? historyTable(input.history) : '',

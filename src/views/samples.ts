@@ -1,5 +1,5 @@
 import { Rng } from '../rng.js';
-import { CodeDecoder } from './capabilities.js';
+import { CodeDecoder, decoderForLabel, LabelledDecoder } from './capabilities.js';
 import { decodeToImages } from './decode.js';
 import { GridOptions, imageGrid } from './grid.js';
 import { RgbaImage } from './image.js';
@@ -22,4 +22,14 @@ const PRIOR_DRAWS = 102;
 export function sampleGrid(model: CodeDecoder, shape: readonly [number, number, number], opts: { n: number; seed: number; draw?: boolean } & GridOptions): RgbaImage {
   const draw = opts.draw ? new Rng(opts.seed, PRIOR_DRAWS) : undefined;
   return imageGrid(decodeToImages(model, priorCodes(opts.n, model.latentDim, opts.seed), shape, draw), opts);
+}
+
+/**
+ * Class-conditional samples: row y holds the same `perLabel` draws z ~ N(0, I) decoded with label y, the mean of
+ * p(x|y,z); so a column keeps its style across the labels, and row y is `vaekit sample --label y` with that seed.
+ */
+export function labelSampleGrid(model: LabelledDecoder, shape: readonly [number, number, number], opts: { perLabel: number; seed: number } & Omit<GridOptions, 'columns'>): RgbaImage {
+  const z = priorCodes(opts.perLabel, model.latentDim, opts.seed);
+  const cells = Array.from({ length: model.numClasses }, (_, y) => decodeToImages(decoderForLabel(model, y), z, shape)).flat();
+  return imageGrid(cells, { ...opts, columns: opts.perLabel });
 }

@@ -8,8 +8,11 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import {
   buildOnce,
   CliResult,
@@ -133,7 +136,11 @@ test('vaekit info reports the wasm backend', () => {
 
 test('train writes checkpoints, the resolved config and the history', () => {
   const { dir, result: r } = trainedRun();
-  assertIncludes(r.stdout, ['backend: wasm', 'epoch 1/2', 'epoch 2/2', `next: vaekit eval run`], r);
+  assertIncludes(r.stdout, ['epoch 1/2', 'epoch 2/2', `next: vaekit eval run`], r);
+  // One line says where the ops run; the model line shows only what applies to an MLP with a Bernoulli decoder.
+  assert.equal(r.stdout.match(/^(engine|backend):/gm)?.join(), 'engine:', transcript(r));
+  assert.match(r.stdout, /^engine: (native \(OpenBLAS .* threads|portable \(tfjs wasm, 1 thread\))/m, transcript(r));
+  assert.match(r.stdout, /^model: vae, [\d,]+ parameters, latentDim 4, hidden 64, activation relu, decoder bernoulli, net mlp$/m, transcript(r));
   assert.deepEqual(listFiles(dir), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
 
   const config = readJson<{ model: Record<string, unknown>; train: Record<string, unknown>; data: Record<string, unknown> }>(join(dir, 'config.json'));
@@ -146,6 +153,7 @@ test('train writes checkpoints, the resolved config and the history', () => {
   assert.equal(config.data.limit, 2000);
   assert.equal(config.data.valSize, 500);
   assert.equal(config.data.data, 'mnist');
+  assert.deepEqual(Object.keys(config.data).sort(), ['binarize', 'data', 'dataDir', 'limit', 'valSize'], 'no image-folder settings for IDX data');
 
   const history = readJson<EpochRecord[]>(join(dir, 'history.json'));
   assert.deepEqual(history.map((h) => h.epoch), [1, 2]);
@@ -160,6 +168,8 @@ test('eval prints the test -ELBO and -log p(x) and writes eval.json', () => {
   const r = vaekit(['eval', 'run', ...EVAL_SMALL], join(dir, '..'));
   assertExit(r, 0);
   assertIncludes(r.stdout, ['test -ELBO', '-log p(x)', 'k=20'], r);
+  assert.match(r.stdout, /^data: mnist test, the first 200 of 10,000 images, binarized once \(seed 0\)$/m, transcript(r));
+  assert.match(r.stdout, /^checkpoint: run\/best\.ckpt \(epoch \d+\)$/m, transcript(r));
   const result = readJson<{ negElbo: number; negLogLikelihood: number; images: number; k: number }>(join(dir, 'eval.json'));
   assert.equal(result.images, 200);
   assert.equal(result.k, 20);
@@ -190,6 +200,23 @@ test('resume continues a run exactly as if it had never stopped', () => {
   const straight = readJson<EpochRecord[]>(join(trainedRun().dir, 'history.json'));
   assertHistoriesClose(history, straight);
   assertNoTempFiles(cwd);
+});
+
+test('a run whose checkpoint holds image-folder settings on IDX data (as every run once saved) still resumes, and saves them no more', () => {
+  const cwd = tempDir();
+  assertExit(vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);
+  const path = join(cwd, 'run', 'last.ckpt');
+  const data = decodeCheckpoint(readFileSync(path), path);
+  (data.meta as { config: { data: Record<string, unknown> } }).config.data = { ...(data.meta as { config: { data: object } }).config.data, imageSize: 32, channels: 3 };
+  writeFileSync(path, encodeCheckpoint(data));
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '2'], cwd);
+  assertExit(r, 0);
+  assertIncludes(r.stdout, ['resuming run at epoch 2', 'epoch 2/2'], r);
+  const saved = readJson<{ data: Record<string, unknown> }>(join(cwd, 'run', 'config.json')).data;
+  assert.ok(!('imageSize' in saved) && !('channels' in saved), JSON.stringify(saved));
+  const again = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd);
+  assertExit(again, 0);
+  assertIncludes(again.stdout, ['epoch 3/3'], again);
 });
 
 test('resume refuses a changed setting other than --epochs', () => {
@@ -237,10 +264,166 @@ test('a second plain train into a run directory is refused', () => {
   assert.ok(readFileSync(join(cwd, 'run', 'last.ckpt')).equals(ckpt), 'the checkpoint is untouched');
 });
 
+/** A copy of the shared 2-epoch run's training files in a fresh directory, as `run/`; returns the working directory. */
+function copyOfTrainedRun(): string {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'run'));
+  for (const f of ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']) copyFileSync(join(trainedRun().dir, f), join(cwd, 'run', f));
+  return cwd;
+}
+
+/** Rewrites the JSON part of a checkpoint, with a valid checksum: what a buggy or hostile writer could leave. */
+function editCheckpointMeta(path: string, edit: (meta: Record<string, unknown>) => void): void {
+  const data = decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+  edit(data.meta);
+  writeFileSync(path, encodeCheckpoint(data));
+}
+
+test('resume refuses at once a checkpoint claiming an absurd epoch, naming the file and the field', () => {
+  const cwd = copyOfTrainedRun();
+  editCheckpointMeta(join(cwd, 'run', 'last.ckpt'), (meta) => ((meta.state as { epoch: number }).epoch = 1e300));
+  const before = listFiles(cwd);
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd, 30_000);
+  assertExit(r, 1);
+  assertIncludes(r.stderr, [join('run', 'last.ckpt'), 'meta.state.epoch', '1e+300'], r);
+  assert.deepEqual(listFiles(cwd), before);
+});
+
+test('resume refuses a last.ckpt of another run (an AE\'s in a VAE\'s directory), naming both files and what differs; nothing is written', () => {
+  const cwd = copyOfTrainedRun();
+  assertExit(vaekit(['train', '--model', 'ae', ...SMALL, '--epochs', '1', '--out', 'ae'], cwd), 0);
+  const vaeLast = readFileSync(join(cwd, 'run', 'last.ckpt'));
+  copyFileSync(join(cwd, 'ae', 'last.ckpt'), join(cwd, 'run', 'last.ckpt'));
+  const snapshot = () => listFiles(cwd).map((f) => [f, readFileSync(join(cwd, f)).toString('base64')]);
+  const before = snapshot();
+  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd);
+  assertExit(r, 2);
+  assertIncludes(r.stderr, [`--resume: ${join('run', 'last.ckpt')} holds a ae run, but ${join('run', 'config.json')} is a vae run`], r);
+  assert.deepEqual(snapshot(), before, 'nothing is written');
+
+  writeFileSync(join(cwd, 'run', 'last.ckpt'), vaeLast);
+  const config = readJson<{ model: Record<string, unknown> }>(join(cwd, 'run', 'config.json'));
+  writeFileSync(join(cwd, 'run', 'config.json'), JSON.stringify({ ...config, model: { ...config.model, latentDim: 8 } }));
+  const other = vaekit(['train', '--resume', '--out', 'run', '--epochs', '3'], cwd);
+  assertExit(other, 2);
+  assertIncludes(other.stderr, [`${join('run', 'last.ckpt')} is not the checkpoint of the run in ${join('run', 'config.json')}: model.latentDim (last.ckpt 4, config.json 8)`], other);
+});
+
 test('resume needs a checkpoint in --out', () => {
   const cwd = tempDir();
   const r = vaekit(['train', '--resume', '--out', 'nothing-here'], cwd);
   assertCleanFailure(r, { code: 2, stderr: ['--resume', 'nothing-here'], cwd, filesBefore: [] });
+});
+
+test('a train into a directory holding any vaekit file is refused, naming the files: a best.ckpt without last.ckpt is kept', () => {
+  const cwd = copyOfTrainedRun();
+  rmSync(join(cwd, 'run', 'last.ckpt'));
+  const best = readFileSync(join(cwd, 'run', 'best.ckpt'));
+  const before = listFiles(cwd);
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(r, 2);
+  assertIncludes(r.stderr, ['run already holds a run (best.ckpt, config.json, history.json)', '--force'], r);
+  assert.deepEqual(listFiles(cwd), before);
+  assert.ok(readFileSync(join(cwd, 'run', 'best.ckpt')).equals(best), 'best.ckpt is untouched');
+
+  mkdirSync(join(cwd, 'evaluated'));
+  writeFileSync(join(cwd, 'evaluated', 'eval.json'), '{}');
+  const evalOnly = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'evaluated'], cwd);
+  assertExit(evalOnly, 2);
+  assertIncludes(evalOnly.stderr, ['evaluated already holds a run (eval.json)'], evalOnly);
+});
+
+test('a --config file kept in the run directory does not make it hold a run', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'exp'));
+  writeFileSync(join(cwd, 'exp', 'config.json'), JSON.stringify({ train: { epochs: 1 } }));
+  const r = vaekit(['train', ...SMALL, '--config', join('exp', 'config.json'), '--out', 'exp'], cwd);
+  assertExit(r, 0);
+  assert.deepEqual(listFiles(join(cwd, 'exp')), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
+  assert.equal(readJson<{ train: { epochs: number } }>(join(cwd, 'exp', 'config.json')).train.epochs, 1);
+});
+
+test('--force removes the previous run\'s files first: a new run that fails leaves no checkpoint of the old one, and says so', () => {
+  const cwd = copyOfTrainedRun();
+  writeFileSync(join(cwd, 'run', 'eval.json'), '{}');
+  writeFileSync(join(cwd, 'run', 'samples.png'), 'old picture');
+  writeFileSync(join(cwd, 'run', 'notes.txt'), 'mine');
+  // lr 1e6 diverges within the first epoch: the new run saves nothing.
+  const r = vaekit(['train', ...SMALL, '--epochs', '2', '--lr', '1e6', '--force', '--out', 'run'], cwd);
+  assertExit(r, 1);
+  assertIncludes(r.stdout, ['--force: removed the previous run\'s'], r);
+  assertIncludes(r.stderr, ['no epoch finished, so there is no checkpoint'], r);
+  assert.ok(!r.stderr.includes('last good checkpoint'), transcript(r));
+  assert.deepEqual(listFiles(join(cwd, 'run')), ['config.json', 'notes.txt']);
+  assert.equal(readJson<{ train: { lr: number } }>(join(cwd, 'run', 'config.json')).train.lr, 1e6);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// One writer per run directory
+
+/** The lock file of a run directory, as another process would have written it. */
+function writeLock(dir: string, pid: number, host = hostname()): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'vaekit.lock');
+  writeFileSync(path, JSON.stringify({ pid, host, command: 'vaekit train', since: '2024-05-01T10:00:00.000Z', token: 'feedfacecafebeef' }));
+  return path;
+}
+
+test('train and train --resume refuse a run directory another vaekit holds, naming it, and leave its lock alone', () => {
+  const cwd = copyOfTrainedRun();
+  const lock = writeLock(join(cwd, 'run'), process.pid);
+  const lockText = readFileSync(lock, 'utf8');
+  const before = listFiles(cwd);
+  for (const args of [['--resume', '--epochs', '3'], [...SMALL, '--epochs', '1', '--force']]) {
+    const r = vaekit(['train', ...args, '--out', 'run'], cwd);
+    assertExit(r, 1);
+    assertIncludes(r.stderr, [`--out run is in use by another vaekit: pid ${process.pid} on ${hostname()}`, 'vaekit train', 'pass another --out', join('run', 'vaekit.lock')], r);
+    assert.deepEqual(listFiles(cwd), before);
+    assert.equal(readFileSync(lock, 'utf8'), lockText);
+  }
+});
+
+test('a lock left by a vaekit that was killed is taken over with a note; its temporary files are removed', () => {
+  const cwd = tempDir();
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  writeLock(join(cwd, 'run'), dead);
+  writeFileSync(join(cwd, 'run', `last.ckpt.tmp-${dead}-0123456789ab`), 'half a checkpoint');
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(r, 0);
+  assertIncludes(r.stdout, [`took over the lock of run from pid ${dead} on ${hostname()}`, `last.ckpt.tmp-${dead}-0123456789ab`], r);
+  assert.deepEqual(listFiles(join(cwd, 'run')), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
+});
+
+test('two trains on one --out at once: the second is refused while the first runs; Ctrl-C ends the first and frees the directory', async () => {
+  const cwd = tempDir();
+  const args = ['train', '--limit', '20000', '--epochs', '3', '--hidden', '64', '--engine', 'portable', '--out', 'run'];
+  const first = vaekitAsync(args, cwd);
+  let stdout = '';
+  const started = new Promise<void>((resolve) => {
+    first.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.includes('model:')) resolve();
+    });
+  });
+  first.stderr!.resume();
+  const guard = setTimeout(() => first.kill('SIGKILL'), 120_000);
+  const closed = new Promise<number | null>((resolve) => first.on('close', (c) => resolve(c)));
+  await started;
+  const second = vaekit(['train', '--limit', '2000', '--epochs', '1', '--out', 'run', '--force'], cwd);
+  first.kill('SIGINT');
+  const code = await closed;
+  clearTimeout(guard);
+  assertExit(second, 1);
+  assertIncludes(second.stderr, [`pid ${first.pid} on ${hostname()}`, 'vaekit train'], second);
+  assert.equal(code, 130, stdout);
+  assert.ok(existsSync(join(cwd, 'run', 'last.ckpt')), 'the first run saved its checkpoint');
+  assert.ok(!existsSync(join(cwd, 'run', 'vaekit.lock')), 'the lock is released on Ctrl-C');
+});
+
+test('train --out where no directory can be made fails at once, naming --out', { skip: !existsSync('/proc/self') }, () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', '/proc/vaekit-x'], cwd, 30_000);
+  assertCleanFailure(r, { code: 2, stderr: ['--out: cannot create directory /proc/vaekit-x'], cwd, filesBefore: [] });
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -380,6 +563,25 @@ test('--data-dir missing a file names the file expected', () => {
   copyFileSync(join(MNIST_DIR, 'train-labels-idx1-ubyte'), join(cwd, 'data', 'train-labels-idx1-ubyte'));
   const r = vaekit(['train', ...SMALL, '--epochs', '1', '--data-dir', 'data', '--out', 'out'], cwd);
   assertCleanFailure(r, { stderr: ['train-images-idx3-ubyte'], cwd, filesBefore: [join('data', 'train-labels-idx1-ubyte')] });
+});
+
+test('data settings the source has no use for are refused: --val-size for binarized-mnist (its own split), --image-size for IDX data', () => {
+  const cwd = tempDir();
+  const dir = join(cwd, 'bm');
+  mkdirSync(dir);
+  // Tiny amat files: rows of 784 zeros and ones (Larochelle & Murray's format).
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: 784 }, (_, j) => ((i + j) % 3 === 0 ? 1 : 0)).join(' ')).join('\n') + '\n';
+  for (const [split, n] of [['train', 40], ['valid', 20], ['test', 20]] as const) writeFileSync(join(dir, `binarized_mnist_${split}.amat`), rows(n));
+  const before = listFiles(cwd);
+  const valSize = vaekit(['train', '--data', 'binarized-mnist', '--data-dir', dir, '--val-size', '10', '--binarize', 'none', '--out', 'run'], cwd);
+  assertCleanFailure(valSize, { code: 2, stderr: ['--val-size does not apply to --data binarized-mnist: it has its own fixed validation split of 20 images'], cwd, filesBefore: before });
+  for (const flag of ['--image-size', '--channels']) {
+    const r = vaekit(['train', ...SMALL, flag, '1', '--out', 'run'], cwd);
+    assertCleanFailure(r, { code: 2, stderr: [`${flag} does not apply to --data mnist: it applies to folders of images only`], cwd, filesBefore: before });
+  }
+  const ok = vaekit(['train', '--data', 'binarized-mnist', '--data-dir', dir, '--binarize', 'none', '--hidden', '8', '--latent', '2', '--epochs', '1', '--out', 'run'], cwd);
+  assertExit(ok, 0);
+  assert.match(ok.stdout, /^data: .*bm: 40 training, 20 validation images \(its own split\) of 28x28x1/m, transcript(ok));
 });
 
 test('a negative value after a space is taken as the value', () => {

@@ -32,7 +32,8 @@ test('vaekit info names the engine, or why the native one is unavailable', () =>
 test('train without the native kernels falls back to the portable path and says so', () => {
   const r = run(['train', ...SMALL, '--out', 'run'], { VAEKIT_NATIVE_PATH: MISSING });
   assert.equal(r.code, 0, transcript(r));
-  assert.match(r.stdout, /^engine: portable \(tfjs wasm\); native kernels unavailable: \/nonexistent/m, transcript(r));
+  assert.match(r.stdout, /^engine: portable \(tfjs wasm, 1 thread\); native kernels unavailable: \/nonexistent/m, transcript(r));
+  assert.doesNotMatch(r.stdout, /^backend:/m, 'the engine line names the backend');
 });
 
 test('--engine native refuses to run without the native kernels, naming the flag', () => {
@@ -44,7 +45,7 @@ test('--engine native refuses to run without the native kernels, naming the flag
 test('--engine portable and --engine native each take their path', { skip: hasNative ? false : 'native kernels not built' }, () => {
   const portable = run(['train', ...SMALL, '--engine', 'portable', '--out', 'run']);
   assert.equal(portable.code, 0, transcript(portable));
-  assert.match(portable.stdout, /^engine: portable \(tfjs wasm\)/m, transcript(portable));
+  assert.match(portable.stdout, /^engine: portable \(tfjs wasm, 1 thread\)/m, transcript(portable));
   const native = run(['train', ...SMALL, '--engine', 'native', '--out', 'run']);
   assert.equal(native.code, 0, transcript(native));
   assert.match(native.stdout, /^engine: native \(OpenBLAS/m, transcript(native));

@@ -1,5 +1,6 @@
 /** The autoencoder family and PCA through the CLI: train, eval, help, and what deterministic models refuse. */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildOnce, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
@@ -17,7 +18,12 @@ test('train --model dae and --model pca, then eval: reconstruction error, no ELB
   assert.equal(readJson<{ model: { kind: string; noise: string } }>(join(cwd, 'dae', 'config.json')).model.noise, 'saltpepper');
   const pca = vaekit(['train', '--model', 'pca', '--latent', '3', '--limit', '600', '--val-size', '100', '--out', 'pca'], cwd);
   assert.equal(pca.code, 0, transcript(pca));
-  assert.match(pca.stdout, /explainedVariance/);
+  // One fitting pass, said so, with the share of variance it keeps and no internal counters.
+  assert.match(pca.stdout, /^fitted in one pass over 500 images: train squared error \d+\.\d\d \(recon \d+\.\d\d, explained variance \d+\.\d%\) {2}val squared error/m, transcript(pca));
+  assert.doesNotMatch(pca.stdout, /epoch \d+\/\d+|count|\[best\]/, transcript(pca));
+  assert.match(pca.stdout, /^done: pca \(squared error \d+\.\d\d\)$/m, transcript(pca));
+  assert.deepEqual(readJson<{ epoch: number }[]>(join(cwd, 'pca', 'history.json')).map((h) => h.epoch), [1]);
+  assert.equal(readJson<{ train: { epochs: number } }>(join(cwd, 'pca', 'config.json')).train.epochs, 1);
   for (const dir of ['dae', 'pca']) {
     const r = vaekit(['eval', dir, '--limit', '100'], cwd);
     assert.equal(r.code, 0, transcript(r));
@@ -35,6 +41,20 @@ test('train --model dae and --model pca, then eval: reconstruction error, no ELB
   assert.match(sample.stderr, /^vaekit sample: model kind dae has no prior/m, transcript(sample));
   assert.doesNotMatch(sample.stderr, /sample: sample:/);
   assert.ok(!listFiles(join(cwd, 'dae')).some((f) => f.endsWith('.png')), 'sample wrote a picture');
+});
+
+test('train --model pca refuses the training settings a fitted kind has no use for, from flags and from a config file', () => {
+  const cwd = tempDir();
+  for (const [flag, value] of [['--lr', '0.1'], ['--epochs', '5'], ['--beta', '2'], ['--batch-size', '10'], ['--lr-steps', '3'], ['--warmup-epochs', '1'], ['--samples', '2']]) {
+    const r = vaekit(['train', '--model', 'pca', flag, value, '--out', 'pca'], cwd);
+    assert.equal(r.code, 2, transcript(r));
+    assert.match(r.stderr, new RegExp(`${flag} does not apply to --model pca: it is fitted in one pass`), transcript(r));
+  }
+  writeFileSync(join(cwd, 'pca.json'), JSON.stringify({ model: { kind: 'pca' }, train: { lr: 0.01, seed: 3 } }));
+  const file = vaekit(['train', '--config', 'pca.json', '--out', 'pca'], cwd);
+  assert.equal(file.code, 2, transcript(file));
+  assert.match(file.stderr, /--config pca\.json: "train\.lr" does not apply to --model pca: it is fitted in one pass/);
+  assert.deepEqual(listFiles(cwd), ['pca.json'], 'nothing written');
 });
 
 test('train --help follows --model: each kind lists its own flags; a flag of another kind is refused', () => {

@@ -16,6 +16,8 @@ test('cvae: train, then sample --label, manifold --label and analogies write pic
   const train = vaekit(['train', '--model', 'cvae', '--latent', '2', '--hidden', '32', '--epochs', '1', ...SLICE, '--out', 'cvae'], cwd);
   assert.equal(train.code, 0, transcript(train));
   assert.match(train.stdout, /model: cvae, .*classes 10/);
+  assert.doesNotMatch(train.stdout, /sigma|minLogVar|channels/, 'settings of other decoders and networks');
+  assert.match(train.stdout, /^engine: portable \(tfjs wasm, 1 thread\)/m, transcript(train));
   for (const [args, file] of [[['sample', 'cvae', '--label', '3', '--n', '9'], 'samples.png'], [['manifold', 'cvae', '--label', '7', '--grid', '5'], 'manifold.png'], [['analogies', 'cvae', '--n', '3'], 'analogies.png']] as const) {
     const r = vaekit([...args], cwd);
     assert.equal(r.code, 0, transcript(r));
@@ -68,6 +70,8 @@ test('ssl --model m1m2 trains M1 then M2 into one checkpoint, M1 once per seed f
   const cwd = tempDir();
   const r = vaekit(['ssl', '--model', 'm1m2', '--labels', '50,100', '--seeds', '1', '--epochs', '2', '--m1-epochs', '1', '--m1-latent', '8', '--m1-hidden', '32', ...SLICE, ...SMALL_M2], cwd, 240_000);
   assert.equal(r.code, 0, transcript(r));
+  // One line says where the ops run, for both stages of both runs; no separate backend line.
+  assert.equal(r.stdout.match(/^(engine|backend):/gm)?.join(), 'engine:', transcript(r));
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 1\/2 .*val recon/);
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 2\/2 .*val error \d+\.\d\d%/);
   // The 100-label run starts from the 50-label run's M1: it trains only M2.

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, FieldSpec, parseFlag, resolveSection } from '../../src/config/schema.js';
-import { DATA_DEFAULTS, DATA_FIELDS, klWeight, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig } from '../../src/config/run.js';
+import { DATA_DEFAULTS, DATA_FIELDS, dataConfigFor, IMAGE_FOLDER_DEFAULTS, klWeight, resolveRunConfig, resumeConflict, RunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig, unusedDataSettings, unusedTrainSettings } from '../../src/config/run.js';
+import { MAX_CONFIG_DEPTH, parseConfigText } from '../../src/config/text.js';
 import { MODEL_KINDS, modelKindSpec } from '../../src/models/registry.js';
 import { VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 
@@ -33,7 +34,8 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
   assert.deepEqual(config, { model: VAE_DEFAULTS, train: TRAIN_DEFAULTS, data: DATA_DEFAULTS });
   // The values the doc comments promise, written out so a changed default is noticed.
   assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 });
-  assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 5000, limit: 0, imageSize: 32, channels: 3 });
+  // No image-folder settings until a folder is read (dataConfigFor).
+  assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0 });
   // Colour data is not binarized unless asked.
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10' } } }]).data.binarize, 'none');
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10', binarize: 'dynamic' } } }]).data.binarize, 'dynamic');
@@ -43,13 +45,47 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
 });
 
 test('every defaults table passes its own field checks and every field has a default', () => {
-  for (const [fields, defaults] of [[TRAIN_FIELDS, TRAIN_DEFAULTS], [DATA_FIELDS, DATA_DEFAULTS], [VAE_FIELDS, VAE_DEFAULTS]] as const) {
+  for (const [fields, defaults] of [[TRAIN_FIELDS, TRAIN_DEFAULTS], [DATA_FIELDS, { ...DATA_DEFAULTS, ...IMAGE_FOLDER_DEFAULTS }], [VAE_FIELDS, VAE_DEFAULTS]] as const) {
     const keys = Object.keys(defaults).filter((k) => k !== 'kind').sort();
     assert.deepEqual(fields.map((f) => f.key).sort(), keys);
     // Feeding the defaults back as a layer is accepted and gives the same values.
     const { kind: _kind, ...values } = defaults as unknown as Record<string, unknown>;
     assert.deepEqual(resolveSection(fields, defaults, [{ source: 'defaults', values }], ['kind']), defaults);
   }
+});
+
+test('image-folder settings are saved for image folders only; a config that holds them for IDX data still loads and resumes', () => {
+  const flags = (data: Record<string, unknown>) => resolveRunConfig([{ source: 'flags', values: { data } }]);
+  // An IDX run keeps none, whatever was given; a folder run keeps what the reader used.
+  assert.deepEqual(dataConfigFor(flags({ imageSize: 64 }).data, undefined), DATA_DEFAULTS);
+  assert.deepEqual(dataConfigFor(flags({ data: './photos' }).data, { imageSize: 32, channels: 3 }), { ...DATA_DEFAULTS, data: './photos', imageSize: 32, channels: 3 });
+  // A checkpoint written when every run stored them (imageSize 32, channels 3 on MNIST).
+  const old = { model: { kind: 'vae' }, train: {}, data: { ...DATA_DEFAULTS, imageSize: 32, channels: 3 } };
+  const saved: RunConfig = resolveRunConfig([{ source: 'old.ckpt', values: old }]);
+  assert.deepEqual([saved.data.imageSize, saved.data.channels], [32, 3]);
+  const asked = resolveRunConfig([{ source: 'the checkpoint', values: saved as unknown as Record<string, Record<string, unknown>> }, { source: 'flags', values: { train: { epochs: 20 } } }]);
+  assert.equal(resumeConflict(saved, asked, 10), null);
+  // Once resumed, the run saves them no more, and the next resume compares like with like.
+  const resumed = { ...asked, data: dataConfigFor(asked.data, undefined) };
+  assert.ok(!('imageSize' in resumed.data) && !('channels' in resumed.data));
+  const next = resolveRunConfig([{ source: 'the checkpoint', values: resumed as unknown as Record<string, Record<string, unknown>> }, { source: 'flags', values: {} }]);
+  assert.equal(resumeConflict(resumed, next, 20), null);
+});
+
+test('a fitted kind declares the training settings it has no use for, and runs one pass; data settings follow the source read', () => {
+  assert.deepEqual(unusedTrainSettings('pca', { train: { lr: 0.1, seed: 2, epochs: 5 } }).map((u) => u.key), ['lr', 'epochs']);
+  assert.equal(unusedTrainSettings('pca', { train: { lr: 0.1 } })[0].reason, 'it is fitted in one pass');
+  assert.deepEqual(unusedTrainSettings('vae', { train: { lr: 0.1, epochs: 5 } }), []);
+  assert.equal(resolveRunConfig([{ source: 'flags', values: { model: { kind: 'pca' } } }]).train.epochs, 1);
+  // A saved PCA config holds every setting: it resolves, with its own epochs.
+  assert.equal(resolveRunConfig([{ source: 'old.ckpt', values: { model: { kind: 'pca' }, train: { ...TRAIN_DEFAULTS } } }]).train.epochs, 10);
+  const idx = { settings: undefined };
+  const folder = { settings: { imageSize: 32, channels: 3 } };
+  const ownSplit = { valid: { count: 10_000 } };
+  assert.deepEqual(unusedDataSettings(idx, { data: { imageSize: 16, channels: 1, valSize: 100 } }).map((u) => u.key), ['imageSize', 'channels']);
+  assert.deepEqual(unusedDataSettings(folder, { data: { imageSize: 16, channels: 1 } }), []);
+  assert.deepEqual(unusedDataSettings(ownSplit, { data: { valSize: 100, limit: 10 } }).map((u) => [u.key, u.reason]), [['valSize', 'it has its own fixed validation split of 10,000 images']]);
+  assert.deepEqual(unusedDataSettings(ownSplit, {}), []);
 });
 
 test('a later layer overrides an earlier one, key by key', () => {
@@ -207,6 +243,19 @@ test('parseFlag parses enums and strings and rejects a value outside the choices
   assert.equal(parseFlag(field('data-dir', DATA_FIELDS), ''), null);
 });
 
+test('--val-size takes a count or auto', () => {
+  const valSize = field('val-size', DATA_FIELDS);
+  assert.equal(parseFlag(valSize, 'auto'), 'auto');
+  assert.equal(parseFlag(valSize, '0'), 0);
+  assert.equal(parseFlag(valSize, '500'), 500);
+  throwsConfigError(() => parseFlag(valSize, 'Auto'), '--val-size: expected an integer >= 0 or auto, got "Auto"');
+  throwsConfigError(() => parseFlag(valSize, '-1'), '--val-size: expected an integer >= 0 or auto, got -1');
+  assert.equal(resolveRunConfig([{ source: 'c.json', values: { data: { valSize: 'auto' } } }]).data.valSize, 'auto');
+  throwsConfigError(() => resolveRunConfig([{ source: 'c.json', values: { data: { valSize: 'all' } } }]), 'c.json (data): "valSize": expected an integer >= 0 or auto, got "all"');
+  // Other integer fields take no auto.
+  throwsConfigError(() => parseFlag(field('limit', DATA_FIELDS), 'auto'), '--limit: expected an integer >= 0, got "auto"');
+});
+
 test('flag names are unique within and across sections', () => {
   const flags = [...TRAIN_FIELDS, ...DATA_FIELDS, ...VAE_FIELDS].map((f) => f.flag);
   assert.deepEqual(flags.filter((f, i) => flags.indexOf(f) !== i), []);
@@ -231,4 +280,21 @@ test('klWeight equals beta without warm-up', () => {
     for (const epoch of [0, 0.3, 7]) assert.equal(klWeight({ ...TRAIN_DEFAULTS, beta, warmupEpochs: 0 }, epoch), beta);
   }
   assert.equal(klWeight(TRAIN_DEFAULTS, 0), 1);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// config text
+
+test('a JSON config may start with a UTF-8 byte-order mark', () => {
+  assert.deepEqual(parseConfigText('\ufeff{"train": {"epochs": 3}}'), { train: { epochs: 3 } });
+  assert.deepEqual(parseConfigText('{"train": {}}'), { train: {} });
+  assert.throws(() => parseConfigText('\ufeff\ufeff{}'), SyntaxError);
+});
+
+test('a config nested too deep is a ConfigError naming its source, not a stack overflow', () => {
+  const depth = 100_000;
+  const deep = parseConfigText(`{"model": ${'['.repeat(depth)}${']'.repeat(depth)}}`) as Record<string, unknown>;
+  throwsConfigError(() => resolveRunConfig([{ source: 'deep.json', values: deep }]), `deep.json: nested more than ${MAX_CONFIG_DEPTH} levels deep: expected "model", "train" and "data" sections of plain values`);
+  const deepData = { data: { limit: JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) } };
+  throwsConfigError(() => resolveRunConfig([{ source: 'flags', values: deepData }]), `flags: nested more than ${MAX_CONFIG_DEPTH} levels deep`);
 });

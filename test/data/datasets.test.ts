@@ -1,10 +1,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Dataset } from '../../src/data/dataset.js';
-import { DEBIAN_FASHION_MNIST, loadDataset, mnistDataDir } from '../../src/node/datasets.js';
+import { resolveRunConfig } from '../../src/config/run.js';
+import { ConfigError } from '../../src/config/schema.js';
+import { DEBIAN_FASHION_MNIST, loadDataset, mnistDataDir, withAbsoluteDataPaths } from '../../src/node/datasets.js';
 import { readMaybeGzip } from '../../src/node/gzip.js';
 import { SHARED_DATA, amatLine, escapeRegExp, idxBytes, tempDir } from './fixtures.js';
 
@@ -243,4 +246,79 @@ test('real binarized MNIST: 50000/10000/10000 images of 0 or 255', { skip: noSha
     [train, valid, test].map((d) => sum(d.images.subarray(0, 784)) / 255),
     [123, 90, 147],
   );
+});
+
+test('a directory in place of a data file is named as such, not as missing', async () => {
+  const files = idxFiles();
+  delete files['train-labels-idx1-ubyte'];
+  const dir = folder(files);
+  const inTheWay = path.join(dir, 'train-labels-idx1-ubyte');
+  mkdirSync(inTheWay);
+  await assert.rejects(loadDataset({ data: 'mnist', dataDir: dir }), { message: `${inTheWay}: expected a regular file, found a directory` });
+});
+
+test('a FIFO in place of a data file is refused at once, not read forever', { skip: process.platform === 'win32' && 'no FIFOs', timeout: 10_000 }, async () => {
+  const files = idxFiles();
+  delete files['t10k-images-idx3-ubyte'];
+  const dir = folder(files);
+  const fifo = path.join(dir, 't10k-images-idx3-ubyte');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(loadDataset({ data: dir }), { message: `${fifo}: expected a regular file, found a FIFO (named pipe)` });
+  await assert.rejects(readMaybeGzip(fifo), { message: `${fifo}: expected a regular file, found a FIFO (named pipe)` });
+  await assert.rejects(loadDataset({ data: 'mnist', dataDir: fifo }), { message: `--data-dir ${fifo}: expected a directory, found neither a file nor a directory` });
+});
+
+test('a gzipped IDX file is inflated no further than its header declares', async () => {
+  // 24 bytes of IDX, then 64 MB of zeros that compress to almost nothing: a small file that would inflate hugely.
+  const bomb = gzipSync(Buffer.concat([idxBytes([2, 2, 2]), Buffer.alloc(64 << 20)]), { level: 9 });
+  const files = idxFiles();
+  delete files['t10k-images-idx3-ubyte'];
+  const dir = folder({ ...files, 't10k-images-idx3-ubyte.gz': bomb });
+  const file = path.join(dir, 't10k-images-idx3-ubyte.gz');
+  await assert.rejects(loadDataset({ data: dir }), { message: `${file}: decompresses to more than the 24 bytes its IDX header (dims [2, 2, 2]) declares` });
+});
+
+test('a gzipped IDX file declaring more than a data file may hold is refused before inflating', async () => {
+  const header = idxBytes([3, 0, 0]);
+  new DataView(header.buffer).setUint32(8, 65535);
+  new DataView(header.buffer).setUint32(12, 65535);
+  const files = idxFiles();
+  delete files['train-images-idx3-ubyte'];
+  const dir = folder({ ...files, 'train-images-idx3-ubyte.gz': gzipSync(header) });
+  const file = path.join(dir, 'train-images-idx3-ubyte.gz');
+  await assert.rejects(loadDataset({ data: dir }), {
+    message: `${file}: its IDX header (dims [3, 65535, 65535]) declares 12884508691 bytes: expected at most 2147483647 (2 GiB), the most a data file may hold`,
+  });
+});
+
+test('a gzipped file without a header of its own is inflated no further than its gzip trailer declares', async () => {
+  const zipped = gzipSync(Array.from({ length: 100 }, () => amatLine(new Array(784).fill(1))).join('\n'));
+  new DataView(zipped.buffer, zipped.byteOffset).setUint32(zipped.length - 4, 10, true);
+  const dir = folder({ 'x.amat.gz': zipped });
+  const file = path.join(dir, 'x.amat.gz');
+  await assert.rejects(readMaybeGzip(file), { message: `${file}: corrupt gzip data: decompresses to more than the 10 bytes its gzip trailer declares` });
+});
+
+test('withAbsoluteDataPaths resolves dataDir and a data folder against the working directory, not set names', () => {
+  const dir = folder(idxFiles());
+  const config = (data: Record<string, unknown>) => resolveRunConfig([{ source: 'flags', values: { data } }]);
+  const rel = path.relative(process.cwd(), dir);
+  assert.equal(withAbsoluteDataPaths(config({ dataDir: rel })).data.dataDir, dir);
+  assert.equal(withAbsoluteDataPaths(config({ data: rel })).data.data, dir);
+  assert.equal(withAbsoluteDataPaths(config({ data: 'fashion-mnist' })).data.data, 'fashion-mnist');
+  assert.equal(withAbsoluteDataPaths(config({ data: 'fashion-mnits' })).data.data, 'fashion-mnits', 'a misspelt name stays as typed');
+  assert.equal(withAbsoluteDataPaths(config({})).data.dataDir, null);
+});
+
+test('labels at or above the classes a model reads are refused, naming the label file', async () => {
+  const files = idxFiles();
+  files['train-labels-idx1-ubyte'] = idxBytes([3], [1, 200, 3]);
+  const dir = folder(files);
+  await assert.rejects(loadDataset({ data: dir, classes: 10 }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.message, `${path.join(dir, 'train-labels-idx1-ubyte')}: label 200 of image 1: expected labels 0..9 (model.classes 10)`);
+    return true;
+  });
+  await assert.rejects(loadDataset({ data: 'mnist', dataDir: folder(idxFiles()), classes: 4 }), /t10k-labels-idx1-ubyte: label 4 of image 0: expected labels 0\.\.3 \(model\.classes 4\)$/);
+  assert.equal((await loadDataset({ data: dir })).train.labels?.[1], 200, 'a model that reads no labels does not check them');
 });

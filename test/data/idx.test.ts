@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { idxDataset, idxImages, idxLabels, parseIdx } from '../../src/data/idx.js';
+import { MAX_IMAGE_PIXELS } from '../../src/data/dataset.js';
 import { idxBytes } from './fixtures.js';
 
 const SRC = '/x/train-images-idx3-ubyte';
@@ -68,6 +69,19 @@ test('idxImages needs 3 dims and gives a one-channel shape', () => {
   assert.deepEqual(images.shape, [2, 3, 1]);
   assert.throws(() => idxImages(parseIdx(idxBytes([4]), SRC), SRC), {
     message: `${SRC}: expected an image file with 3 dimensions [count, height, width], found 1 [4]`,
+  });
+});
+
+test('idxImages refuses a file of no images, images of no pixels, and images over the size cap', () => {
+  assert.throws(() => idxImages(parseIdx(idxBytes([0, 28, 28]), SRC), SRC), { message: `${SRC}: holds 0 images: expected at least one` });
+  for (const dims of [[4, 0, 0], [4, 28, 0]]) {
+    assert.throws(() => idxImages(parseIdx(idxBytes(dims), SRC), SRC), {
+      message: `${SRC}: images of ${dims[1]}x${dims[2]} pixels: expected a height and width of at least 1`,
+    });
+  }
+  // Checked on the header alone: the pixels of so large an image are never needed to refuse it.
+  assert.throws(() => idxImages({ dims: [1, 5000, 4000], data: new Uint8Array(0) }, SRC), {
+    message: `${SRC}: images of 5000x4000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`,
   });
 });
 

@@ -1,13 +1,17 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { MAX_IMAGE_PIXELS } from '../../src/data/dataset.js';
+import { imageDimensions } from '../../src/data/imageHeader.js';
 import { testPaths } from '../../src/data/imageFolder.js';
 import { fitImage } from '../../src/data/resize.js';
 import { loadDataset } from '../../src/node/datasets.js';
-import { listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
+import { decodeImage, listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
 import { escapeRegExp, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
@@ -75,7 +79,7 @@ test('a folder of PNG and JPEG images of different sizes, labels from sub-folder
     '.hidden/x.png': pngOf(5, 5, BLUE),
     'dogs/.DS_Store': 'x',
   });
-  assert.deepEqual(listImageFiles(dir), ['cats/a.png', 'cats/b.jpg', 'cats/deeper/c.JPEG', 'dogs/d.png', 'dogs/e.jpeg']);
+  assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['cats/a.png', 'cats/b.jpg', 'cats/deeper/c.JPEG', 'dogs/d.png', 'dogs/e.jpeg']);
   const loaded = await loadDataset({ data: dir, imageSize: 8, channels: 3 });
   const { train, test: held } = loaded;
   assert.equal(train.count + held.count, 5);
@@ -131,4 +135,70 @@ test('bad folders and files are errors naming them', async () => {
   const notImage = folder({ 'a.jpg': 'hello', 'b.png': pngOf(2, 2, RED) });
   assert.throws(() => loadImageFolder(notImage), { message: `${path.join(notImage, 'a.jpg')}: not a PNG or JPEG file (its first bytes match neither format)` });
   await assert.rejects(loadDataset({ data: one, channels: 2 }), { message: '--channels 2: expected 1 (grey) or 3 (RGB)' });
+});
+
+/** PNG bytes of a valid signature and IHDR declaring `width` x `height` (RGBA, 8 bits), then IEND: no pixels. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** JPEG bytes: SOI, an APP0 segment, then a baseline SOF0 declaring `width` x `height` of 3 components, then EOI. */
+function jpegHeaderOnly(width: number, height: number): Buffer {
+  const app0 = Buffer.from([0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  const sof = Buffer.from([0xff, 0xc0, 0, 17, 8, height >> 8, height & 255, width >> 8, width & 255, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
+}
+
+test('an image over 4096x4096 pixels is refused from its header, before decoding', () => {
+  const dir = folder({ 'huge.png': pngHeaderOnly(30000, 30000), 'big.jpg': jpegHeaderOnly(5000, 4000), 'ok.png': pngOf(2, 2, RED) });
+  assert.throws(() => decodeImage(readFileSync(path.join(dir, 'huge.png')), path.join(dir, 'huge.png')), {
+    message: `${path.join(dir, 'huge.png')}: PNG of 30000x30000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`,
+  });
+  assert.throws(() => loadImageFolder(dir), {
+    message: `${path.join(dir, 'big.jpg')}: JPEG of 5000x4000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`,
+  });
+  // Within the cap by pixels, whatever the shape: 8192x2048 is 16 Mpixel.
+  assert.deepEqual(imageDimensions(pngHeaderOnly(8192, 2048)), { format: 'PNG', width: 8192, height: 2048 });
+  assert.deepEqual(imageDimensions(jpegOf(13, 50, RED)), { format: 'JPEG', width: 13, height: 50 });
+  assert.equal(imageDimensions(Buffer.from('hello')), null);
+});
+
+test('a file name that is not valid UTF-8 is read, its bad bytes shown as \\xNN', () => {
+  const dir = folder({ 'a.png': pngOf(2, 2, RED), 'b.png': pngOf(2, 2, BLUE) });
+  // 'c', the byte ff (never valid in UTF-8), '.png': a name only a Buffer path reaches.
+  writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0x63, 0xff]), Buffer.from('.png')]), pngOf(2, 2, RED));
+  assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['a.png', 'b.png', 'c\\xff.png']);
+  const { train, test: held } = loadImageFolder(dir, { imageSize: 2 });
+  assert.equal(train.count + held.count, 3);
+});
+
+test('symbolic links to images and to folders are followed; one to nothing is named', { skip: process.platform === 'win32' && 'symbolic links need privileges' }, () => {
+  const elsewhere = folder({ 'x.png': pngOf(2, 2, RED), 'more/y.png': pngOf(2, 2, BLUE) });
+  const dir = folder({ 'cats/a.png': pngOf(2, 2, RED), 'dogs/b.png': pngOf(2, 2, BLUE) });
+  symlinkSync(path.join(elsewhere, 'x.png'), path.join(dir, 'cats', 'linked.png'));
+  symlinkSync(path.join(elsewhere, 'more'), path.join(dir, 'birds'));
+  symlinkSync('..', path.join(dir, 'dogs', 'loop')); // a folder that holds itself is walked once
+  symlinkSync(path.join(elsewhere, 'nothing'), path.join(dir, 'dogs', 'notes')); // no image's name: skipped
+  assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['birds/y.png', 'cats/a.png', 'cats/linked.png', 'dogs/b.png']);
+  assert.deepEqual(loadImageFolder(dir, { imageSize: 2 }).train.classNames, ['birds', 'cats', 'dogs']);
+  symlinkSync(path.join(elsewhere, 'gone.png'), path.join(dir, 'cats', 'gone.png'));
+  assert.throws(() => listImageFiles(dir), { message: `${path.join(dir, 'cats', 'gone.png')}: a symbolic link to ${path.join(elsewhere, 'gone.png')}, which does not exist` });
+});
+
+test('a FIFO with an image name is refused at once, not skipped nor read forever', { skip: process.platform === 'win32' && 'no FIFOs', timeout: 10_000 }, () => {
+  const dir = folder({ 'a.png': pngOf(2, 2, RED), 'b.png': pngOf(2, 2, BLUE) });
+  execFileSync('mkfifo', [path.join(dir, 'c.png')]);
+  assert.throws(() => loadImageFolder(dir), { message: `${path.join(dir, 'c.png')}: expected a regular file, found a FIFO (named pipe)` });
 });

@@ -9,7 +9,8 @@ import { useTestBackend } from '../helpers/engine.js';
 test('a weights-only checkpoint keeps every parameter, drops the Adam moments, and loads with a fresh optimizer', async () => {
   await useTestBackend();
   const config = resolveRunConfig([{ source: 't', values: { model: { latentDim: 2, hidden: [64] } } }]);
-  const run = createRun(config, [16, 16, 1], { ...initialTrainState(), epoch: 3, step: 30 });
+  const history = [1, 2, 3].map((epoch) => ({ epoch, beta: 1, train: { total: 100 }, seconds: 1 }));
+  const run = createRun(config, [16, 16, 1], { ...initialTrainState(), epoch: 3, step: 30, history });
   const full = encodeCheckpoint(runToCheckpoint(run));
   const slim = decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run, { weightsOnly: true })), 'slim.ckpt');
   assert.ok([...slim.tensors.keys()].every((k) => k.startsWith('param/')), [...slim.tensors.keys()].join(', '));

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeDatasetBinary } from '../../src/data/datasetBinary.js';
-import { AppServer, startAppServer } from '../../src/node/appServer.js';
+import { AppServer, hostHeaderAllowed, startAppServer } from '../../src/node/appServer.js';
 import { loadDataset } from '../../src/node/datasets.js';
 
 const DEMO = new URL('../../web/public/demo/vae-mnist-z2.ckpt', import.meta.url).pathname;
@@ -82,6 +82,81 @@ test('bad requests are refused with a status and a reason; nothing outside the a
   assert.equal(raw, 404, '/../secret.txt');
   const post = await fetch(`${server.url}api/session`, { method: 'POST' });
   assert.equal(post.status, 405);
+});
+
+/** A GET with a raw Host header (fetch would set its own): status and body. */
+function getWithHost(url: string, path: string, host: string | undefined): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const { hostname, port } = new URL(url);
+    const req = request({ host: hostname.replace(/^\[|\]$/g, ''), port, path, setHost: host !== undefined, headers: host === undefined ? {} : { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail).end();
+  });
+}
+
+test('only requests naming this server in their Host header are answered: a rebound name gets 403, not the checkpoint', async () => {
+  const { port } = new URL(server.url);
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+    const res = await getWithHost(server.url, '/api/checkpoint', host);
+    assert.equal(res.status, 200, host);
+  }
+  for (const host of [`attacker.com:${port}`, 'attacker.com', `127.0.0.1.attacker.com:${port}`, `localhost:${Number(port) + 1}`, 'localhost', `evil.com@localhost:${port}`]) {
+    for (const path of ['/api/checkpoint', '/api/data/test?limit=1', '/api/session', '/']) {
+      const res = await getWithHost(server.url, path, host);
+      assert.equal(res.status, 403, `${host} ${path}`);
+      assert.match(res.body, /is not this server: open http:\/\/127\.0\.0\.1:\d+\//, host);
+      assert.ok(res.body.length < 200, res.body);
+    }
+  }
+  const none = await getWithHost(server.url, '/api/checkpoint', undefined);
+  assert.ok(none.status === 400 || none.status === 403, `no Host header: ${none.status}`);
+});
+
+test('the Host check: loopback names with the port, the address listened on, and for a wildcard address every address of this machine', () => {
+  const loopback = hostHeaderAllowed('127.0.0.1', 5757);
+  for (const ok of ['127.0.0.1:5757', 'localhost:5757', '[::1]:5757']) assert.ok(loopback(ok), ok);
+  for (const no of [undefined, '', 'attacker.com:5757', '127.0.0.1:5758', '127.0.0.1', '192.168.1.20:5757', '[::1', 'localhost:5757:1']) assert.ok(!loopback(no), String(no));
+  assert.ok(hostHeaderAllowed('127.0.0.1', 80)('localhost'), 'no port: 80');
+  const lan = hostHeaderAllowed('192.168.1.20', 8080);
+  assert.ok(lan('192.168.1.20:8080') && lan('localhost:8080'));
+  assert.ok(!lan('attacker.com:8080'));
+  assert.ok(hostHeaderAllowed('::1', 9)('[::1]:9'));
+  const any = hostHeaderAllowed('0.0.0.0', 8080);
+  const addresses = Object.values(networkInterfaces()).flatMap((a) => a ?? []).map((a) => (a.family === 'IPv6' ? `[${a.address}]` : a.address));
+  for (const a of addresses) assert.ok(any(`${a}:8080`), a);
+  assert.ok(!any('attacker.com:8080'));
+});
+
+test('a null byte, a path too long for the file system, and a server-side failure never show a local path', async () => {
+  const cases: [string, number][] = [
+    ['%00', 400],
+    ['index.html%00.png', 400],
+    ['a'.repeat(8000), 404],
+    [`${'a'.repeat(300)}/x.js`, 404],
+    [`wasm/${'b'.repeat(5000)}`, 404],
+    [`api/${'c'.repeat(8000)}`, 404],
+  ];
+  for (const [path, status] of cases) {
+    const res = await fetch(server.url + path);
+    const body = await res.text();
+    assert.equal(res.status, status, path.slice(0, 40));
+    assert.ok(!body.includes(dir), `${path.slice(0, 40)}: ${body.slice(0, 200)}`);
+    assert.ok(body.length < 200, body.slice(0, 300));
+  }
+  // A data set that cannot be read: a 500 that says nothing of where it looked; the server is told why.
+  const errors: Error[] = [];
+  const broken = await startAppServer({ appDir, data: { data: join(dir, 'no-such-data') }, onError: (e) => errors.push(e) });
+  try {
+    const res = await fetch(`${broken.url}api/data/train`);
+    const body = await res.text();
+    assert.equal(res.status, 500);
+    assert.ok(!body.includes(dir), body);
+    assert.match(errors[0]?.message ?? '', /no-such-data/);
+  } finally {
+    await broken.close();
+  }
 });
 
 test('without a checkpoint or data set, those endpoints say how to get them', async () => {

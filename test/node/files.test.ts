@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDir, readFileOrThrow, writeFileAtomic } from '../../src/node/files.js';
+import { fileURLToPath } from 'node:url';
+import { ensureDir, readFileOrThrow, removeStaleTempFiles, writeFileAtomic } from '../../src/node/files.js';
 
 function withTempDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'vaekit-files-'));
@@ -22,6 +24,37 @@ test('writeFileAtomic writes and overwrites, leaving no temporary file', () => {
     writeFileAtomic(path, 'second version');
     assert.equal(readFileSync(path, 'utf8'), 'second version');
     assert.deepEqual(readdirSync(dir), ['model.ckpt']);
+  });
+});
+
+/** The id of a process that has ended. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', '']);
+  return r.pid!;
+}
+
+test('writeFileAtomic removes the temporary files of its target left by a process that is gone', () => {
+  withTempDir((dir) => {
+    const dead = deadPid();
+    const stale = `model.ckpt.tmp-${dead}-0123456789ab`;
+    const live = `model.ckpt.tmp-${process.ppid}-0123456789ab`;
+    const otherTarget = `history.json.tmp-${dead}-0123456789ab`;
+    const notOurs = 'model.ckpt.tmp';
+    for (const f of [stale, live, otherTarget, notOurs]) writeFileSync(join(dir, f), 'x');
+    writeFileAtomic(join(dir, 'model.ckpt'), 'new');
+    assert.deepEqual(readdirSync(dir).sort(), [otherTarget, 'model.ckpt', notOurs, live].sort());
+  });
+});
+
+test('removeStaleTempFiles removes every temporary file whose process is gone, and names them', () => {
+  withTempDir((dir) => {
+    const dead = deadPid();
+    const stale = [`last.ckpt.tmp-${dead}-0123456789ab`, `history.json.tmp-${dead}-ba9876543210`];
+    const live = `best.ckpt.tmp-${process.pid}-0123456789ab`;
+    for (const f of [...stale, live, 'config.json']) writeFileSync(join(dir, f), 'x');
+    assert.deepEqual(removeStaleTempFiles(dir).sort(), stale.sort());
+    assert.deepEqual(readdirSync(dir).sort(), ['config.json', live].sort());
+    assert.deepEqual(removeStaleTempFiles(join(dir, 'missing')), []);
   });
 });
 
@@ -72,6 +105,15 @@ test('ensureDir refuses a file in the way', () => {
   });
 });
 
+test('ensureDir fails at once where the system refuses a directory under an existing one (/proc)', { skip: !existsSync('/proc/self') }, () => {
+  // In a child process: a mkdir that retries forever would hang the test runner itself.
+  const script = "import { ensureDir } from './src/node/files.ts'; try { ensureDir('/proc/vaekit-x/run'); } catch (e) { console.log(e.message); }";
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.error, undefined, 'ensureDir returned');
+  assert.match(r.stdout, /^cannot create directory \/proc\/vaekit-x\/run: /);
+});
+
 test('readFileOrThrow returns plain bytes and names missing files and directories', () => {
   withTempDir((dir) => {
     const path = join(dir, 'config.json');
@@ -83,5 +125,13 @@ test('readFileOrThrow returns plain bytes and names missing files and directorie
     const missing = join(dir, 'nope.ckpt');
     assert.throws(() => readFileOrThrow(missing, 'checkpoint'), { message: `checkpoint not found: ${missing}` });
     assert.throws(() => readFileOrThrow(dir, 'checkpoint'), { message: `${dir} is a directory, expected a file` });
+  });
+});
+
+test('readFileOrThrow refuses a FIFO at once instead of waiting for a writer', { skip: process.platform === 'win32' && 'no FIFOs' }, () => {
+  withTempDir((dir) => {
+    const fifo = join(dir, 'last.ckpt');
+    execFileSync('mkfifo', [fifo]);
+    assert.throws(() => readFileOrThrow(fifo, 'checkpoint'), { message: `${fifo} is a FIFO (named pipe), expected a file` });
   });
 });

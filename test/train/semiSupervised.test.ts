@@ -8,6 +8,7 @@ import { before, test } from 'node:test';
 import { resolveRunConfig, resumeConflict, RunConfig } from '../../src/config/run.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { balancedLabelSplit } from '../../src/data/labelSplit.js';
+import { validationSize } from '../../src/data/prepare.js';
 import { limit, splitValidation } from '../../src/data/transforms.js';
 import { classificationError } from '../../src/eval/classification.js';
 import { sslMarkdown, sslRows } from '../../src/eval/sslTable.js';
@@ -68,7 +69,7 @@ function config(model: Record<string, unknown>, epochs: number, extra: Record<st
 }
 
 function prepared(c: RunConfig) {
-  return splitValidation(mnist.train, c.data.valSize, c.train.seed);
+  return splitValidation(mnist.train, validationSize(c.data, mnist.train.count), c.train.seed);
 }
 
 test('M2 with every image labelled: the classifier q(y|x) learns (held-out error falls well below chance)', async () => {
@@ -223,6 +224,23 @@ test('conv M2: a few portable steps on real MNIST lower the objective; the check
   tf.dispose([batch.labelled.x, batch.labelled.labels, batch.unlabelled]);
   disposeRun(run);
   disposeRun(restored);
+});
+
+test('alpha defaults to 20 for M2 and M1+M2; a checkpoint saved with alpha 0.1 loads, trains and resumes with its 0.1', () => {
+  for (const kind of ['m2', 'm1m2']) {
+    assert.equal((resolveRunConfig([{ source: 'flags', values: { model: { kind } } }]).model as { alpha: number }).alpha, 20, kind);
+    const model = { kind, latentDim: 2, hidden: [8], classifierHidden: [8], ...(kind === 'm1m2' ? { m1Latent: 4, m1Hidden: [8], m1Epochs: 0 } : {}) };
+    const run = createRun(config({ ...model, alpha: 0.1 }, 1), [28, 28, 1], initialTrainState());
+    const restored = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run)), 'old.ckpt'), 'old.ckpt');
+    assert.equal((restored.config.model as { alpha: number }).alpha, 0.1, kind);
+    assert.equal((restored.model as SemiSupervisedModel).m2Plan!().alpha, 0.1, `${kind}: the model trains with the saved alpha`);
+    // --resume resolves the flags over the saved config: the saved alpha stands, and nothing conflicts.
+    const asked = resolveRunConfig([{ source: 'the checkpoint', values: restored.config as unknown as Record<string, Record<string, unknown>> }, { source: 'flags', values: { train: { epochs: 2 } } }]);
+    assert.equal((asked.model as { alpha: number }).alpha, 0.1);
+    assert.equal(resumeConflict(restored.config, asked, 1), null);
+    disposeRun(run);
+    disposeRun(restored);
+  }
 });
 
 test('a checkpoint saved before M2 and M1+M2 took --net (no net in its config) loads as MLP networks with the fast path', () => {

@@ -9,7 +9,7 @@ import { Model } from '../../src/models/types.js';
 import { analogyImage } from '../../src/views/analogies.js';
 import { canDecode, canDecodeGivenLabel, canEncode, canEncodeGivenLabel, decoderForLabel, LabelledDecoder, LabelledEncoder } from '../../src/views/capabilities.js';
 import { confusionSvg } from '../../src/views/confusion.js';
-import { priorCodes, sampleGrid } from '../../src/views/samples.js';
+import { labelSampleGrid, priorCodes, sampleGrid } from '../../src/views/samples.js';
 import { useTestBackend } from '../helpers/engine.js';
 
 before(async () => {
@@ -81,4 +81,17 @@ test('confusion matrix and error: counts by (true, predicted), and an SVG that s
   assert.equal((svg.match(/<rect /g) ?? []).length, 1 + 9);
   assert.ok(svg.includes('m2 &lt;test>'));
   assert.throws(() => confusionSvg(counts, 4, ''), /16 counts/);
+});
+
+test('samples by label: row y is sample --label y with the same seed, the same draws in every row', () => {
+  const cvae = new Cvae({ ...CVAE_DEFAULTS, latentDim: 2, hidden: [8], classes: 3 }, 4, 1);
+  const grid = labelSampleGrid(cvae, SHAPE, { perLabel: 4, seed: 5, scale: 1, gap: 0 });
+  assert.equal(grid.width, 4 * 2);
+  assert.equal(grid.height, 3 * 2);
+  for (let y = 0; y < 3; y++) {
+    const row = sampleGrid(decoderForLabel(cvae, y), SHAPE, { n: 4, seed: 5, scale: 1, gap: 0, columns: 4 });
+    const rowBytes = grid.data.subarray(y * 2 * grid.width * 4, (y + 1) * 2 * grid.width * 4);
+    assert.deepEqual(Array.from(rowBytes), Array.from(row.data), `row ${y}`);
+  }
+  cvae.dispose();
 });

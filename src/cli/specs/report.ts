@@ -4,7 +4,7 @@ import { commonViewFlags, DATA_DIR_FLAG, SCALE_FLAG, SEED_FLAG } from '../shared
 
 export const REPORT_SPEC: CommandSpec = {
   name: 'report',
-  summary: 'one self-contained HTML page: config, training curves, evaluation figures and every picture',
+  summary: 'one self-contained HTML page: config, training curves, the figures of eval.json and classify.json, and every picture the model can draw',
   usage: 'vaekit report <checkpoint file or run directory> [options]',
   positionals: ['checkpoint'],
   flags: [

@@ -16,7 +16,7 @@ export function trainSpec(kind: string): CommandSpec {
       { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
       { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
       { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
-      { flag: 'force', help: 'start afresh even if --out already holds a run (its checkpoints are replaced)', type: { type: 'boolean' } },
+      { flag: 'force', help: 'start afresh even if --out already holds a run (its files are removed first)', type: { type: 'boolean' } },
       { flag: 'init-from', help: 'warm start: take every parameter of this checkpoint (a file, or a run directory: its best.ckpt) whose name and size the new model shares; the rest, the optimizer and the epochs start afresh', type: { type: 'string' } },
       BACKEND_FLAG,
       ENGINE_FLAG,
