@@ -1,73 +1,21 @@
-import { ConfigLayer, DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, TRAIN_DEFAULTS, TRAIN_FIELDS, UnusedSetting } from '../config/run.js';
-import { parseConfigText } from '../config/text.js';
-import { applicableEntries } from '../config/schema.js';
 import { KERNEL_DECODERS } from '../models/likelihood.js';
-import { MODEL_KINDS, ModelConfig, modelKindSpec } from '../models/registry.js';
+import { ConfigLayer, DATA_FIELDS, RunConfig, TRAIN_FIELDS, UnusedSetting } from '../config/run.js';
+import { applicableEntries } from '../config/schema.js';
+import { checkBatchSize, checkModelSize, KeyName } from '../config/size.js';
+import { ModelConfig, modelKindSpec } from '../models/registry.js';
+import type { ImageShape } from '../nn/convNet.js';
 import { Model } from '../models/types.js';
-import { BackendChoice, BACKENDS, initBackend } from '../node/backend.js';
-import { readRegularFileSync } from '../node/files.js';
-import { describeKernels, EngineChoice, ENGINES, loadNativeKernels, NativeLoad } from '../node/native.js';
+import { BackendChoice, initBackend } from '../node/backend.js';
+import { describeKernels, EngineChoice, loadNativeKernels, NativeLoad } from '../node/native.js';
 import { NATIVE_BACKEND } from '../node/nativeBackend.js';
 import { hasNativePath } from '../train/engine.js';
-import { CommandFlag, FieldGroup, UsageError } from './flags.js';
-
-export const BACKEND_FLAG: CommandFlag = {
-  flag: 'backend',
-  help: "numeric engine: native (vaekit's tfjs backend on OpenBLAS and OpenMP, built at npm install where g++ and libopenblas0-openmp exist), wasm (one thread), cpu (plain JS) or tensorflow (@tensorflow/tfjs-node if installed); auto takes native where it loads, else tensorflow if installed, else wasm (vaekit info says which and why)",
-  type: { type: 'enum', choices: BACKENDS },
-  defaultText: 'auto',
-};
-
-/** The --threads flag: threads of the native backend and kernels. */
-export const THREADS_FLAG: CommandFlag = {
-  flag: 'threads',
-  help: 'threads of the native backend and kernels (OpenMP and OpenBLAS)',
-  type: { type: 'int', min: 1 },
-  defaultText: 'all cores',
-};
+import { TrainState } from '../train/state.js';
+import { UsageError } from './flags.js';
 
 /** Starts the engine that --backend and --threads ask for; returns the backend's name. */
 export function startBackend(flags: Record<string, unknown>): Promise<string> {
   return initBackend((flags.backend as BackendChoice | undefined) ?? 'auto', { threads: flags.threads as number | undefined });
 }
-
-/** The --model flag: which kind of model; its own flags follow from it. */
-export const MODEL_FLAG: CommandFlag = {
-  flag: 'model',
-  help: `model kind: ${Object.values(MODEL_KINDS).map((s) => `${s.kind} (${s.description.split(':')[0]})`).join(', ')}; see --model <kind> --help for its flags`,
-  type: { type: 'enum', choices: Object.keys(MODEL_KINDS) },
-  defaultText: 'vae',
-};
-
-/**
- * The model kind a command line asks for, read before parsing since the kind decides which flags exist:
- * --model, else the "model.kind" of a --config file, else vae. Anything unreadable is left to the parser.
- */
-export function modelKindOf(argv: string[]): string {
-  let configPath: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s);
-    const value = inline ?? argv[i + 1];
-    if (flag === '--model' && value !== undefined && value in MODEL_KINDS) return value;
-    if (flag === '--config') configPath = value;
-  }
-  if (configPath) {
-    try {
-      const kind = (parseConfigText(readRegularFileSync(configPath).toString('utf8')) as { model?: { kind?: unknown } }).model?.kind;
-      if (typeof kind === 'string' && kind in MODEL_KINDS) return kind;
-    } catch {
-      // reported by the command when it reads the file
-    }
-  }
-  return 'vae';
-}
-
-export const ENGINE_FLAG: CommandFlag = {
-  flag: 'engine',
-  help: 'how MLP VAEs (and MLP M2, M1+M2) train and are scored: native kernels (OpenBLAS, all cores; built at npm install where g++ and libopenblas0-openmp exist; training a model they cannot run, e.g. --net conv, is refused), portable (tfjs, the same numbers to float rounding), or auto: native where it loaded and the model allows',
-  type: { type: 'enum', choices: ENGINES },
-  defaultText: 'auto',
-};
 
 /** The tfjs backend and the threads its ops run on, where it says: "tfjs wasm, 1 thread". */
 function backendText(backend: string): string {
@@ -118,28 +66,6 @@ export function checkNativeScoring(choice: EngineChoice, model: Model, config: M
   throw new UsageError(`--engine native: the native kernels score only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
 }
 
-/** The config groups shown by `vaekit train --help`: the model group is the kind's own. */
-export function configGroups(kind = 'vae'): FieldGroup[] {
-  const spec = modelKindSpec(kind);
-  return [
-    { title: `Model (${kind})`, section: 'model', fields: spec.fields, defaults: spec.defaults },
-    { title: 'Training', section: 'train', fields: TRAIN_FIELDS, defaults: TRAIN_DEFAULTS },
-    { title: 'Data', section: 'data', fields: DATA_FIELDS, defaults: { ...DATA_DEFAULTS, ...IMAGE_FOLDER_DEFAULTS } },
-  ];
-}
-
-/**
- * A library message in the words of the command line: each config key it names as section.key (data.valSize)
- * becomes the flag that sets it (--val-size).
- */
-export function inFlagTerms(message: string): string {
-  const flags = new Map<string, string>();
-  for (const f of TRAIN_FIELDS) flags.set(`train.${f.key}`, f.flag);
-  for (const f of DATA_FIELDS) flags.set(`data.${f.key}`, f.flag);
-  for (const spec of Object.values(MODEL_KINDS)) for (const f of spec.fields) if (!flags.has(`model.${f.key}`)) flags.set(`model.${f.key}`, f.flag);
-  return message.replace(/\b(?:model|train|data)\.[A-Za-z]+\b/g, (key) => (flags.has(key) ? `--${flags.get(key)}` : key));
-}
-
 /**
  * Refuses a setting the user's layers (flags, a config file) give that `find` says is of no use to `subject`,
  * named as the user wrote it: `--lr does not apply to --model pca: it is fitted in one pass`.
@@ -167,4 +93,31 @@ export function termsText(m: Record<string, number>): string {
     // the variance likewise.
     .map(([k, v]) => (k === 'error' ? `${k} ${(100 * v).toFixed(2)}%` : k === 'explainedVariance' ? `explained variance ${(100 * v).toFixed(1)}%` : `${k} ${nats(v)}`))
     .join(', ');
+}
+
+/**
+ * What to try after a resumed run diverged. Its --lr cannot change (the epochs trained keep their rate), but a
+ * learning-rate step before the epochs still to come can: where the last checkpoint ends an epoch, the epoch that
+ * diverged is one of those. A checkpoint midway through it leaves only a new run.
+ */
+export function resumedDivergenceHint(checkpoint: TrainState, lrSteps: number[], outDir: string): string {
+  const fresh = `start a new run with a lower --lr (--force, or another --out)`;
+  if (checkpoint.batch > 0) return `--lr cannot change on a resumed run, nor can the rate of epoch ${checkpoint.epoch + 1}, which the last checkpoint is midway through: ${fresh}.`;
+  const steps = [...new Set([...lrSteps, checkpoint.epoch])].sort((a, b) => a - b).join(',');
+  return `--lr cannot change on a resumed run; lower the rate from epoch ${checkpoint.epoch + 1} on with a learning-rate step (vaekit train --resume --out ${outDir} --lr-steps ${steps} --lr-step-factor 0.1), or ${fresh}.`;
+}
+
+/** A config key as its flag and value (`--hidden 2000000`), for the library's size refusals. */
+function flagOf(config: RunConfig): KeyName {
+  return (section, key) => {
+    const field = (section === 'model' ? modelKindSpec(config.model.kind).fields : TRAIN_FIELDS).find((f) => f.key === key);
+    const value = (config[section] as unknown as Record<string, unknown>)[key];
+    return field ? `--${field.flag} ${Array.isArray(value) ? value.join(',') : String(value)}` : `${section}.${key}`;
+  };
+}
+
+/** Refuses, before a model exists, a run whose parameters or batches would not fit in memory (src/config/size.ts). */
+export function checkRunSize(config: RunConfig, shape: ImageShape): void {
+  checkModelSize(config, shape, flagOf(config));
+  checkBatchSize(config, shape, flagOf(config));
 }

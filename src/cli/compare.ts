@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_DEFAULTS, DATA_FIELDS, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, unusedTrainSettings } from '../config/run.js';
+import { DATA_FIELDS, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, unusedTrainSettings } from '../config/run.js';
 import { FieldSpec } from '../config/schema.js';
 import { prepareTestData } from '../data/prepare.js';
 import { inOrder, limit } from '../data/transforms.js';
@@ -8,7 +8,7 @@ import { pixelScoring } from '../eval/bitsPerDim.js';
 import { evaluateLoss } from '../eval/elbo.js';
 import { ReconstructionError, reconstructionError } from '../eval/reconstruction.js';
 import { disposeRun, readRunMeta, runFromCheckpoint } from '../io/run.js';
-import { MODEL_KINDS, modelKindSpec, usesTrainSetting } from '../models/registry.js';
+import { isModelKind, MODEL_KINDS, modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { isCodeModel, isLatentVariableModel } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { loadDataset } from '../node/datasets.js';
@@ -20,31 +20,9 @@ import { comparisonMarkdown, ComparisonRow, DENOISING_PROBE } from '../eval/comp
 import { decodeToImages, encodeImages, datasetImages } from '../views/decode.js';
 import { embeddingSvg } from '../views/embedding.js';
 import { imageGrid } from '../views/grid.js';
-import { BACKEND_FLAG } from './common.js';
-import { CommandSpec, parseCommand, UsageError } from './flags.js';
+import { parseCommand, ParsedCommand, UsageError } from './flags.js';
+import { trainSpec } from './specs/train.js';
 import { trainCommand } from './train.js';
-
-export const COMPARE_SPEC: CommandSpec = {
-  name: 'compare',
-  summary: 'train (or reuse) several model kinds at several latent sizes and compare their test reconstructions',
-  usage: 'vaekit compare [--models pca,ae,dae,cae,vae] [--latent 2,5,20] [options]',
-  groups: [
-    { title: 'Training (every run)', section: 'train', fields: TRAIN_FIELDS, defaults: TRAIN_DEFAULTS },
-    { title: 'Data (every run)', section: 'data', fields: DATA_FIELDS, defaults: DATA_DEFAULTS },
-  ],
-  flags: [
-    { flag: 'models', help: `model kinds to compare, comma-separated (${Object.keys(MODEL_KINDS).join(', ')}), each with its defaults`, type: { type: 'string' }, defaultText: 'pca,ae,dae,cae,vae' },
-    { flag: 'latent', help: 'latent sizes, comma-separated', type: { type: 'int-list', min: 1 }, defaultText: '2,5,20' },
-    { flag: 'out', help: 'directory of the runs (<kind>-z<latent>/) and of the comparison files; finished runs in it are reused', type: { type: 'string' }, defaultText: 'runs/compare' },
-    { flag: 'digits', help: 'test digits in the reconstruction picture', type: { type: 'int', min: 1 }, defaultText: '10' },
-    { flag: 'test-limit', help: 'score only the first N test images (0: all)', type: { type: 'int', min: 0 }, defaultText: '0' },
-    BACKEND_FLAG,
-  ],
-  examples: [
-    'vaekit compare --models pca,ae,dae,cae,vae --latent 2,5,20 --epochs 10',
-    'vaekit compare --models pca,vae --latent 2 --epochs 1 --limit 2000 --out runs/quick',
-  ],
-};
 
 /** The config flags given to compare, as `vaekit train` flags for a run of `kind`: those it uses (a fit takes no rate). */
 function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>, kind: string): string[] {
@@ -67,11 +45,9 @@ function finishedEpochs(dir: string): number {
   return existsSync(path) ? readRunMeta(loadCheckpoint(path), path).state.epoch : 0;
 }
 
-export async function compareCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const args = parseCommand(COMPARE_SPEC, argv);
-  if (args.help) return -1;
+export async function compareCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   const kinds = ((args.flags.models as string | undefined) ?? 'pca,ae,dae,cae,vae').split(',').map((s) => s.trim());
-  for (const k of kinds) if (!(k in MODEL_KINDS)) throw new UsageError(`--models: unknown model kind "${k}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
+  for (const k of kinds) if (!isModelKind(k)) throw new UsageError(`--models: unknown model kind "${k}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
   const latents = (args.flags.latent as number[] | undefined) ?? [2, 5, 20];
   const outDir = (args.flags.out as string | undefined) ?? join('runs', 'compare');
   const epochs = (args.config.train.epochs as number | undefined) ?? TRAIN_DEFAULTS.epochs;
@@ -98,7 +74,8 @@ export async function compareCommand(argv: string[], log: (s: string) => void): 
     const forwarded = [...forwardedFlags(args.config, r.kind), '--backend', backendChoice];
     const fresh = ['--model', r.kind, '--latent', String(r.latent), '--out', r.dir, ...forwarded, ...(runOutputsIn(r.dir).length > 0 ? ['--force'] : [])];
     log(`${label}: ${resumable ? `resuming ${r.dir} at epoch ${done + 1}` : `training into ${r.dir}`}`);
-    const code = await trainCommand(resumable ? ['--resume', '--out', r.dir, '--epochs', String(epochs), '--backend', backendChoice] : fresh, log);
+    const argv = resumable ? ['--resume', '--out', r.dir, '--epochs', String(epochs), '--backend', backendChoice] : fresh;
+    const code = await trainCommand(parseCommand(trainSpec(r.kind), argv), log);
     if (code !== 0) {
       process.stderr.write(`vaekit compare: training ${r.kind} with latent ${r.latent} ended with exit code ${code}; finished runs are kept, re-run to go on\n`);
       return code;
@@ -143,7 +120,7 @@ export async function compareCommand(argv: string[], log: (s: string) => void): 
   }
   const picture = join(outDir, 'reconstructions.png');
   writePng(picture, imageGrid(pictureRows.flat(), { columns: shown.length, scale: 1 }));
-  const meta = { command: `vaekit compare ${argv.join(' ')}`, test: greyTest.count, testBinarized: first.data.binarize !== 'none', denoisingProbe: DENOISING_PROBE };
+  const meta = { command: `vaekit compare ${args.argv.join(' ')}`, test: greyTest.count, testBinarized: first.data.binarize !== 'none', denoisingProbe: DENOISING_PROBE };
   saveJson(join(outDir, 'compare.json'), { ...meta, rows });
   writeFileAtomic(join(outDir, 'compare.md'), comparisonMarkdown(rows, { ...meta, picture: 'reconstructions.png' }));
   log(`table: ${join(outDir, 'compare.md')} and compare.json; picture: ${picture}`);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, FieldSpec, FieldType, parseFlag } from '../config/schema.js';
+import { didYouMean } from './suggest.js';
 
 /** A flag of a command that is not part of the run config. */
 export interface CommandFlag {
@@ -29,6 +30,11 @@ export interface CommandSpec {
   /** Names of optional positional arguments, after the required ones. */
   optionalPositionals?: string[];
   examples?: string[];
+  /**
+   * Flags the command takes in another setting (another --model), each with what to say when one is given
+   * here: "does not apply to --model ae; ...", rather than "unknown flag".
+   */
+  elsewhere?: ReadonlyMap<string, string>;
 }
 
 /** A mistake on the command line: exit code 2. */
@@ -37,6 +43,8 @@ export class UsageError extends Error {
 }
 
 export interface ParsedCommand {
+  /** The command line as given, after the command's name. */
+  argv: string[];
   positionals: string[];
   /** Values of the command's own flags, by flag name. */
   flags: Record<string, unknown>;
@@ -45,16 +53,24 @@ export interface ParsedCommand {
   help: boolean;
 }
 
+/** An unknown flag: one that applies elsewhere says where, else the nearest known flags are suggested. */
+function unknownFlag(spec: CommandSpec, flag: string, known: string[]): UsageError {
+  const name = flag.replace(/^-+/, '');
+  const elsewhere = spec.elsewhere?.get(name);
+  if (elsewhere !== undefined) return new UsageError(`--${name} ${elsewhere}`);
+  return new UsageError(`unknown flag ${flag} for "vaekit ${spec.name}"${didYouMean(name, known, '--')} (see vaekit ${spec.name} --help)`);
+}
+
 /** Parses argv strictly: an unknown flag, a missing value or a wrong type names the flag. */
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
   for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
   // parseArgs reads "--min-log-var -8" as a flag without a value; glue negative numbers to their flag.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
-    if (options[name]?.type === 'string' && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    if (Object.hasOwn(options, name) && options[name].type === 'string' && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
     else args.push(argv[i]);
   }
   let parsed;
@@ -63,12 +79,12 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   } catch (e) {
     const err = e as Error & { code?: string };
     const flag = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag ${flag} for "vaekit ${spec.name}" (see vaekit ${spec.name} --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownFlag(spec, flag, Object.keys(options));
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${flag.split(' ')[0]}: expected a value (see vaekit ${spec.name} --help)`);
     throw new UsageError(err.message);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const out: ParsedCommand = { positionals: parsed.positionals, flags: {}, config: { model: {}, train: {}, data: {} }, help: values.help === true };
+  const out: ParsedCommand = { argv, positionals: parsed.positionals, flags: {}, config: { model: {}, train: {}, data: {} }, help: values.help === true };
   if (out.help) return out;
   try {
     for (const f of spec.flags) {
@@ -121,7 +137,7 @@ export function helpText(spec: CommandSpec): string {
     const suffix = f.defaultText !== undefined ? ` (default ${f.defaultText})` : '';
     lines.push(row(`--${f.flag}${typeText(f.type)}`, `${f.help}${suffix}`));
   }
-  lines.push(row('--help', 'show this help'));
+  lines.push(row('--help, -h', 'show this help'));
   if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
   return lines.join('\n') + '\n';
 }

@@ -1,73 +1,63 @@
 import { ConfigError } from '../config/schema.js';
-import { analogiesCommand, ANALOGIES_SPEC } from './analogies.js';
-import { classifyCommand, CLASSIFY_SPEC } from './classify.js';
-import { inFlagTerms } from './common.js';
-import { compareCommand, COMPARE_SPEC } from './compare.js';
-import { evalCommand, EVAL_SPEC } from './eval.js';
-import { CommandSpec, helpText, UsageError } from './flags.js';
-import { infoCommand, INFO_SPEC } from './info.js';
-import { embedCommand, EMBED_SPEC } from './embed.js';
-import { interpolateCommand, INTERPOLATE_SPEC } from './interpolate.js';
-import { manifoldCommand, MANIFOLD_SPEC } from './manifold.js';
-import { reconstructCommand, RECONSTRUCT_SPEC } from './reconstruct.js';
-import { reportCommand, REPORT_SPEC } from './report.js';
-import { sampleCommand, SAMPLE_SPEC } from './sample.js';
-import { serveCommand, SERVE_SPEC } from './serve.js';
-import { sslCommand, SSL_SPEC } from './ssl.js';
-import { traverseCommand, TRAVERSE_SPEC } from './traverse.js';
-import { trainCommand, TRAIN_SPEC } from './train.js';
-
-type Log = (s: string) => void;
-
-const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[], log: Log) => Promise<number> }> = {
-  train: { spec: TRAIN_SPEC, run: trainCommand },
-  eval: { spec: EVAL_SPEC, run: evalCommand },
-  sample: { spec: SAMPLE_SPEC, run: sampleCommand },
-  reconstruct: { spec: RECONSTRUCT_SPEC, run: reconstructCommand },
-  manifold: { spec: MANIFOLD_SPEC, run: manifoldCommand },
-  embed: { spec: EMBED_SPEC, run: embedCommand },
-  interpolate: { spec: INTERPOLATE_SPEC, run: interpolateCommand },
-  traverse: { spec: TRAVERSE_SPEC, run: traverseCommand },
-  report: { spec: REPORT_SPEC, run: reportCommand },
-  compare: { spec: COMPARE_SPEC, run: compareCommand },
-  classify: { spec: CLASSIFY_SPEC, run: classifyCommand },
-  analogies: { spec: ANALOGIES_SPEC, run: analogiesCommand },
-  ssl: { spec: SSL_SPEC, run: sslCommand },
-  serve: { spec: SERVE_SPEC, run: serveCommand },
-  info: { spec: INFO_SPEC, run: infoCommand },
-};
+import { Command, COMMANDS, Log } from './commands.js';
+import { helpText, parseCommand, UsageError } from './flags.js';
+import { inFlagTerms } from './sharedFlags.js';
+import { didYouMean } from './suggest.js';
+import { packageVersion } from './version.js';
 
 function overview(): string {
   const lines = ['vaekit: variational autoencoders and their family, in TypeScript', '', 'Usage: vaekit <command> [options]', '', 'Commands:'];
-  for (const [name, { spec }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(13)}${spec.summary}`);
-  lines.push('', 'Run "vaekit <command> --help" for the options of a command.', 'Start with: vaekit train');
+  for (const [name, command] of COMMANDS) lines.push(`  ${name.padEnd(13)}${command.spec([]).summary}`);
+  lines.push(
+    '',
+    'Run "vaekit help <command>" (or "vaekit <command> --help") for the options of a command,',
+    '"vaekit --version" for the version.',
+    'Start with: vaekit train',
+  );
   return lines.join('\n') + '\n';
+}
+
+/** The command called `name`, or a usage error naming it and the nearest commands. */
+function commandNamed(name: string): Command {
+  const command = COMMANDS.get(name);
+  if (command) return command;
+  throw new UsageError(`unknown command "${name}"${didYouMean(name, COMMANDS.keys())} (commands: ${[...COMMANDS.keys()].join(', ')}; see vaekit --help)`);
 }
 
 /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 usage error, 130 interrupted). */
 export async function main(argv: string[], log: Log = (s) => console.log(s)): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     process.stdout.write(overview());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`vaekit: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see vaekit --help)\n`);
-    return 2;
+  if (name === '--version' || name === '-v') {
+    log(`vaekit ${packageVersion()}`);
+    return 0;
   }
+  // Messages carry no prefix of their own: the one said here names the command, or vaekit itself.
+  let prefix = 'vaekit';
   try {
-    const code = await command.run(rest, log);
-    if (code === -1) {
-      process.stdout.write(helpText(command.spec));
+    if (name === 'help') {
+      const spec = commandNamed(rest[0]).spec(rest.slice(1));
+      process.stdout.write(helpText(spec));
       return 0;
     }
-    return code;
+    const command = commandNamed(name);
+    prefix = `vaekit ${name}`;
+    const spec = command.spec(rest);
+    const args = parseCommand(spec, rest);
+    if (args.help) {
+      process.stdout.write(helpText(spec));
+      return 0;
+    }
+    const run = await command.load();
+    return await run(args, log);
   } catch (e) {
     const err = e as Error;
     const usage = err instanceof UsageError || err instanceof ConfigError;
     const message = err instanceof ConfigError ? inFlagTerms(err.message) : err.message;
-    process.stderr.write(`vaekit ${name}: ${usage ? '' : 'error: '}${message}\n`);
+    process.stderr.write(`${prefix}: ${usage ? '' : 'error: '}${message}\n`);
     if (!usage && process.env.VAEKIT_DEBUG) process.stderr.write(`${err.stack}\n`);
     return usage ? 2 : 1;
   }

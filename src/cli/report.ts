@@ -4,25 +4,10 @@ import { writeFileAtomic } from '../node/files.js';
 import { pngDataUri } from '../node/png.js';
 import { RUN_FILES } from '../node/runFiles.js';
 import { ClassificationFigures } from '../views/report.js';
-import { bestEpochText, runReportHtml } from '../views/runReport.js';
+import { bestEpochText, REPORT, runReportHtml } from '../views/runReport.js';
 import { CLASSIFY_FILE } from './classify.js';
-import { CommandSpec, parseCommand } from './flags.js';
-import { commonViewFlags, DATA_DIR_FLAG, loadTestImages, outputPath, scaleOf, SCALE_FLAG, SEED_FLAG, withRun } from './viewCommon.js';
-
-export const REPORT_SPEC: CommandSpec = {
-  name: 'report',
-  summary: 'one self-contained HTML page: config, training curves, the figures of eval.json and classify.json, and every picture the model can draw',
-  usage: 'vaekit report <checkpoint file or run directory> [options]',
-  positionals: ['checkpoint'],
-  flags: [
-    { flag: 'embed-limit', help: 'test images in the latent map', type: { type: 'int', min: 1 }, defaultText: '5000' },
-    SEED_FLAG,
-    SCALE_FLAG,
-    DATA_DIR_FLAG,
-    ...commonViewFlags('report.html'),
-  ],
-  examples: ['vaekit report runs/vae-mnist-z20', 'vaekit report runs/z2/last.ckpt --out z2.html'],
-};
+import { ParsedCommand } from './flags.js';
+import { checkPicture, loadTestImages, outputPath, scaleOf, withRun } from './viewCommon.js';
 
 /** A JSON object a command wrote beside the checkpoint, if it is there. */
 function readBeside(checkpointPath: string, name: string): Record<string, unknown> | undefined {
@@ -54,12 +39,20 @@ function readClassification(checkpointPath: string): ClassificationFigures | und
   return { error, images, confusion: confusion as number[] };
 }
 
-export async function reportCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const args = parseCommand(REPORT_SPEC, argv);
-  if (args.help) return -1;
+export async function reportCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   return withRun(args, async (opened) => {
     const { run, path } = opened;
     const { config, state } = run;
+    // The largest pictures at --scale: the manifold's grid and the traversal's row per latent dimension.
+    const latent = (run.model as { latentDim?: number }).latentDim ?? 0;
+    checkPicture(args, ['scale'], REPORT.grid ** 2, REPORT.grid, run.inputShape);
+    checkPicture(args, ['scale'], Math.max(1, latent) * REPORT.traverseSteps, REPORT.traverseSteps, run.inputShape);
+    // A label-aware model's samples (a row per label) and analogies (a column per label) grow with its classes.
+    const classes = (run.model as { numClasses?: number }).numClasses ?? 0;
+    if (classes > 0) {
+      checkPicture(args, ['scale'], classes * REPORT.samplesPerLabel, REPORT.samplesPerLabel, run.inputShape);
+      checkPicture(args, ['scale'], REPORT.analogies * (classes + 1), classes + 1, run.inputShape);
+    }
     const html = runReportHtml({
       model: run.model,
       shape: run.inputShape,

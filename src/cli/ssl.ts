@@ -14,7 +14,7 @@ import { CheckpointData } from '../io/checkpoint.js';
 import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { isClassifier } from '../models/labelled.js';
 import { isTwoStageModel } from '../models/m1m2.js';
-import { MODEL_KINDS, modelKindSpec } from '../models/registry.js';
+import { modelKindSpec } from '../models/registry.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { labelClasses, loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
@@ -23,12 +23,9 @@ import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { trainModel } from '../train/byKind.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
-import { BACKEND_FLAG, checkNativeEngine, configGroups, ENGINE_FLAG, engineText, termsText } from './common.js';
-import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
+import { checkNativeEngine, checkRunSize, engineText, termsText } from './common.js';
+import { ParsedCommand, UsageError } from './flags.js';
 import { openRunDirectory } from './runDirectory.js';
-
-/** The kinds the experiment runs: those trained by a semi-supervised objective. */
-const SSL_KINDS: string[] = Object.values(MODEL_KINDS).filter((s) => ['semi-supervised', 'two-stage'].includes(s.trainer)).map((s) => s.kind);
 
 function isTwoStageKind(config: RunConfig): boolean {
   return modelKindSpec(config.model.kind).trainer === 'two-stage';
@@ -36,39 +33,6 @@ function isTwoStageKind(config: RunConfig): boolean {
 
 /** The paper's protocol: 10,000 of MNIST's 60,000 training images held out for validation (--val-size). */
 const VALIDATION_IMAGES = 10000;
-
-function sslKindOf(argv: string[]): string {
-  const i = argv.findIndex((a) => a === '--model' || a.startsWith('--model='));
-  const value = i < 0 ? undefined : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-  return value !== undefined && SSL_KINDS.includes(value) ? value : 'm2';
-}
-
-export function sslSpec(kind: string): CommandSpec {
-  return {
-    name: 'ssl',
-    summary: 'semi-supervised MNIST experiment of Kingma et al. 2014 (Table 1): test error over seeds, beside the paper',
-    usage: 'vaekit ssl --model m2|m1m2 --labels 100[,600,1000,3000] [--seeds 3] [options]',
-    // --labels and --seeds stand for the model's labelled count and the run seed.
-    groups: configGroups(kind).map((g) => ({ ...g, fields: g.fields.filter((f) => f.key !== 'labelled' && f.key !== 'seed') })),
-    flags: [
-      { flag: 'model', help: `model kind: ${SSL_KINDS.join(', ')}; see --model <kind> --help for its flags`, type: { type: 'enum', choices: SSL_KINDS }, defaultText: 'm2' },
-      { flag: 'labels', help: 'labelled training images, balanced over the 10 classes; a list runs each', type: { type: 'int-list', min: 10 }, defaultText: '100' },
-      { flag: 'seeds', help: 'seeds per number of labels (0, 1, ...): each its own labelled subset, split and initialization', type: { type: 'int', min: 1 }, defaultText: '3' },
-      { flag: 'only-seed', help: 'train only this one of the seeds, e.g. to spread them over processes; the table still covers every finished run', type: { type: 'int', min: 0 }, defaultText: 'all' },
-      { flag: 'out', help: 'experiment directory: <model>-<labels>/seed-<s>/ per run, and the table ssl.md, ssl.json', type: { type: 'string' }, defaultText: 'runs/ssl' },
-      BACKEND_FLAG,
-      ENGINE_FLAG,
-    ],
-    examples: [
-      'vaekit ssl --model m2 --labels 100 --seeds 3',
-      'vaekit ssl --model m1m2 --labels 100,600,1000,3000 --epochs 300',
-      'vaekit ssl --model m2 --labels 100 --seeds 1 --epochs 10   # a short budget; rerun with more --epochs to go on',
-      'vaekit ssl --model m1m2 --seeds 3 --only-seed 2            # one seed per process, the same --out',
-    ],
-  };
-}
-
-export const SSL_SPEC: CommandSpec = sslSpec('m2');
 
 /** The run config of one seed: flags over the kind's defaults, with the protocol's labels, split and seed. */
 function seedConfig(args: ParsedCommand, kind: string, labels: number, seed: number): RunConfig {
@@ -253,14 +217,8 @@ async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Prom
   }
 }
 
-export async function sslCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const kind = sslKindOf(argv);
-  const spec = sslSpec(kind);
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    process.stdout.write(helpText(spec));
-    return 0;
-  }
+export async function sslCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
+  const kind = (args.flags.model as string | undefined) ?? 'm2';
   const labelCounts = (args.flags.labels as number[] | undefined) ?? [100];
   for (const n of labelCounts) if (n % 10 !== 0) throw new UsageError(`--labels ${n}: the labels are balanced over 10 classes, so each count must be a multiple of 10`);
   const seeds = (args.flags.seeds as number | undefined) ?? 3;
@@ -274,6 +232,7 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   const native = kernelsFor(engine);
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });
+  for (const { config } of configs) checkRunSize(config, loaded.train.shape);
   log(`data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
   let stopRequests = 0;
@@ -303,7 +262,7 @@ export async function sslCommand(argv: string[], log: (s: string) => void): Prom
   const rows = sslRows(allResults(outDir));
   const markdown = sslMarkdown(rows);
   ensureDir(outDir);
-  saveJson(join(outDir, 'ssl.json'), { command: `vaekit ssl ${argv.join(' ')}`, sessionSeconds: (Date.now() - started) / 1000, rows, results: allResults(outDir) });
+  saveJson(join(outDir, 'ssl.json'), { command: `vaekit ssl ${args.argv.join(' ')}`, sessionSeconds: (Date.now() - started) / 1000, rows, results: allResults(outDir) });
   writeFileAtomic(join(outDir, 'ssl.md'), markdown);
   log(markdown.trimEnd());
   log(`table written to ${join(outDir, 'ssl.md')} and ${join(outDir, 'ssl.json')} (${((Date.now() - started) / 60000).toFixed(1)} min this session)`);

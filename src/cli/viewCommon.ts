@@ -1,5 +1,6 @@
 /** What the picture commands (sample, reconstruct, manifold, embed, interpolate, traverse, report) share. */
 import { dirname, join } from 'node:path';
+import { countText } from '../config/size.js';
 import { Dataset } from '../data/dataset.js';
 import { disposeRun, Run, runFromCheckpoint } from '../io/run.js';
 import { Model } from '../models/types.js';
@@ -9,23 +10,9 @@ import { ensureDir } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
 import { canDecode, canDecodeGivenLabel, canEncode, CodeDecoder, CodeEncoder, hasStandardNormalPrior } from '../views/capabilities.js';
+import { gridLayout } from '../views/grid.js';
 import { RgbaImage } from '../views/image.js';
-import { BACKEND_FLAG } from './common.js';
-import { CommandFlag, ParsedCommand, UsageError } from './flags.js';
-
-export const SCALE_FLAG: CommandFlag = { flag: 'scale', help: 'nearest-neighbour upscaling of every image', type: { type: 'int', min: 1 }, defaultText: '2' };
-export const SEED_FLAG: CommandFlag = { flag: 'seed', help: 'seed of the random draws', type: { type: 'int', min: 0 }, defaultText: '0' };
-export const DATA_DIR_FLAG: CommandFlag = { flag: 'data-dir', help: 'read the test set from here instead of the place the run used', type: { type: 'string' } };
-
-/** --out FILE, defaulting to `name` beside the checkpoint (in the run directory). */
-export function outFlag(name: string): CommandFlag {
-  return { flag: 'out', help: 'file to write', type: { type: 'string' }, defaultText: `${name} beside the checkpoint` };
-}
-
-/** The flags every picture command ends with. */
-export function commonViewFlags(outName: string): CommandFlag[] {
-  return [outFlag(outName), BACKEND_FLAG];
-}
+import { ParsedCommand, UsageError } from './flags.js';
 
 /** A loaded checkpoint, ready to draw from. */
 export interface OpenRun {
@@ -57,6 +44,21 @@ export function outputPath(args: ParsedCommand, checkpointPath: string, name: st
   return out;
 }
 
+/** The most pixels a picture may have: 100 million, 400 MB as RGBA; decoding and encoding more takes hours. */
+export const MAX_PICTURE_PIXELS = 1e8;
+
+/**
+ * Refuses, before anything is decoded, a picture of `cells` images of `shape` laid out `columns` to a row that
+ * would have more than MAX_PICTURE_PIXELS; the message names the flags among `flags` that were given.
+ */
+export function checkPicture(args: ParsedCommand, flags: string[], cells: number, columns: number, shape: readonly [number, number, number]): void {
+  const { width, height } = gridLayout(cells, shape[1], shape[0], { columns, scale: scaleOf(args) });
+  if (width * height <= MAX_PICTURE_PIXELS) return;
+  const given = flags.filter((f) => args.flags[f] !== undefined).map((f) => `--${f} ${String(args.flags[f])}`);
+  const sizedBy = flags.map((f) => `--${f}`).join(', ');
+  throw new UsageError(`${given.length ? `${given.join(' ')}: ` : ''}the picture would be ${countText(width)} x ${countText(height)} pixels, more than the ${countText(MAX_PICTURE_PIXELS)} drawn at most (its size follows ${sizedBy})`);
+}
+
 export function scaleOf(args: ParsedCommand): number {
   return (args.flags.scale as number | undefined) ?? 2;
 }
@@ -75,26 +77,30 @@ export async function loadTestImages(args: ParsedCommand, opened: OpenRun): Prom
   return loaded.test;
 }
 
-/** Refusals name the command, the model kind and the missing part. */
-export function requireDecoder(model: Model, command: string): Model & CodeDecoder {
-  if (!canDecode(model) && canDecodeGivenLabel(model)) throw new UsageError(`${command}: model kind ${model.kind} decodes given a label: pass --label 0..${model.numClasses - 1}`);
-  if (!canDecode(model)) throw new UsageError(`${command}: model kind ${model.kind} has no decoder from codes to images`);
+/**
+ * Refusals name the model kind and the missing part (the command is named where the message is printed), and
+ * the flag that needs the part where one does: `requireEncoder(model, '--image')`.
+ */
+export function requireDecoder(model: Model, flag?: string): Model & CodeDecoder {
+  const where = flag ? `${flag}: ` : '';
+  if (!canDecode(model) && canDecodeGivenLabel(model)) throw new UsageError(`${where}model kind ${model.kind} decodes given a label: pass --label 0..${model.numClasses - 1}`);
+  if (!canDecode(model)) throw new UsageError(`${where}model kind ${model.kind} has no decoder from codes to images`);
   return model;
 }
 
-export function requireEncoder(model: Model, command: string): Model & CodeEncoder {
-  if (!canEncode(model)) throw new UsageError(`${command}: model kind ${model.kind} has no encoder from images to codes`);
+export function requireEncoder(model: Model, flag?: string): Model & CodeEncoder {
+  if (!canEncode(model)) throw new UsageError(`${flag ? `${flag}: ` : ''}model kind ${model.kind} has no encoder from images to codes`);
   return model;
 }
 
-export function requireAutoencoder(model: Model, command: string): Model & CodeEncoder & CodeDecoder {
-  requireEncoder(model, command);
-  return requireDecoder(model, command) as Model & CodeEncoder & CodeDecoder;
+export function requireAutoencoder(model: Model): Model & CodeEncoder & CodeDecoder {
+  requireEncoder(model);
+  return requireDecoder(model) as Model & CodeEncoder & CodeDecoder;
 }
 
-export function requirePrior(model: Model, command: string): Model & CodeDecoder {
-  if (!hasStandardNormalPrior(model)) throw new UsageError(`${command}: model kind ${model.kind} has no prior over codes to sample from`);
-  return requireDecoder(model, command);
+export function requirePrior(model: Model): Model & CodeDecoder {
+  if (!hasStandardNormalPrior(model)) throw new UsageError(`model kind ${model.kind} has no prior over codes to sample from`);
+  return requireDecoder(model);
 }
 
 /** Checks an image index given on the command line against the test set. */

@@ -1,4 +1,4 @@
-import { ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
+import { isModelKind, ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
 import { ConfigError, FieldSpec, resolveSection } from './schema.js';
 import { checkConfigDepth } from './text.js';
 
@@ -40,8 +40,8 @@ export interface DataConfig {
   /** Use only the first N images of the training set, before the validation split (0: all). Default 0. */
   limit: number;
   /**
-   * Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize). Image folders
-   * only: a run saves the value its folder was read with, and no value for other sources. Default 32.
+   * Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize), at most 1024.
+   * Image folders only: a run saves the value its folder was read with, and no value for other sources. Default 32.
    */
   imageSize?: number;
   /** Channels of a folder's images: 3 (RGB) or 1 (grey). Image folders only, as imageSize. Default 3. */
@@ -58,6 +58,9 @@ export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-
 export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0 };
 /** The image-folder settings when not given; the folder reader's own defaults (src/node/imageFolder.ts). */
 export const IMAGE_FOLDER_DEFAULTS = { imageSize: 32, channels: 3 } as const;
+
+/** The largest side an image folder is fitted to: 1024 x 1024 x 3 is already 3 million values per image. */
+export const MAX_IMAGE_SIZE = 1024;
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -77,7 +80,7 @@ export const DATA_FIELDS: FieldSpec[] = [
   { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once (for --data cifar10 the default is none: colour images are not binarized)', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
   { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none; auto: a tenth of the training images after --limit, at most 5000)', type: { type: 'int', min: 0, orAuto: true } },
   { key: 'limit', flag: 'limit', help: 'use only the first N images of the training set, before the validation split (0: all)', type: { type: 'int', min: 0 } },
-  { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1 } },
+  { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1, max: MAX_IMAGE_SIZE } },
   { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
 ];
 
@@ -150,7 +153,7 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   for (const { source, values } of layers) {
     const k = values.model?.kind;
     if (k !== undefined) {
-      if (typeof k !== 'string' || !(k in MODEL_KINDS)) throw new ConfigError(`${source}: model kind: expected one of ${Object.keys(MODEL_KINDS).join(', ')}, got ${JSON.stringify(k)}`);
+      if (!isModelKind(k)) throw new ConfigError(`${source}: model kind: expected one of ${Object.keys(MODEL_KINDS).join(', ')}, got ${JSON.stringify(k)}`);
       kind = k;
     }
   }

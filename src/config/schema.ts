@@ -5,7 +5,7 @@
 
 export type FieldType =
   /** orAuto: the word 'auto' is a value too, meaning a default that depends on the data (e.g. data.valSize). */
-  | { type: 'int'; min: number; orAuto?: boolean }
+  | { type: 'int'; min: number; max?: number; orAuto?: boolean }
   | { type: 'number'; min?: number; exclusiveMin?: number }
   | { type: 'enum'; choices: readonly string[] }
   | { type: 'int-list'; min: number; allowEmpty?: boolean }
@@ -35,7 +35,7 @@ export class ConfigError extends Error {
 export function describeType(t: FieldType): string {
   switch (t.type) {
     case 'int':
-      return `an integer >= ${t.min}${t.orAuto ? ' or auto' : ''}`;
+      return `${t.max !== undefined ? `an integer from ${t.min} to ${t.max}` : `an integer >= ${t.min}`}${t.orAuto ? ' or auto' : ''}`;
     case 'number':
       return t.exclusiveMin !== undefined ? `a number > ${t.exclusiveMin}` : t.min !== undefined ? `a number >= ${t.min}` : 'a number';
     case 'enum':
@@ -65,7 +65,8 @@ export function checkValue(spec: FieldSpec, value: unknown, where: string): unkn
   switch (t.type) {
     case 'int':
       if (t.orAuto && value === 'auto') return value;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < t.min) fail(where, t, value);
+      // Safe integers only: past 2^53 a count is no longer exact (1e300 is an "integer" to Number.isInteger).
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < t.min || (t.max !== undefined && value > t.max)) fail(where, t, value);
       return value;
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) fail(where, t, value);
@@ -76,7 +77,7 @@ export function checkValue(spec: FieldSpec, value: unknown, where: string): unkn
       return value;
     case 'int-list':
       if (!Array.isArray(value) || (!t.allowEmpty && value.length === 0)) fail(where, t, value);
-      for (const v of value) if (typeof v !== 'number' || !Number.isInteger(v) || v < t.min) fail(where, t, value);
+      for (const v of value) if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < t.min) fail(where, t, value);
       return [...value];
     case 'string':
       if (value === null && t.nullable) return null;

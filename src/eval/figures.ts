@@ -9,7 +9,7 @@ import { Kernels } from '../fastpath/kernels.js';
 import type { Run } from '../io/run.js';
 import { isClassifier, isConditionalCodeModel, isConditionalLatentVariableModel, isSemiSupervisedModel } from '../models/labelled.js';
 import { DecoderKind } from '../models/likelihood.js';
-import { createModel } from '../models/registry.js';
+import { createModel } from '../models/create.js';
 import { isCodeModel, isLatentVariableModel, Model } from '../models/types.js';
 import { bitsPerDim, PixelScoring, pixelScoring } from './bitsPerDim.js';
 import { classificationError } from './classification.js';
@@ -92,6 +92,8 @@ export interface EvaluationOptions {
   k?: number;
   /** Monte Carlo samples of z per image for the bounds. Default 1. */
   numSamples?: number;
+  /** Images per pass of the bounds: many samples of z fit in memory only a few images at a time. Default 500. */
+  batchSize?: number;
   /** Seed of every draw (eps, dequantization noise, prior draws). Default 0. */
   seed?: number;
   /** Kernels of a fast path (src/node/native.ts), used where the model describes itself as an MLP VAE. */
@@ -136,6 +138,7 @@ export function evaluationTasks(run: EvaluatedRun, data: Dataset, opts: Evaluati
   const { model, config } = run;
   const seed = opts.seed ?? 0;
   const numSamples = opts.numSamples ?? 1;
+  const batchSize = opts.batchSize ?? 500;
   const k = opts.k ?? 5000;
   const hasLabels = data.labels !== undefined;
   const decoder = (config.model as { decoder?: DecoderKind }).decoder;
@@ -171,7 +174,7 @@ export function evaluationTasks(run: EvaluatedRun, data: Dataset, opts: Evaluati
 
   if (isLatentVariableModel(model)) {
     task('ELBO', async (into, onProgress) => {
-      const terms = evaluateLoss(model, data, { numSamples, seed, kernels: opts.kernels, dequantize, onProgress });
+      const terms = evaluateLoss(model, data, { batchSize, numSamples, seed, kernels: opts.kernels, dequantize, onProgress });
       const bits = bitsPerDimOf(scoring, decoder, dims, terms.total);
       Object.assign(into, { negElbo: terms.total, terms }, bits ? { bitsPerDim: bits } : {});
     });
@@ -186,7 +189,7 @@ export function evaluationTasks(run: EvaluatedRun, data: Dataset, opts: Evaluati
 
   if (isConditionalLatentVariableModel(model) && hasLabels) {
     task('ELBO given the label', async (into, onProgress) => {
-      const terms = evaluateLabelledLoss(model, data, { numSamples, seed, dequantize, onProgress });
+      const terms = evaluateLabelledLoss(model, data, { batchSize, numSamples, seed, dequantize, onProgress });
       const bits = bitsPerDimOf(scoring, decoder, dims, terms.total);
       into.givenLabel = { negElbo: terms.total, terms, ...(bits ? { bitsPerDim: bits } : {}) };
     });
@@ -208,11 +211,11 @@ export function evaluationTasks(run: EvaluatedRun, data: Dataset, opts: Evaluati
     const bounds = (into: Evaluation) => (into.bounds ??= { of, dequantized: noise !== undefined });
     if (hasLabels) {
       task('bound -L(x,y)', async (into, onProgress) => {
-        bounds(into).labelled = bound(evaluateLabelledLoss(model, data, { numSamples, seed, dequantize: noise, onProgress }));
+        bounds(into).labelled = bound(evaluateLabelledLoss(model, data, { batchSize, numSamples, seed, dequantize: noise, onProgress }));
       });
     }
     task('bound -U(x)', async (into, onProgress) => {
-      bounds(into).unlabelled = bound(evaluateLoss(model, data, { numSamples, seed, dequantize: noise, onProgress }));
+      bounds(into).unlabelled = bound(evaluateLoss(model, data, { batchSize, numSamples, seed, dequantize: noise, onProgress }));
     });
   }
 

@@ -7,6 +7,8 @@ import { Kernels } from './kernels.js';
  * V8's, so a normal may differ from Rng.normal's in its last float bit, rarely.
  */
 export function fillNormalWith(kernels: Kernels, rng: Rng, out: Float32Array): Float32Array {
+  // Nothing to draw (a batch without unlabelled rows): the addon takes no empty arrays, and the generator stays put.
+  if (out.length === 0) return out;
   const { state, spareNormal } = rng.saveState();
   if (spareNormal !== null) return rng.fillNormal(out);
   const spare = kernels.fillNormal(out, out.length, state);
@@ -16,6 +18,7 @@ export function fillNormalWith(kernels: Kernels, rng: Rng, out: Float32Array): F
 
 /** binarizeInPlace (src/data/transforms.ts) on the kernels: the same draws, bit for bit. */
 export function bernoulliWith(kernels: Kernels, rng: Rng, x: Float32Array): Float32Array {
+  if (x.length === 0) return x;
   const { state, spareNormal } = rng.saveState();
   kernels.bernoulliInPlace(x, x.length, state);
   rng.restoreState(state, spareNormal);

@@ -1,5 +1,5 @@
 import { RunConfig, resolveRunConfig } from '../config/run.js';
-import { createModel } from '../models/registry.js';
+import { createModel } from '../models/create.js';
 import { isMultiStepModel, Model } from '../models/types.js';
 import { Adam } from '../train/adam.js';
 import { StepOptimizers } from '../train/stepOptimizers.js';

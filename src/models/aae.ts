@@ -1,54 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { Activation } from '../nn/dense.js';
 import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { reparameterize } from '../prob/gaussian.js';
-import { checkPriorDim, PRIOR_COMPONENTS, PriorKind, priorHasComponents, PriorSample, samplePrior } from '../prob/priors.js';
+import { checkPriorDim, PRIOR_COMPONENTS, priorHasComponents, PriorSample, samplePrior } from '../prob/priors.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, drawFromDecoder, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
-import { buildDecoder, buildEncoder, NET_DEFAULTS, NetFields, Network } from './networks.js';
+import { decoderMean, drawFromDecoder, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
+import { buildDecoder, buildEncoder, Network } from './networks.js';
 import { Batch, CodeModel, LossOptions, LossTerms, MultiStepModel, TrainingStep } from './types.js';
+import { AaeConfig } from './aaeConfig.js';
 
-/** Configuration of the adversarial autoencoder (Makhzani et al. 2015). */
-export interface AaeConfig extends NetFields {
-  kind: 'aae';
-  /** Dimensions of the code z. Default 2. */
-  latentDim: number;
-  /** Hidden layer sizes of the encoder; the decoder mirrors them. Default [400]. */
-  hidden: number[];
-  /** Nonlinearity of the hidden layers of all three networks. Default 'relu'. */
-  activation: Activation;
-  /** Likelihood p(x|z) of the reconstruction step. Default 'bernoulli'. */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned per-pixel log-variance ('gaussian-learned'). Default -6. */
-  minLogVar: number;
-  /** Hidden layer sizes of the discriminator d(z). Default [256, 256]. */
-  discHidden: number[];
-  /** The prior p(z) the codes are pushed towards. Default 'gaussian'. */
-  prior: PriorKind;
-  /** Give the discriminator a one-hot label beside z (sec. 2.3 of the paper). Default false. */
-  labels: boolean;
-  /** Gaussian encoder q(z|x) with the reparameterization trick instead of a deterministic one. Default false. */
-  stochasticEncoder: boolean;
-}
-
-export const AAE_DEFAULTS: AaeConfig = {
-  kind: 'aae',
-  latentDim: 2,
-  hidden: [400],
-  activation: 'relu',
-  decoder: 'bernoulli',
-  sigma: 1,
-  minLogVar: -6,
-  discHidden: [256, 256],
-  prior: 'gaussian',
-  labels: false,
-  stochasticEncoder: false,
-  ...NET_DEFAULTS,
-};
+export { AAE_DEFAULTS } from './aaeConfig.js';
+export type { AaeConfig } from './aaeConfig.js';
 
 /** The one-hot width with labels: one slot per component, and a spare one for unlabelled examples (sec. 2.3). */
 const LABEL_SLOTS = PRIOR_COMPONENTS + 1;

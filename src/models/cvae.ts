@@ -1,36 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
-import { Activation } from '../nn/dense.js';
 import { ImageShape } from '../nn/convNet.js';
 import { ParamStore } from '../nn/params.js';
 import { klStdNormal, logNormal, logStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { ConditionalLatentVariableModel } from './labelled.js';
-import { DecoderKind, decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
-import { buildConditionalDecoder, buildConditionalEncoder, ConditionalNetwork, NET_DEFAULTS, NetFields } from './networks.js';
+import { decoderMean, decoderOutputSize, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
+import { buildConditionalDecoder, buildConditionalEncoder, ConditionalNetwork } from './networks.js';
 import { Batch, LossOptions, LossTerms } from './types.js';
 import { drawEps, repeatRows } from './vae.js';
+import { CvaeConfig } from './cvaeConfig.js';
 
-/** Configuration of the conditional VAE (Kingma et al. 2014, M2 with the label always observed; Sohn et al. 2015). */
-export interface CvaeConfig extends NetFields {
-  kind: 'cvae';
-  /** Dimensions of z. Default 20. */
-  latentDim: number;
-  /** Hidden layers of q(z|x,y); p(x|y,z) mirrors them. Default [400]. */
-  hidden: number[];
-  /** Nonlinearity of the hidden layers. Default 'relu'. */
-  activation: Activation;
-  /** Likelihood p(x|y,z). Default 'bernoulli'. */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned log-variance ('gaussian-learned'). Default -6. */
-  minLogVar: number;
-  /** Number of labels y. Default 10. */
-  classes: number;
-}
-
-export const CVAE_DEFAULTS: CvaeConfig = { kind: 'cvae', latentDim: 20, hidden: [400], activation: 'relu', decoder: 'bernoulli', sigma: 1, minLogVar: -6, classes: 10, ...NET_DEFAULTS };
+export { CVAE_DEFAULTS } from './cvaeConfig.js';
+export type { CvaeConfig } from './cvaeConfig.js';
 
 function repeatLabels(labels: tf.Tensor1D, times: number): tf.Tensor1D {
   return times === 1 ? labels : tf.concat(new Array<tf.Tensor1D>(times).fill(labels), 0);

@@ -3,13 +3,15 @@
  * entries, kept apart from registry.ts, which spreads them into MODEL_KINDS.
  */
 import { FieldSpec } from '../config/schema.js';
-import { ACTIVATIONS } from '../nn/dense.js';
-import { Cvae, CVAE_DEFAULTS, CvaeConfig } from './cvae.js';
-import { decoderReads, DECODERS, KERNEL_DECODERS } from './likelihood.js';
-import { NET_FIELDS } from './networks.js';
-import { M1M2, M1M2_DEFAULTS, M1M2Config } from './m1m2.js';
-import { M2, M2_DEFAULTS, M2Config } from './m2.js';
+import { ACTIVATIONS } from '../nn/activations.js';
+import { CVAE_DEFAULTS, CvaeConfig } from './cvaeConfig.js';
+import { decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
+import { NET_FIELDS } from './netConfig.js';
+import { M1M2_DEFAULTS, M1M2Config } from './m1m2Config.js';
+import { M2_DEFAULTS, M2Config } from './m2Config.js';
 import type { ModelKindSpec } from './registry.js';
+import { autoencoderParameters, denseParameters, trunkSize } from './size.js';
+import type { ImageShape } from '../nn/convNet.js';
 
 /** The configs of the label-aware kinds. */
 export type LabelModelConfig = CvaeConfig | M2Config | M1M2Config;
@@ -90,7 +92,7 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: CVAE_FIELDS,
     trainer: 'labelled',
     objective: '-elbo',
-    create: (config, inputDim, seed, shape) => new Cvae(config, inputDim, seed, shape),
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim, config.classes) }),
   },
   m2: {
     kind: 'm2',
@@ -99,7 +101,11 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M2_FIELDS,
     trainer: 'semi-supervised',
     objective: '-J/N',
-    create: (config, inputDim, seed, shape) => new M2(config, inputDim, seed, shape),
+    size: (config, shape) => {
+      const trunk = trunkSize(config, shape);
+      const classifier = trunk.parameters + denseParameters([trunk.features, ...config.classifierHidden, config.classes]);
+      return { parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim, config.classes) + classifier };
+    },
   },
   m1m2: {
     kind: 'm1m2',
@@ -108,6 +114,12 @@ export const LABEL_KINDS: { cvae: ModelKindSpec<CvaeConfig>; m2: ModelKindSpec<M
     fields: M1M2_FIELDS,
     trainer: 'two-stage',
     objective: '-J/N',
-    create: (config, inputDim, seed, shape) => new M1M2(config, inputDim, seed, shape),
+    size: (config, shape) => {
+      const m1 = autoencoderParameters({ ...config, hidden: config.m1Hidden }, shape, 2 * config.m1Latent, config.m1Latent);
+      // M2 models M1's features, a vector of m1Latent values, with dense layers only.
+      const features: ImageShape = [1, 1, config.m1Latent];
+      const m2 = autoencoderParameters({ hidden: config.hidden }, features, 2 * config.latentDim, config.latentDim, config.classes);
+      return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) };
+    },
   },
 };

@@ -6,31 +6,10 @@ import { ImageShape } from '../nn/convNet.js';
 import { ParamStore } from '../nn/params.js';
 import { ResidualAutoregression } from '../nn/residualAutoregression.js';
 import { Rng } from '../rng.js';
+import { DecoderKind, KERNEL_DECODERS, KernelDecoderKind } from './decoders.js';
 
-/**
- * The decoder likelihoods the native kernels implement (src/fastpath, native/): a kernel's decoder code is
- * the index here, so the order is fixed.
- */
-export const KERNEL_DECODERS = ['bernoulli', 'gaussian', 'gaussian-learned'] as const;
-export type KernelDecoderKind = (typeof KERNEL_DECODERS)[number];
-
-/** The decoder likelihoods p(x|z) vaekit offers: the kernels' ones, then those only tfjs runs. */
-export const DECODERS = [...KERNEL_DECODERS, 'discretized-logistic', 'gaussian-ar'] as const;
-export type DecoderKind = (typeof DECODERS)[number];
-
-/** The settings each decoder reads: the fixed Gaussian its sigma, the learned variances their floor. */
-export const DECODER_SETTINGS: Record<DecoderKind, readonly ('sigma' | 'minLogVar')[]> = {
-  bernoulli: [],
-  gaussian: ['sigma'],
-  'gaussian-learned': ['minLogVar'],
-  'discretized-logistic': [],
-  'gaussian-ar': ['minLogVar'],
-};
-
-/** The field's `appliesWhen` for a decoder setting: the section's decoder reads it. */
-export function decoderReads(setting: 'sigma' | 'minLogVar'): (section: Record<string, unknown>) => boolean {
-  return (section) => DECODER_SETTINGS[section.decoder as DecoderKind]?.includes(setting) ?? true;
-}
+export { DECODER_SETTINGS, decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
+export type { DecoderKind, KernelDecoderKind } from './decoders.js';
 
 /** True for the decoders the native kernels run; models with another one train through tfjs. */
 export function isKernelDecoder(decoder: DecoderKind): decoder is KernelDecoderKind {

@@ -4,31 +4,16 @@
  * convolutions). Models see either as a function of flat rows [batch, dim].
  */
 import * as tf from '@tensorflow/tfjs';
-import { FieldSpec } from '../config/schema.js';
 import { ConditionalMlp } from '../nn/conditional.js';
 import { convFeatureSize, ConvTrunk, DeconvTrunk, ImageShape } from '../nn/convNet.js';
-import { Activation } from '../nn/dense.js';
+import { Activation } from '../nn/activations.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
+import { NET_DEFAULTS, NetKind } from './netConfig.js';
 
-export const NETS = ['mlp', 'conv'] as const;
-export type NetKind = (typeof NETS)[number];
-
-/** The fields of every kind that offers both networks. */
-export interface NetFields {
-  /** mlp: dense layers only; conv: strided convolutions, then the dense layers of `hidden`. Default 'mlp'. */
-  net: NetKind;
-  /** conv: channels of the convolutions (kernel 4, stride 2, padding 1), e.g. [32, 64]. Default [32, 64]. */
-  channels: number[];
-}
-
-export const NET_DEFAULTS: NetFields = { net: 'mlp', channels: [32, 64] };
-
-export const NET_FIELDS: FieldSpec[] = [
-  { key: 'net', flag: 'net', help: 'encoder and decoder: mlp (dense layers) or conv (strided convolutions, then the --hidden dense layers; the decoder mirrors them with transposed convolutions)', type: { type: 'enum', choices: NETS } },
-  { key: 'channels', flag: 'conv-channels', help: 'conv: channels of the convolutions, each kernel 4, stride 2, padding 1 (halving the image), e.g. 32,64', type: { type: 'int-list', min: 1 }, appliesWhen: (m) => m.net === 'conv' },
-];
+export { NET_DEFAULTS, NET_FIELDS, NETS } from './netConfig.js';
+export type { NetFields, NetKind } from './netConfig.js';
 
 /** What a model asks of an encoder or decoder: rows in, rows out. */
 export interface Network {

@@ -2,15 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ParamStore } from '../nn/params.js';
 import { Batch, CodeModel, LossTerms } from './types.js';
+import { PcaConfig } from './pcaConfig.js';
 
-/** Principal component analysis (Pearson 1901; Hotelling 1933) as a linear autoencoder. */
-export interface PcaConfig {
-  kind: 'pca';
-  /** Principal directions kept: the width of the code h = W (x - mu). Default 20. */
-  latentDim: number;
-}
-
-export const PCA_DEFAULTS: PcaConfig = { kind: 'pca', latentDim: 20 };
+export { PCA_DEFAULTS } from './pcaConfig.js';
+export type { PcaConfig } from './pcaConfig.js';
 
 /** What a fit reports. */
 export interface PcaFitReport {

@@ -1,16 +1,16 @@
-import { ACTIVATIONS } from '../nn/dense.js';
+import { ACTIVATIONS } from '../nn/activations.js';
 import { FieldSpec } from '../config/schema.js';
-import { PRIORS } from '../prob/priors.js';
-import { Aae, AAE_DEFAULTS, AaeConfig } from './aae.js';
+import { AAE_DEFAULTS, AaeConfig } from './aaeConfig.js';
 import { NOISES } from '../data/corrupt.js';
-import { AE_DEFAULTS, AeConfig, Autoencoder, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoder.js';
-import { decoderReads, DECODERS } from './likelihood.js';
+import { AE_DEFAULTS, AeConfig, CAE_DEFAULTS, CaeConfig, CONTRACTIVE_FORMS, DAE_DEFAULTS, DaeConfig, RECON_LOSSES } from './autoencoderConfig.js';
+import { decoderReads, DECODERS } from './decoders.js';
 import { LABEL_KINDS, LabelModelConfig, LabelTrainerKind } from './labelKinds.js';
-import { Pca, PCA_DEFAULTS, PcaConfig } from './pca.js';
-import { NET_FIELDS } from './networks.js';
-import { Model } from './types.js';
-import { createVae, VAE_DEFAULTS, VaeConfig } from './vae.js';
+import { PCA_DEFAULTS, PcaConfig } from './pcaConfig.js';
+import { NET_FIELDS } from './netConfig.js';
+import { VAE_DEFAULTS, VaeConfig } from './vaeConfig.js';
+import { autoencoderParameters, denseParameters, ModelSize } from './size.js';
 import type { ImageShape } from '../nn/convNet.js';
+import { PRIOR_COMPONENTS, PRIORS } from '../prob/priors.js';
 import type { TrainConfig } from '../config/run.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
@@ -33,6 +33,8 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   trainer: TrainerKind;
   /** What the objective `total` is called in logs, e.g. '-elbo'. */
   objective: string;
+  /** How large a model of this config would be for images of `shape` [height, width, channels] (src/models/size.ts). */
+  size(config: C, shape: ImageShape): ModelSize;
   /**
    * Training settings the kind has no use for, and why: given by the user (flags, a config file), they are
    * refused with this reason. Default: it uses them all.
@@ -40,8 +42,6 @@ export interface ModelKindSpec<C extends ModelConfig = ModelConfig> {
   unusedTrainSettings?: { keys: (keyof TrainConfig)[]; reason: string };
   /** The kind's own defaults for training settings, over the common ones (a fitted kind's one pass). */
   trainDefaults?: Partial<TrainConfig>;
-  /** A new model for images of inputDim values; `shape` [height, width, channels] is needed by conv networks. */
-  create(config: C, inputDim: number, seed: number, shape?: ImageShape): Model;
 }
 
 const VAE_FIELDS: FieldSpec[] = [
@@ -95,7 +95,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: VAE_FIELDS,
     trainer: 'standard',
     objective: '-elbo',
-    create: (config, inputDim, seed, shape) => createVae(config, inputDim, seed, shape),
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim) }),
   },
   ae: {
     kind: 'ae',
@@ -104,7 +104,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, config.latentDim, config.latentDim) }),
   },
   dae: {
     kind: 'dae',
@@ -113,7 +113,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: DAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, config.latentDim, config.latentDim) }),
   },
   cae: {
     kind: 'cae',
@@ -122,7 +122,7 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: CAE_FIELDS,
     trainer: 'standard',
     objective: 'loss',
-    create: (config, inputDim, seed, shape) => new Autoencoder(config, inputDim, seed, shape),
+    size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, config.latentDim, config.latentDim) }),
   },
   pca: {
     kind: 'pca',
@@ -131,10 +131,11 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: [{ ...LATENT_FIELD, help: 'principal directions kept (width of the code)' }],
     trainer: 'fit',
     objective: 'squared error',
+    // The fit holds the d x d second moment, the covariance and its eigenvectors at once.
+    size: (config, [h, w, c]) => ({ parameters: h * w * c * (config.latentDim + 1), fitValues: 3 * (h * w * c) ** 2 }),
     // The fit sees each training image once (seeded binarization aside) and takes no step: no rate, no epochs.
     unusedTrainSettings: { keys: ['epochs', 'batchSize', 'lr', 'lrSteps', 'lrStepFactor', 'beta', 'warmupEpochs', 'numSamples'], reason: 'it is fitted in one pass' },
     trainDefaults: { epochs: 1 },
-    create: (config, inputDim) => new Pca(config, inputDim),
   },
   aae: {
     kind: 'aae',
@@ -143,23 +144,26 @@ export const MODEL_KINDS: { [K in ModelKind]: ModelKindSpec<Extract<ModelConfig,
     fields: AAE_FIELDS,
     trainer: 'multistep',
     objective: '-log p(x|z)',
-    create: (config, inputDim, seed, shape) => new Aae(config, inputDim, seed, shape),
+    size: (config, shape) => ({
+      parameters:
+        autoencoderParameters(config, shape, (config.stochasticEncoder ? 2 : 1) * config.latentDim, config.latentDim) +
+        denseParameters([config.latentDim + (config.labels ? PRIOR_COMPONENTS + 1 : 0), ...config.discHidden, 1]),
+    }),
   },
   ...LABEL_KINDS,
 };
 
+/** Whether `kind` names a model kind. Own keys only: "toString" or "constructor" name none. */
+export function isModelKind(kind: unknown): kind is ModelKind {
+  return typeof kind === 'string' && Object.hasOwn(MODEL_KINDS, kind);
+}
+
 export function modelKindSpec(kind: string): ModelKindSpec {
-  const spec = (MODEL_KINDS as Record<string, ModelKindSpec>)[kind];
-  if (!spec) throw new Error(`unknown model kind "${kind}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
-  return spec;
+  if (!isModelKind(kind)) throw new Error(`unknown model kind "${kind}" (known: ${Object.keys(MODEL_KINDS).join(', ')})`);
+  return MODEL_KINDS[kind] as ModelKindSpec;
 }
 
 /** Whether a kind uses a training setting (see ModelKindSpec.unusedTrainSettings). */
 export function usesTrainSetting(spec: ModelKindSpec, key: keyof TrainConfig): boolean {
   return !(spec.unusedTrainSettings?.keys ?? []).includes(key);
-}
-
-/** A new model of the config's kind; conv networks need the image `shape` [height, width, channels]. */
-export function createModel(config: ModelConfig, inputDim: number, seed: number, shape?: ImageShape): Model {
-  return modelKindSpec(config.kind).create(config, inputDim, seed, shape);
 }

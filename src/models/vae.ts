@@ -1,46 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { Activation } from '../nn/dense.js';
 import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { logStdNormal, logNormal, klStdNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
-import { DecoderKind, decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
-import { buildDecoder, buildEncoder, NET_DEFAULTS, NetKind, Network } from './networks.js';
+import { decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
+import { buildDecoder, buildEncoder, Network } from './networks.js';
 import { Batch, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
+import { VaeConfig } from './vaeConfig.js';
 
-/** Configuration of the variational autoencoder (Kingma & Welling 2014) with MLP or conv encoder and decoder. */
-export interface VaeConfig {
-  kind: 'vae';
-  /** Dimensions of z. Default 20. */
-  latentDim: number;
-  /** Hidden layer sizes of the encoder; the decoder mirrors them. Default [400]. */
-  hidden: number[];
-  /** Nonlinearity of the hidden layers. Default 'relu'. */
-  activation: Activation;
-  /** Likelihood p(x|z). Default 'bernoulli'. */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned per-pixel log-variance ('gaussian-learned'). Default -6. */
-  minLogVar: number;
-  /** mlp, or conv: strided convolutions before the dense layers `hidden` (see networks.ts). Default (and when absent) 'mlp'. */
-  net?: NetKind;
-  /** conv: channels of the convolutions. Default [32, 64]. */
-  channels?: number[];
-}
-
-export const VAE_DEFAULTS: VaeConfig = {
-  kind: 'vae',
-  latentDim: 20,
-  hidden: [400],
-  activation: 'relu',
-  decoder: 'bernoulli',
-  sigma: 1,
-  minLogVar: -6,
-  ...NET_DEFAULTS,
-};
+export { VAE_DEFAULTS } from './vaeConfig.js';
+export type { VaeConfig } from './vaeConfig.js';
 
 /** Draws eps ~ N(0, I) of the given shape from an explicit stream. */
 export function drawEps(rng: Rng, rows: number, cols: number): tf.Tensor2D {

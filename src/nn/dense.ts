@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { Activation, ACTIVATIONS } from './activations.js';
 
-/** Element-wise nonlinearities whose derivative can be written from the output y alone. */
-export const ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'elu', 'softplus'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+export { ACTIVATIONS } from './activations.js';
+export type { Activation } from './activations.js';
 
 /** Activations the engines fuse into the matrix product (tfjs `fused.matMul`). */
 const FUSABLE = new Set<Activation>(['linear', 'relu', 'sigmoid', 'elu']);

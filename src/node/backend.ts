@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
+import type { BackendChoice } from './backendChoice.js';
 import { loadNativeKernels, NativeLoad } from './native.js';
 import { NATIVE_BACKEND, registerNativeBackend } from './nativeBackend.js';
 
-export const BACKENDS = ['auto', 'native', 'wasm', 'cpu', 'tensorflow'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
+export { BACKENDS, type BackendChoice } from './backendChoice.js';
 
 /** How the engine starts. */
 export interface BackendOptions {

@@ -6,7 +6,7 @@ import { Kernels } from '../fastpath/kernels.js';
 import { BackendKernels } from './nativeBackend.js';
 
 /** The directory holding vaekit's package.json, from src/node or dist/src/node alike. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;

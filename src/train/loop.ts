@@ -8,6 +8,11 @@ import type { TrainEvents } from './trainer.js';
 /** A loss that became NaN or infinite; the step that produced it was not applied. */
 export class DivergedError extends Error {
   override name = 'DivergedError';
+
+  /** `detail`: what became what, and where; `hint`: what to try, for a run started afresh. */
+  constructor(readonly detail: string, readonly hint: string) {
+    super(`${detail} ${hint}`);
+  }
 }
 
 export function runningMeans(sums: Metrics, count: number): Metrics {
@@ -25,7 +30,7 @@ export function yieldToEventLoop(): Promise<void> {
 export function divergence(names: string[], values: number[], state: TrainState, hint = 'Try a lower --lr.'): DivergedError | null {
   const bad = names.find((_, i) => !Number.isFinite(values[i]));
   if (bad === undefined) return null;
-  return new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied. ${hint}`);
+  return new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied.`, hint);
 }
 
 /**

@@ -34,7 +34,7 @@ export function takeTrainingStep(step: TrainingStep, variables: tf.Variable[], a
   tf.dispose([value, mean as unknown as tf.Scalar]);
   if (!Number.isFinite(loss)) {
     tf.dispose(grads);
-    throw new DivergedError(`the loss of the "${step.name}" step became ${loss} at ${where}; the step was not applied. Try a lower --lr.`);
+    throw new DivergedError(`the loss of the "${step.name}" step became ${loss} at ${where}; the step was not applied.`, 'Try a lower --lr.');
   }
   adam.apply(grads);
   tf.dispose(grads);

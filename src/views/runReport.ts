@@ -44,7 +44,7 @@ export interface RunReportInput {
 }
 
 /** The fixed choices of the report's pictures: those of the commands' defaults, smaller where a page needs it. */
-const REPORT = { samples: 64, samplesPerLabel: 10, label: 0, reconstructions: 16, grid: 20, steps: 10, analogies: 10, traverseSteps: 11, range: 3, embedCount: 5000 };
+export const REPORT = { samples: 64, samplesPerLabel: 10, label: 0, reconstructions: 16, grid: 20, steps: 10, analogies: 10, traverseSteps: 11, range: 3, embedCount: 5000 };
 
 /**
  * "12 (98.31 nats)", or where the epoch was chosen by a classifier's validation error (no validation objective

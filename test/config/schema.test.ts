@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, FieldSpec, parseFlag, resolveSection } from '../../src/config/schema.js';
 import { DATA_DEFAULTS, DATA_FIELDS, dataConfigFor, IMAGE_FOLDER_DEFAULTS, klWeight, resolveRunConfig, resumeConflict, RunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, TrainConfig, unusedDataSettings, unusedTrainSettings } from '../../src/config/run.js';
 import { MAX_CONFIG_DEPTH, parseConfigText } from '../../src/config/text.js';
-import { MODEL_KINDS } from '../../src/models/registry.js';
+import { MODEL_KINDS, modelKindSpec } from '../../src/models/registry.js';
 import { VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 
 /** Asserts that `f` throws a ConfigError whose message matches every pattern. */
@@ -162,6 +162,13 @@ test('an unknown model kind throws a ConfigError', () => {
   throwsConfigError(() => resolveRunConfig([{ source: 'cfg.json', values: { model: { kind: 'gan' } } }]), 'model kind', 'got "gan"', 'vae');
 });
 
+test('a built-in property name is no model kind', () => {
+  for (const kind of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    throwsConfigError(() => resolveRunConfig([{ source: 'cfg.json', values: { model: { kind } } }]), 'cfg.json', 'model kind', `got "${kind}"`);
+    assert.throws(() => modelKindSpec(kind), new RegExp(`unknown model kind "${kind}"`));
+  }
+});
+
 test(
   'an unknown model kind names the source too',
   () => {
@@ -201,6 +208,14 @@ test('parseFlag rejects bad numbers with the flag named', () => {
   throwsConfigError(() => parseFlag(field('lr', TRAIN_FIELDS), 'fast'), '--lr', '"fast"');
   throwsConfigError(() => parseFlag(field('lr', TRAIN_FIELDS), 'Infinity'), '--lr');
   throwsConfigError(() => parseFlag(field('batch-size', TRAIN_FIELDS), '12abc'), '--batch-size', '"12abc"');
+});
+
+test('parseFlag refuses integers past their bound or past exact integers', () => {
+  throwsConfigError(() => parseFlag(field('image-size', DATA_FIELDS), '1e6'), '--image-size: expected an integer from 1 to 1024, got 1000000');
+  assert.equal(parseFlag(field('image-size', DATA_FIELDS), '1024'), 1024);
+  throwsConfigError(() => parseFlag(field('epochs', TRAIN_FIELDS), '1e300'), '--epochs: expected an integer >= 1, got 1e+300');
+  throwsConfigError(() => parseFlag(field('hidden', VAE_FIELDS), '99999999999999999999'), '--hidden');
+  throwsConfigError(() => resolveRunConfig([{ source: 'cfg.json', values: { data: { imageSize: 4096 } } }]), 'cfg.json (data): "imageSize": expected an integer from 1 to 1024, got 4096');
 });
 
 test('parseFlag parses integer lists, the empty list only where allowed', () => {

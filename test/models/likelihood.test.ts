@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Kernels } from '../../src/fastpath/kernels.js';
 import { decoderMean, decoderOutputSize, DECODERS, isKernelDecoder, KERNEL_DECODERS, logLikelihood, MIN_LOG_SCALE } from '../../src/models/likelihood.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/create.js';
 import { createVae, PortableMlpVae, Vae, VAE_DEFAULTS } from '../../src/models/vae.js';
 import { logDiscretizedLogistic } from '../../src/prob/logistic.js';
 import { Rng } from '../../src/rng.js';

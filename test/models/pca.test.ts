@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/create.js';
 import { Pca } from '../../src/models/pca.js';
 import { Rng } from '../../src/rng.js';
 import { assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/create.js';
 import { Vae, VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 import { klStdNormal } from '../../src/prob/gaussian.js';
 import { Rng } from '../../src/rng.js';

@@ -10,7 +10,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { bitsPerDimKind } from '../../src/eval/bitsPerDim.js';
 import { buildLikelihood, decoderMean, drawFromLikelihood, logLikelihood } from '../../src/models/likelihood.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/create.js';
 import { ConvVae, createVae, PortableMlpVae, VAE_DEFAULTS } from '../../src/models/vae.js';
 import { ParamStore } from '../../src/nn/params.js';
 import { causalMask, ResidualAutoregression } from '../../src/nn/residualAutoregression.js';

@@ -1,0 +1,122 @@
+/**
+ * The command line's answers to mistakes and to requests for help, end to end: the built `bin/vaekit.js`
+ * in a temporary directory. None of these runs trains or reads data, so each answers at once.
+ */
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BIN, buildOnce, CliResult, listFiles, removeTempDirs, ROOT, tempDir, transcript, vaekit } from './helpers.js';
+
+before(() => buildOnce());
+after(() => removeTempDirs());
+
+/** Exit 2, every part named on stderr, one "vaekit" prefix, nothing written. */
+function assertUsageError(r: CliResult, cwd: string, parts: string[]): void {
+  assert.equal(r.code, 2, `expected exit 2\n${transcript(r)}`);
+  for (const p of parts) assert.ok(r.stderr.includes(p), `expected ${JSON.stringify(p)} on stderr\n${transcript(r)}`);
+  assert.doesNotMatch(r.stderr, /error: .*is not|is not iterable|is not a function/, transcript(r));
+  assert.deepEqual(listFiles(cwd), [], `nothing should be written\n${transcript(r)}`);
+}
+
+test('a built-in property name is neither a model kind nor a command', () => {
+  const cwd = tempDir();
+  for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+    assertUsageError(vaekit(['train', '--model', name], cwd), cwd, ['--model', name, 'vae']);
+    assertUsageError(vaekit([name], cwd), cwd, [`unknown command "${name}"`]);
+  }
+});
+
+test('--version and -v print the package version', () => {
+  const cwd = tempDir();
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) {
+    const r = vaekit([flag], cwd);
+    assert.equal(r.code, 0, transcript(r));
+    assert.equal(r.stdout, `vaekit ${version}\n`);
+  }
+  assert.match(vaekit(['--help'], cwd).stdout, /vaekit --version/);
+});
+
+test('vaekit help <command>, <command> --help and <command> -h show the command\'s help', () => {
+  const cwd = tempDir();
+  const train = vaekit(['train', '--help'], cwd);
+  assert.equal(train.code, 0, transcript(train));
+  assert.match(train.stdout, /^Usage: vaekit train/m);
+  for (const args of [['help', 'train'], ['train', '-h']]) {
+    const r = vaekit(args, cwd);
+    assert.equal(r.code, 0, transcript(r));
+    assert.equal(r.stdout, train.stdout, args.join(' '));
+  }
+  // The model kind picks the flags shown, after help as after train.
+  const aae = vaekit(['help', 'train', '--model', 'aae'], cwd);
+  assert.equal(aae.code, 0, transcript(aae));
+  assert.match(aae.stdout, /Model \(aae\):/);
+  assert.match(vaekit(['help', 'eval'], cwd).stdout, /^Usage: vaekit eval/m);
+  assertUsageError(vaekit(['help', 'trian'], cwd), cwd, ['unknown command "trian"', 'did you mean train?']);
+  assert.deepEqual(listFiles(cwd), []);
+});
+
+test('an unknown flag or command is answered with the nearest known ones', () => {
+  const cwd = tempDir();
+  assertUsageError(vaekit(['train', '--epoch', '3'], cwd), cwd, ['unknown flag --epoch for "vaekit train"; did you mean --epochs?']);
+  assertUsageError(vaekit(['train', '--latnet', '3'], cwd), cwd, ['did you mean --latent?']);
+  assertUsageError(vaekit(['sample', 'run', '--scal', '3'], cwd), cwd, ['unknown flag --scal for "vaekit sample"; did you mean --scale?']);
+  assertUsageError(vaekit(['evl', 'run'], cwd), cwd, ['unknown command "evl"; did you mean eval?']);
+  // Nothing near: no guess.
+  const far = vaekit(['train', '--frobnicate'], cwd);
+  assertUsageError(far, cwd, ['unknown flag --frobnicate']);
+  assert.doesNotMatch(far.stderr, /did you mean/);
+});
+
+test('a model flag of another kind says it does not apply to this one', () => {
+  const cwd = tempDir();
+  assertUsageError(vaekit(['train', '--model', 'ae', '--decoder', 'gaussian'], cwd), cwd, ['--decoder does not apply to --model ae; it is a flag of --model vae, aae, cvae, m2, m1m2']);
+  assertUsageError(vaekit(['train', '--noise', 'mask'], cwd), cwd, ['--noise does not apply to --model vae; it is a flag of --model dae']);
+  assertUsageError(vaekit(['ssl', '--model', 'm2', '--m1-latent', '10'], cwd), cwd, ['--m1-latent does not apply to --model m2; it is a flag of --model m1m2']);
+});
+
+test('an error is printed with one prefix', () => {
+  const cwd = tempDir();
+  const r = vaekit(['train', '--epochs', '0'], cwd);
+  assertUsageError(r, cwd, ['--epochs']);
+  assert.match(r.stderr, /^vaekit train: --epochs: expected an integer >= 1, got 0$/m, transcript(r));
+  assert.match(vaekit(['frobnicate'], cwd).stderr, /^vaekit: unknown command "frobnicate"/);
+});
+
+/**
+ * `vaekit ...args` with every import of a @tensorflow package refused by a module hook: a command that loads
+ * tfjs fails with "tfjs was loaded".
+ */
+function vaekitWithoutTfjs(args: string[]): CliResult {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'hooks.mjs'), `export async function resolve(specifier, context, next) {
+  if (specifier.startsWith('@tensorflow/')) throw new Error('tfjs was loaded: ' + specifier);
+  return next(specifier, context);
+}
+`);
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('help, the version and flag errors are answered without loading tfjs', () => {
+  // The hook works: a command that runs loads tfjs, and is stopped.
+  const info = vaekitWithoutTfjs(['info']);
+  assert.notEqual(info.code, 0, transcript(info));
+  assert.match(info.stderr, /tfjs was loaded/, transcript(info));
+
+  for (const args of [['--help'], ['train', '--help'], ['train', '--model', 'aae', '--help'], ['ssl', '--help'], ['eval', '--help'], ['sample', '--help'], ['compare', '--help']]) {
+    const r = vaekitWithoutTfjs(args);
+    assert.equal(r.code, 0, `${args.join(' ')}\n${transcript(r)}`);
+    assert.match(r.stdout, /Usage: vaekit/, transcript(r));
+  }
+  for (const args of [['train', '--epoch', '3'], ['train', '--epochs', 'ten'], ['eval'], ['sample', 'run', '--scale', '0'], ['frobnicate']]) {
+    const r = vaekitWithoutTfjs(args);
+    assert.equal(r.code, 2, `${args.join(' ')}\n${transcript(r)}`);
+    assert.doesNotMatch(r.stderr, /tfjs was loaded/, transcript(r));
+  }
+});
