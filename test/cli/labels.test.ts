@@ -17,7 +17,7 @@ test('cvae: train, then sample --label, manifold --label and analogies write pic
   assert.equal(train.code, 0, transcript(train));
   assert.match(train.stdout, /model: cvae, .*classes 10/);
   assert.doesNotMatch(train.stdout, /sigma|minLogVar|channels/, 'settings of other decoders and networks');
-  assert.match(train.stdout, /^engine: portable \(tfjs wasm, 1 thread\)/m, transcript(train));
+  assert.match(train.stdout, /^engine: portable \(tfjs (native|wasm), \d+ threads?\)/m, transcript(train));
   for (const [args, file] of [[['sample', 'cvae', '--label', '3', '--n', '9'], 'samples.png'], [['manifold', 'cvae', '--label', '7', '--grid', '5'], 'manifold.png'], [['analogies', 'cvae', '--n', '3'], 'analogies.png']] as const) {
     const r = vaekit([...args], cwd);
     assert.equal(r.code, 0, transcript(r));
