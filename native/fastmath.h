@@ -8,19 +8,41 @@
 
 namespace vaekit {
 
-// exp(x) for x <= 0, vectorizable (no calls, no branches): Cephes expf. x = n ln2 + r with |r| <= ln2 / 2,
-// exp(r) by a degree-7 polynomial, 2^n put into the exponent bits. Below -87 it returns ~1e-38, not 0.
-inline float expNonPositive(float x) {
-  x = x > -87.0f ? x : -87.0f;
-  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
-  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+// exp(r) for |r| <= ln2 / 2: Cephes expf's degree-7 polynomial.
+inline float expReduced(float r) {
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  const float e = p * r * r + r + 1.0f;
+  return p * r * r + r + 1.0f;
+}
+
+// log(m 2^k) from t = m - 1, m in [sqrt(1/2), sqrt(2)): Cephes logf's polynomial in t, with k ln2 added in two
+// parts (0.693359375 is exact in float) so it loses nothing.
+inline float logReduced(float t, float k) {
+  const float z = t * t;
+  float p = 7.0376836292e-2f;
+  p = p * t - 1.1514610310e-1f;
+  p = p * t + 1.1676998740e-1f;
+  p = p * t - 1.2420140846e-1f;
+  p = p * t + 1.4249322787e-1f;
+  p = p * t - 1.6668057665e-1f;
+  p = p * t + 2.0000714765e-1f;
+  p = p * t - 2.4999993993e-1f;
+  p = p * t + 3.3333331174e-1f;
+  const float r = t * z * p - 2.12194440e-4f * k - 0.5f * z;
+  return t + r + 0.693359375f * k;
+}
+
+// exp(x) for x <= 0, vectorizable (no calls, no branches): Cephes expf. x = n ln2 + r with |r| <= ln2 / 2,
+// exp(r) by a degree-7 polynomial, 2^n put into the exponent bits. Below -87 it returns ~1e-38, not 0.
+inline float expNonPositive(float x) {
+  x = x > -87.0f ? x : -87.0f;
+  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  const float e = expReduced(r);
   int32_t bits = (int32_t(n) + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
@@ -31,19 +53,7 @@ inline float expNonPositive(float x) {
 inline float logOneToTwo(float y) {
   const bool high = y > 1.41421356237f;
   const float k = high ? 1.0f : 0.0f;
-  const float x = (high ? 0.5f * y : y) - 1.0f;
-  const float z = x * x;
-  float p = 7.0376836292e-2f;
-  p = p * x - 1.1514610310e-1f;
-  p = p * x + 1.1676998740e-1f;
-  p = p * x - 1.2420140846e-1f;
-  p = p * x + 1.4249322787e-1f;
-  p = p * x - 1.6668057665e-1f;
-  p = p * x + 2.0000714765e-1f;
-  p = p * x - 2.4999993993e-1f;
-  p = p * x + 3.3333331174e-1f;
-  float r = x * z * p - 2.12194440e-4f * k - 0.5f * z;
-  return x + r + 0.693359375f * k;
+  return logReduced((high ? 0.5f * y : y) - 1.0f, k);
 }
 
 // log(1 + e) for e in [0, 1]; the correction e / ((1 + e) - 1) recovers what rounding 1 + e loses (Goldberg 1991).
@@ -66,13 +76,7 @@ inline float expAny(float x) {
   const float xc = x < -87.3f ? -87.3f : (x > 88.72f ? 88.72f : x);
   const float n = std::floor(xc * 1.44269504088896341f + 0.5f);
   const float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  float e = p * r * r + r + 1.0f;
+  float e = expReduced(r);
   const int32_t ni = int32_t(n);
   // 2^n with n up to 128: the last doubling apart, so the exponent field never overflows.
   const int32_t bits = ((ni > 127 ? 127 : ni) + 127) << 23;
@@ -95,19 +99,7 @@ inline float logAny(float x) {
   std::memcpy(&m, &mantissa, sizeof m);
   const bool high = m > 1.41421356237f;
   const float k = float(e) + (high ? 1.0f : 0.0f);
-  const float t = (high ? 0.5f * m : m) - 1.0f;
-  const float z = t * t;
-  float p = 7.0376836292e-2f;
-  p = p * t - 1.1514610310e-1f;
-  p = p * t + 1.1676998740e-1f;
-  p = p * t - 1.2420140846e-1f;
-  p = p * t + 1.4249322787e-1f;
-  p = p * t - 1.6668057665e-1f;
-  p = p * t + 2.0000714765e-1f;
-  p = p * t - 2.4999993993e-1f;
-  p = p * t + 3.3333331174e-1f;
-  const float r = t * z * p - 2.12194440e-4f * k - 0.5f * z;
-  const float out = t + r + 0.693359375f * k;
+  const float out = logReduced((high ? 0.5f * m : m) - 1.0f, k);
   const float inf = std::numeric_limits<float>::infinity();
   return x > 0.0f ? (x == inf ? inf : out) : (x == 0.0f ? -inf : std::numeric_limits<float>::quiet_NaN());
 }
