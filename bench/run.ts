@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: vaekit against the PyTorch references (bench/reference/) in one run.
- *   - one row per model kind and network (conv VAE on CIFAR-10, AAE, ae, cvae, the MLP VAE through tfjs ops):
+ *   - one row per model kind and network (conv VAE on CIFAR-10, aae, ae, cvae, dae, cae exact and stochastic,
+ *     m2 and m1m2's second stage through tfjs ops, the MLP VAE through tfjs ops):
  *     training throughput on vaekit's native tfjs backend and on wasm against PyTorch (kinds.py) of the same
- *     shape, with a per-kernel time profile of a few native steps of each (`--kinds-only`: only these)
+ *     shape, with a per-kernel time profile of a few native steps of each (`--kinds-only`: only these; `--rows TEXT`:
+ *     only the rows whose description contains TEXT)
  * and for the 784-400-20 MLP VAE (Bernoulli decoder, Adam 1e-3, batch 128) on real MNIST, bench/reference/vae.py:
  *   - training throughput (images/s) of vaekit's native fast path, its portable path (tfjs + wasm) and
  *     PyTorch (plain, and with glibc's malloc thresholds raised), with the ratios
@@ -32,6 +34,8 @@ import { train } from '../src/train/trainer.js';
 
 const quick = process.argv.includes('--quick');
 const kindsOnly = process.argv.includes('--kinds-only');
+/** `--rows TEXT`: only the per-kind rows whose description contains TEXT (e.g. `--rows cae`). */
+const rowsFilter = process.argv.includes('--rows') ? process.argv[process.argv.indexOf('--rows') + 1] ?? '' : '';
 const STEPS = 300;
 /** M2 steps timed on the native path and in PyTorch (the portable path takes 10: it is ~10x slower). */
 const M2_STEPS = 60;
@@ -47,10 +51,14 @@ function findTorchPython(): string | null {
   return null;
 }
 
-/** The last line of a reference script's output, as JSON. */
-function referenceScript(py: string, script: string, args: string[]): Record<string, number> {
-  // PyTorch's OpenMP threads spin while they wait: beside other busy processes that collapses its speed.
+/**
+ * The last line of a reference script's output, as JSON. PyTorch's OpenMP threads spin while they wait: beside
+ * other busy processes that collapses its speed, so it runs with OMP_WAIT_POLICY=PASSIVE unless the caller's
+ * environment sets it, or `ompDefault` asks for OpenMP's own default (the variable unset).
+ */
+function referenceScript(py: string, script: string, args: string[], ompDefault = false): Record<string, number> {
   const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  if (ompDefault) delete (env as Record<string, string | undefined>).OMP_WAIT_POLICY;
   const out = execFileSync(py, [`bench/reference/${script}`, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
@@ -92,12 +100,15 @@ interface KindRow {
   data: 'mnist' | 'cifar10';
   model: Record<string, unknown>;
   batch: number;
+  /** Labelled images of a semi-supervised kind (its default 100): outside the epoch's batches of `batch` images. */
+  labelled?: number;
   /** Timed steps on the native backend and in PyTorch; wasm takes a third as many (at least 4). */
   steps: number;
-  reference: (py: string, steps: number) => number;
+  reference: (py: string, steps: number, ompDefault?: boolean) => number;
 }
 
-const kindReference = (kind: string) => (py: string, steps: number) => referenceScript(py, 'kinds.py', ['--kind', kind, '--steps', String(steps), '--threads', String(cpus().length)]).images_per_sec;
+const kindReference = (kind: string) => (py: string, steps: number, ompDefault = false) =>
+  referenceScript(py, 'kinds.py', ['--kind', kind, '--steps', String(steps), '--threads', String(cpus().length)], ompDefault).images_per_sec;
 
 const KIND_ROWS: KindRow[] = [
   {
@@ -111,19 +122,46 @@ const KIND_ROWS: KindRow[] = [
   { what: 'aae, MLP, --latent 2 (784-400-2, discriminator 2-256-256-1, three Adam steps per batch)', data: 'mnist', model: { kind: 'aae', latentDim: 2 }, batch: 128, steps: 60, reference: kindReference('aae') },
   { what: 'ae, MLP 784-400-20', data: 'mnist', model: { kind: 'ae' }, batch: 128, steps: 100, reference: kindReference('ae') },
   { what: 'cvae, MLP 794-400-20 / 30-400-784', data: 'mnist', model: { kind: 'cvae' }, batch: 128, steps: 100, reference: kindReference('cvae') },
+  { what: 'dae, MLP 784-400-20, masking noise 0.25', data: 'mnist', model: { kind: 'dae' }, batch: 128, steps: 100, reference: kindReference('dae') },
+  { what: 'cae, MLP 784-400-20, exact penalty (--contractive exact)', data: 'mnist', model: { kind: 'cae', contractive: 'exact' }, batch: 128, steps: 100, reference: kindReference('cae-exact') },
+  { what: 'cae, MLP 784-400-20, stochastic penalty (--contractive stochastic)', data: 'mnist', model: { kind: 'cae', contractive: 'stochastic' }, batch: 128, steps: 100, reference: kindReference('cae-stochastic') },
+  {
+    what: 'm2, MLP, 100 labels, through tfjs ops (--engine portable; the fused engine is below; unlabelled img/s)',
+    data: 'mnist',
+    model: { kind: 'm2' },
+    batch: 128,
+    labelled: 100,
+    steps: 30,
+    reference: kindReference('m2'),
+  },
+  {
+    what: "m1m2, second stage (M2 on M1's 50-d features, gaussian-learned; unlabelled img/s)",
+    data: 'mnist',
+    model: { kind: 'm1m2', m1Epochs: 0 },
+    batch: 128,
+    labelled: 100,
+    steps: 60,
+    reference: kindReference('m1m2'),
+  },
   {
     what: 'vae, MLP 784-400-20, through tfjs ops (--engine portable; the fused engine is below)',
     data: 'mnist',
     model: { kind: 'vae' },
     batch: 128,
     steps: 100,
-    reference: (py, steps) => reference(py, ['--mode', 'throughput', '--steps', String(steps)]).images_per_sec,
+    reference: (py, steps, ompDefault) => referenceScript(py, 'vae.py', ['--mode', 'throughput', '--steps', String(steps)], ompDefault).images_per_sec,
   },
 ];
 
+/** A row's run config for `steps` full batches (label kinds: plus their labelled images, kept out of the epoch). */
+function rowConfig(row: KindRow, steps: number) {
+  const labelled = row.labelled ?? 0;
+  return resolveRunConfig([{ source: 'bench', values: { model: row.model, train: { epochs: 1, batchSize: row.batch }, data: { data: row.data, valSize: 0, limit: steps * row.batch + labelled } } }]);
+}
+
 /** Images per second of `steps` training steps of a row on the backend in use (after a short warm-up). */
 async function kindThroughput(row: KindRow, loadedData: Awaited<ReturnType<typeof loadDataset>>, steps: number): Promise<number> {
-  const config = resolveRunConfig([{ source: 'bench', values: { model: row.model, train: { epochs: 1, batchSize: row.batch }, data: { data: row.data, valSize: 0, limit: steps * row.batch } } }]);
+  const config = rowConfig(row, steps);
   const data = prepareTrainingData(loadedData, config.data, 0);
   const warm = createRun(config, data.train.shape, initialTrainState());
   await trainModel(warm.model, warm.optimizer, { train: limit(data.train, 3 * row.batch) }, config, warm.state, {}, { kernels: null });
@@ -131,13 +169,14 @@ async function kindThroughput(row: KindRow, loadedData: Awaited<ReturnType<typeo
   const run = createRun(config, data.train.shape, initialTrainState());
   await trainModel(run.model, run.optimizer, { train: data.train }, config, run.state, {}, { kernels: null });
   const seconds = run.state.history[0].seconds;
+  const images = run.state.step * row.batch;
   disposeRun(run);
-  return data.train.count / seconds;
+  return images / seconds;
 }
 
 /** Milliseconds per kernel name over `steps` training steps of a row on the backend in use (tf.profile). */
 async function kernelProfile(row: KindRow, loadedData: Awaited<ReturnType<typeof loadDataset>>, steps: number): Promise<Map<string, { ms: number; calls: number }>> {
-  const config = resolveRunConfig([{ source: 'bench', values: { model: row.model, train: { epochs: 1, batchSize: row.batch }, data: { data: row.data, valSize: 0, limit: steps * row.batch } } }]);
+  const config = rowConfig(row, steps);
   const data = prepareTrainingData(loadedData, config.data, 0);
   const run = createRun(config, data.train.shape, initialTrainState());
   const info = await tf.profile(async () => {
@@ -162,7 +201,7 @@ const profiles: string[] = [];
 {
   const byData = new Map<string, Awaited<ReturnType<typeof loadDataset>>>();
   const haveNative = native.kernels !== null;
-  for (const row of KIND_ROWS) {
+  for (const row of KIND_ROWS.filter((r) => r.what.includes(rowsFilter))) {
     if (!byData.has(row.data)) byData.set(row.data, row.data === 'mnist' ? loaded : await loadDataset({ data: row.data }));
     const dataOf = byData.get(row.data)!;
     const ours: Record<string, number> = {};
@@ -179,8 +218,9 @@ const profiles: string[] = [];
     await initBackend('wasm');
     ours.wasm = await kindThroughput(row, dataOf, Math.max(4, Math.round(row.steps / 3)));
     const theirs = py ? row.reference(py, row.steps) : undefined;
+    const theirsSpinning = py ? row.reference(py, row.steps, true) : undefined;
     const cell = (v: number | undefined) => (v === undefined ? '-' : fmt(v, 0));
-    kindTable.push(`| ${row.what} | ${cell(ours.native)} | ${cell(ours.wasm)} | ${cell(theirs)} | ${ratio(ours.native, theirs)} | ${ratio(ours.wasm, theirs)} |`);
+    kindTable.push(`| ${row.what} | ${cell(ours.native)} | ${cell(ours.wasm)} | ${cell(theirs)} | ${cell(theirsSpinning)} | ${ratio(ours.native, theirs)} | ${ratio(ours.native, theirsSpinning)} | ${ratio(ours.wasm, theirs)} |`);
     process.stderr.write(`${kindTable.at(-1)}\n`);
   }
   await initBackend('wasm');
@@ -264,8 +304,9 @@ if (!quick && !kindsOnly) {
   quality.push(`| 10-epoch training time (s) | ${fmt(seconds, 1)} (${engine}) | ${theirs ? fmt(theirs.train_seconds, 1) : '-'} | ${theirs ? `${(theirs.train_seconds / seconds).toFixed(2)}x faster` : '-'} |`);
 }
 
-console.log(`\nTraining throughput per model kind (images/s; PyTorch ${py ? `with OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY ?? 'PASSIVE'}, ${cpus().length} threads` : 'not found'}; vaekit native: ${haveNativeBackendText()})`);
-console.log('\n| model | vaekit native backend | vaekit wasm | PyTorch | native / PyTorch | wasm / PyTorch |\n|---|--:|--:|--:|--:|--:|');
+const passive = `OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY ?? 'PASSIVE'}`;
+console.log(`\nTraining throughput per model kind (images/s; PyTorch ${py ? `${cpus().length} threads, with ${passive} and with OpenMP's default wait policy` : 'not found'}; vaekit native: ${haveNativeBackendText()})`);
+console.log(`\n| model | vaekit native backend | vaekit wasm | PyTorch, ${passive} | PyTorch, OpenMP default | native / PyTorch (${passive}) | native / PyTorch (default) | wasm / PyTorch (${passive}) |\n|---|--:|--:|--:|--:|--:|--:|--:|`);
 for (const r of kindTable) console.log(r);
 console.log('\nWhere the native backend spends a step:');
 for (const r of profiles) console.log(r);

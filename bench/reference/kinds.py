@@ -11,6 +11,16 @@ images, or CIFAR-10-sized values in [0, 1]): the arithmetic per step does not de
   discriminator on N(0, I) samples against codes, the encoder as generator (non-saturating loss).
 --kind ae: 784-400-20-400-784, ReLU, linear code, Bernoulli cross-entropy; Adam, batch 128.
 --kind cvae: q(z|x,y) 794-400-(20, 20), p(x|y,z) 30-400-784, Bernoulli; Adam, batch 128.
+--kind dae: the ae, its input corrupted by masking noise (a quarter of the pixels zeroed, drawn per batch;
+  Vincent et al. 2008), the loss against the clean image.
+--kind cae-exact: the ae plus 0.1 ||J_h(x)||_F^2 (Rifai et al. 2011, eq. 2), in closed form for a ReLU layer and
+  a linear code: d^T ((W1^T W1) o (W2 W2^T)) d with d = relu'(a1), as vaekit computes it (src/models/contractive.ts).
+--kind cae-stochastic: the ae plus 0.1 ||h(x + eps) - h(x)||^2 / sigma^2, eps ~ N(0, 0.1^2 I) (Rifai et al. 2011b).
+--kind m2: M2 of Kingma et al. 2014 as m2.py builds it (784+10-500-(50, 50), 60-500-784 Bernoulli, 784-500-10,
+  softplus; every unlabelled image decoded under all 10 labels), 100 labelled and 128 unlabelled images a step.
+--kind m1m2: M1+M2's second stage: M1's encoder 784-600-600-(50, 50) (softplus, not trained) draws z1 from
+  q(z1|x); M2 on z1 with a learned-variance Gaussian p(z1|y,z2) (60-500-(50, 50), floor -6 as the conv VAE's).
+  Images per second counts the unlabelled images.
 Prints one JSON line: {"images_per_sec": ...}. Run it as the benchmark does: OMP_WAIT_POLICY=PASSIVE, 2 threads.
 """
 import argparse
@@ -84,9 +94,62 @@ class Cvae(nn.Module):
         return (bce(self.dec(torch.cat([zs, onehot], 1)), x) + kl_std_normal(mu, logvar)).mean()
 
 
+class M2(nn.Module):
+    """M2 (Kingma et al. 2014) on inputs of x_dim; `gaussian`: learned-variance Gaussian likelihood, else Bernoulli."""
+
+    def __init__(self, x_dim=784, gaussian=False, k=10, latent=50, hidden=500, min_log_var=-6.0):
+        super().__init__()
+        self.k, self.gaussian, self.min_log_var = k, gaussian, min_log_var
+        self.encoder = mlp_softplus(x_dim + k, hidden, 2 * latent)
+        self.decoder = mlp_softplus(latent + k, hidden, 2 * x_dim if gaussian else x_dim)
+        self.classifier = mlp_softplus(x_dim, hidden, k)
+
+    def bound(self, x, y):
+        onehot = F.one_hot(y, self.k).float()
+        mu, logvar = self.encoder(torch.cat([x, onehot], 1)).chunk(2, 1)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        out = self.decoder(torch.cat([z, onehot], 1))
+        if self.gaussian:
+            mean, raw = out.chunk(2, 1)
+            lv = self.min_log_var + F.softplus(raw - self.min_log_var)
+            nll = 0.5 * (LOG_2PI + lv + (x - mean).pow(2) * torch.exp(-lv)).sum(1)
+        else:
+            nll = bce(out, x)
+        return nll + kl_std_normal(mu, logvar) + math.log(self.k)
+
+    def loss(self, xl, yl, xu, n_labelled=100, n_unlabelled=49900, alpha=20.0):
+        n = n_labelled + n_unlabelled
+        labelled = self.bound(xl, yl).mean()
+        classifier = F.cross_entropy(self.classifier(xl), yl)
+        rows = xu.shape[0]
+        labels = torch.arange(self.k).repeat_interleave(rows)
+        per_label = self.bound(xu.repeat(self.k, 1), labels).view(self.k, rows).t()
+        log_q = F.log_softmax(self.classifier(xu), 1)
+        unlabelled = (log_q.exp() * (per_label + log_q)).sum(1).mean()  # eq. 7, negated
+        return labelled * n_labelled / n + alpha * classifier + unlabelled * n_unlabelled / n
+
+
+def mlp_softplus(*sizes):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(nn.Softplus())
+    return nn.Sequential(*layers)
+
+
+def contractive_exact(enc, x):
+    """||J_h(x)||_F^2 per row for enc = Linear, ReLU, Linear: d^T ((W1^T W1) o (W2 W2^T)) d, d = relu'(a1)."""
+    lin1, lin2 = enc[0], enc[2]
+    d = (lin1(x) > 0).float()
+    w1, w2 = lin1.weight.t(), lin2.weight.t()  # [in, h], [h, code]
+    gram = (w1.t() @ w1) * (w2 @ w2.t())
+    return ((d @ gram) * d).sum(1)
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--kind", required=True, choices=["conv-vae", "aae", "ae", "cvae"])
+    p.add_argument("--kind", required=True, choices=["conv-vae", "aae", "ae", "cvae", "dae", "cae-exact", "cae-stochastic", "m2", "m1m2"])
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
@@ -118,6 +181,41 @@ def main():
             opt_g.zero_grad()
             F.softplus(-disc(enc(x))).mean().backward()
             opt_g.step()
+    elif a.kind in ("m2", "m1m2"):
+        m1 = mlp_softplus(784, 600, 600, 100) if a.kind == "m1m2" else None
+        model = M2(50, gaussian=True) if m1 else M2()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        xl, yl = torch.bernoulli(torch.rand(100, 784)), torch.arange(100) % 10
+
+        def features(x):
+            if m1 is None:
+                return x
+            with torch.no_grad():
+                mu, logvar = m1(x).chunk(2, 1)
+                return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+
+        def step(i):
+            opt.zero_grad()
+            model.loss(features(xl), yl, features(data[i % batches])).backward()
+            opt.step()
+    elif a.kind in ("dae", "cae-exact", "cae-stochastic"):
+        model = Ae()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+        def step(i):
+            opt.zero_grad()
+            x = data[i % batches]
+            if a.kind == "dae":
+                loss = bce(model.dec(model.enc(x * (torch.rand_like(x) >= 0.25).float())), x).mean()
+            else:
+                h = model.enc(x)
+                if a.kind == "cae-exact":
+                    penalty = contractive_exact(model.enc, x)
+                else:
+                    penalty = (model.enc(x + 0.1 * torch.randn_like(x)) - h).pow(2).sum(1) / 0.01
+                loss = (bce(model.dec(h), x) + 0.1 * penalty).mean()
+            loss.backward()
+            opt.step()
     else:
         model = {"conv-vae": ConvVae, "ae": Ae, "cvae": Cvae}[a.kind]()
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
