@@ -11,7 +11,7 @@ import { VAE_DEFAULTS, VaeConfig } from './vaeConfig.js';
 import { autoencoderParameters, denseParameters, ModelSize } from './size.js';
 import type { ImageShape } from '../nn/convNet.js';
 import { PRIOR_COMPONENTS, PRIORS } from '../prob/priors.js';
-import type { TrainConfig } from '../config/run.js';
+import type { TrainConfig } from '../config/train.js';
 
 /** One model configuration per kind: a union discriminated on `kind`. */
 export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConfig | AaeConfig | LabelModelConfig;

@@ -8,7 +8,7 @@ import { Kernels } from '../fastpath/kernels.js';
 import { Adam } from './adam.js';
 import { createStepEngine, StepEngine } from './engine.js';
 import { closeEpoch, divergence, recordStep, StepClock } from './loop.js';
-import { EpochRecord, Metrics, TrainState } from './state.js';
+import { TrainState } from './state.js';
 import type { TrainEvents } from './events.js';
 
 export { DivergedError } from './loop.js';
