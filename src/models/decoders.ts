@@ -1,4 +1,4 @@
-// Apart from likelihood.ts, which computes them: the config tables, and so the command line's flags and help, read it without loading tfjs.
+// The decoders' names and settings, apart from likelihood.ts, which computes them.
 
 /**
  * The decoder likelihoods the native kernels implement (src/fastpath, native/): a kernel's decoder code is
