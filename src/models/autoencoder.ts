@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { corrupt } from '../data/corrupt.js';
+import { corrupt, NoiseKind, NOISES } from '../data/corrupt.js';
 import { dense } from '../nn/dense.js';
 import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
@@ -9,13 +9,9 @@ import { Rng, Stream } from '../rng.js';
 import { jacobianFrobeniusSq, stochasticContraction } from './contractive.js';
 import { buildDecoder, buildEncoder, Network } from './networks.js';
 import { Batch, CodeModel, LossOptions, LossTerms } from './types.js';
-import { NoiseKind } from '../data/corrupt.js';
-import { Activation } from '../nn/activations.js';
-import { NET_DEFAULTS, NetFields } from './netConfig.js';
+import { Activation, ACTIVATIONS } from '../nn/activations.js';
+import { NET_DEFAULTS, NetFields, NET_FIELDS } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
-import { NOISES } from '../data/corrupt.js';
-import { ACTIVATIONS } from '../nn/activations.js';
-import { NET_FIELDS } from './netConfig.js';
 import { autoencoderParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
 

@@ -10,12 +10,10 @@ import { buildConditionalDecoder, buildConditionalEncoder, ConditionalNetwork } 
 import { Batch, LossOptions, LossTerms } from './types.js';
 import { drawEps, repeatRows } from './vae.js';
 import { Activation } from '../nn/activations.js';
-import { DecoderKind } from './decoders.js';
-import { NET_DEFAULTS, NetFields } from './netConfig.js';
+import { DecoderKind, DECODERS } from './decoders.js';
+import { NET_DEFAULTS, NetFields, NET_FIELDS } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
-import { DECODERS } from './decoders.js';
 import { CLASSES_FIELD, M2_NETWORK_FIELDS } from './labelFields.js';
-import { NET_FIELDS } from './netConfig.js';
 import { autoencoderParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
 

@@ -8,13 +8,10 @@ import { Rng, Stream } from '../rng.js';
 import { decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildDecoder, buildEncoder, Network } from './networks.js';
 import { Batch, CodeModel, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
-import { Activation } from '../nn/activations.js';
-import { DecoderKind } from './decoders.js';
-import { NET_DEFAULTS, NetKind } from './netConfig.js';
+import { Activation, ACTIVATIONS } from '../nn/activations.js';
+import { DecoderKind, decoderReads, DECODERS } from './decoders.js';
+import { NET_DEFAULTS, NetKind, NET_FIELDS } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
-import { ACTIVATIONS } from '../nn/activations.js';
-import { decoderReads, DECODERS } from './decoders.js';
-import { NET_FIELDS } from './netConfig.js';
 import { autoencoderParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
 
