@@ -1,9 +1,15 @@
+/**
+ * Building a new model of any registered kind. Importing this file loads every built-in kind's code (and with
+ * it tfjs), so that `createModel` can answer at once.
+ */
 import type { ImageShape } from '../nn/convNet.js';
-import { modelKindSpec, ModelConfig } from './registry.js';
+import { loadModelKinds, modelFactory, ModelConfig } from './registry.js';
 import { Model } from './types.js';
 
-/** A new model of the config's kind, as its spec creates it; conv networks need the image `shape` [height, width, channels]. */
+await loadModelKinds();
+
+/** A new model of the config's kind, as its spec builds it; conv networks need the image `shape` [height, width, channels]. */
 export function createModel(config: ModelConfig, inputDim: number, seed: number, shape?: ImageShape): Model {
-  // modelKindSpec refuses a config from outside the types that names no kind.
-  return modelKindSpec(config.kind).create(config, inputDim, seed, shape);
+  // modelFactory refuses a config from outside the types that names no kind.
+  return modelFactory(config.kind)(config, inputDim, seed, shape);
 }

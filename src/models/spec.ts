@@ -1,6 +1,7 @@
 /**
- * What a model kind declares about itself. Each model file exports one spec per kind beside its config type and
- * class; src/models/registry.ts lists them. Nothing else in vaekit asks a kind for its name: what differs
+ * What a model kind declares about itself. A kind's spec sits with its config type (src/models/<kind>Config.ts),
+ * apart from the model's math (src/models/<kind>.ts), which it loads on demand, so that reading specs loads no
+ * tfjs; src/models/registry.ts lists the specs. Nothing else in vaekit asks a kind for its name: what differs
  * between kinds is a field here or a method the model offers.
  */
 import type { FieldSpec } from '../config/schema.js';
@@ -22,6 +23,9 @@ export type LabelTrainerKind = 'labelled' | 'semi-supervised' | 'two-stage';
  */
 export type TrainerKind = 'standard' | 'fit' | 'multistep' | LabelTrainerKind;
 
+/** Builds a new, freshly initialized model; conv networks need the image `shape` [height, width, channels]. */
+export type ModelFactory<C extends KindConfig = KindConfig> = (config: C, inputDim: number, seed: number, shape?: ImageShape) => Model;
+
 /** The config every kind has: its name. */
 export interface KindConfig {
   kind: string;
@@ -39,8 +43,11 @@ export interface ModelKindSpec<C extends KindConfig = KindConfig> {
   trainer: TrainerKind;
   /** What the objective `total` is called in logs, e.g. '-elbo'. */
   objective: string;
-  /** A new, freshly initialized model; conv networks need the image `shape` [height, width, channels]. */
-  create(config: C, inputDim: number, seed: number, shape?: ImageShape): Model;
+  /**
+   * Loads the model's code and returns what builds a new model of the kind (src/models/create.ts loads every
+   * registered kind's before it creates any).
+   */
+  load(): Promise<ModelFactory<C>>;
   /** How large a model of this config would be for images of `shape` [height, width, channels] (src/models/size.ts). */
   size(config: C, shape: ImageShape): ModelSize;
   /**

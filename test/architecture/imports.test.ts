@@ -1,7 +1,7 @@
 /**
- * The shape of src/: no module reaches back up through its imports. Every import and re-export (type-only
- * ones too: they tie the files together for a reader as much as for the compiler) is an edge; a cycle is
- * an error naming its files in order.
+ * The shape of src/: no module reaches back up through its imports. Every static import and re-export (type-only
+ * ones too: they tie the files together for a reader as much as for the compiler) is an edge; a cycle is an error
+ * naming its files in order. A dynamic import() (a kind's spec loading its model's code on demand) is no edge.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
