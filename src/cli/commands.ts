@@ -1,6 +1,6 @@
 /**
- * The commands: each one's flags, and its code, loaded only when it runs; --help, --version and a flag error are
- * answered from the flag tables alone (the model kinds' tables come with their model files, and so with tfjs).
+ * The commands: each one's flags, and its code, loaded only when it runs. Most commands' code loads tfjs, which
+ * takes a second or two; --help, --version and a flag error are answered from the flag tables alone.
  */
 import { CommandSpec, ParsedCommand } from './flags.js';
 import { modelKindOf } from './sharedFlags.js';

@@ -1,6 +1,6 @@
 /**
- * The flags several commands share, and the model kind a command line asks for: help and flag errors are answered
- * from these tables before any command's code is loaded.
+ * The flags several commands share, and the model kind a command line asks for. Loads no tfjs: help and flag
+ * errors are answered from these tables before any command's code is loaded.
  */
 import { DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, TRAIN_DEFAULTS, TRAIN_FIELDS } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
