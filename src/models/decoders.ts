@@ -1,4 +1,4 @@
-// The decoders' names and settings, apart from likelihood.ts, which computes them.
+// Apart from likelihood.ts, which computes them: the config tables, and so the command line's flags and help, read it without loading tfjs.
 
 /**
  * The decoder likelihoods the native kernels implement (src/fastpath, native/): a kernel's decoder code is

@@ -1,4 +1,5 @@
 /** The network choice every kind with both networks offers: mlp or conv, its config fields and defaults. */
+// Apart from networks.ts, which builds them: the config tables, and so the command line's flags and help, read it without loading tfjs.
 import { FieldSpec } from '../config/schema.js';
 
 export const NETS = ['mlp', 'conv'] as const;
