@@ -1,12 +1,9 @@
 // The VAE kind's spec: its config type, defaults, fields and training regime, apart from vae.ts, its math,
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
-import { Activation } from '../nn/activations.js';
-import { DecoderKind } from './decoders.js';
-import { NET_DEFAULTS, NetKind } from './netConfig.js';
+import { Activation, ACTIVATIONS } from '../nn/activations.js';
+import { DecoderKind, decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
+import { NET_DEFAULTS, NetKind, NET_FIELDS } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
-import { ACTIVATIONS } from '../nn/activations.js';
-import { decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
-import { NET_FIELDS } from './netConfig.js';
 import { autoencoderParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
 
