@@ -33,7 +33,7 @@ export { fit } from './train/fit.js';
 export { isModelKind, MODEL_KINDS, modelKindSpec, registerModelKind } from './models/registry.js';
 export { createModel } from './models/create.js';
 export type { ModelConfig, ModelKind, ModelKindSpec, TrainerKind } from './models/registry.js';
-export type { KindConfig } from './models/spec.js';
+export type { KindConfig, ModelFactory } from './models/spec.js';
 export { isLatentVariableModel, isCodeModel } from './models/types.js';
 export type { Batch, LossOptions, LossTerms, Model, LatentVariableModel, CodeModel } from './models/types.js';
 export { resolveRunConfig, klWeight, learningRate, resumeConflict, TRAIN_DEFAULTS, DATA_DEFAULTS, TRAIN_FIELDS, DATA_FIELDS } from './config/run.js';
