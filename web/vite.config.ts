@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, Plugin } from 'vite';
+import { createLogger, defineConfig, Plugin } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
@@ -50,11 +50,26 @@ function recordInputs(): Plugin {
   };
 }
 
+/**
+ * The warn-level logger, less one expected note: each model kind's spec loads its model's code with a dynamic
+ * import (so that the command line's help loads no tfjs), and in the app that code is in the one chunk already.
+ */
+function quietLogger() {
+  const logger = createLogger('warn');
+  const warn = logger.warn;
+  logger.warn = (message, options) => {
+    if (/src\/models\/\w+\.ts is dynamically imported by .*src\/models\/\w+Config\.ts but also statically imported/.test(message)) return;
+    warn(message, options);
+  };
+  return logger;
+}
+
 export default defineConfig({
   root: here,
   base: './',
   publicDir: join(here, 'public'),
   logLevel: 'warn',
+  customLogger: quietLogger(),
   plugins: [localWasm(), recordInputs()],
   build: {
     outDir: process.env.VAEKIT_WEB_OUT ?? join(here, '..', 'dist', 'web'),

@@ -1,8 +1,7 @@
-import { KERNEL_DECODERS } from '../models/likelihood.js';
 import { ConfigLayer, DATA_FIELDS, RunConfig, TRAIN_FIELDS, UnusedSetting } from '../config/run.js';
 import { applicableEntries } from '../config/schema.js';
 import { checkBatchSize, checkModelSize, KeyName } from '../config/size.js';
-import { ModelConfig, modelKindSpec } from '../models/registry.js';
+import { ModelConfig, MODEL_KINDS, modelKindSpec, ModelKindSpec } from '../models/registry.js';
 import type { ImageShape } from '../nn/convNet.js';
 import { Model } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
@@ -31,7 +30,7 @@ function backendText(backend: string): string {
  */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only the MLP networks of vae, m2 and m1m2`;
+  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only the MLP networks of ${listed(nativeKinds().map((s) => s.kind))}`;
   return `portable (${backendText(backend)}); native kernels unavailable: ${native.reason}`;
 }
 
@@ -42,10 +41,27 @@ export function modelSettingsText(config: ModelConfig): string {
     .join(', ');
 }
 
-/** The model kind as its flags would name it, for the two refusals below: `m2 with --net conv`. */
+/** "a, b and c". */
+function listed(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** The kinds whose MLP networks the native kernels train (their specs' `nativeKernels`), in the registry's order. */
+function nativeKinds(): ModelKindSpec[] {
+  return Object.values(MODEL_KINDS).filter((s) => s.nativeKernels !== undefined);
+}
+
+/** A kind the kernels run, with the decoders they run it with where that is not every one: `vae (decoders bernoulli, ...)`. */
+function nativeKindText(spec: ModelKindSpec): string {
+  const decoders = spec.nativeKernels?.decoders;
+  return decoders ? `${spec.kind} (decoders ${decoders.join(', ')})` : spec.kind;
+}
+
+/** The model kind as its flags would name it, for the two refusals below: `m2 with --net conv`, `vae with --decoder gaussian-ar`. */
 function modelText(config: ModelConfig): string {
   if ('net' in config && config.net === 'conv') return `${config.kind} with --net conv`;
-  return config.kind === 'vae' ? `vae with --decoder ${config.decoder}` : config.kind;
+  const decoder = (config as { decoder?: string }).decoder;
+  return modelKindSpec(config.kind).nativeKernels?.decoders && decoder !== undefined ? `${config.kind} with --decoder ${decoder}` : config.kind;
 }
 
 /**
@@ -54,16 +70,17 @@ function modelText(config: ModelConfig): string {
  */
 export function checkNativeEngine(choice: EngineChoice, model: Model, config: ModelConfig): void {
   if (choice !== 'native' || hasNativePath(model)) return;
-  throw new UsageError(`--engine native: the native kernels train only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), m2 and m1m2, not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
+  throw new UsageError(`--engine native: the native kernels train only the MLP networks of ${listed(nativeKinds().map(nativeKindText))}, not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
 }
 
 /**
- * `vaekit eval --engine native` likewise: the kernels score only the MLP VAE (m2 and m1m2 train on them but are
- * scored through tfjs), so any other model is refused rather than quietly scored on tfjs.
+ * `vaekit eval --engine native` likewise: the kernels score only the kinds whose spec says so (others may train on
+ * them but are scored through tfjs), so any other model is refused rather than quietly scored on tfjs.
  */
 export function checkNativeScoring(choice: EngineChoice, model: Model, config: ModelConfig): void {
   if (choice !== 'native' || typeof model.mlpVaePlan === 'function') return;
-  throw new UsageError(`--engine native: the native kernels score only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
+  const scored = nativeKinds().filter((s) => s.nativeKernels?.scores).map(nativeKindText);
+  throw new UsageError(`--engine native: the native kernels score only the MLP networks of ${listed(scored)}, not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
 }
 
 /**

@@ -1,99 +1,18 @@
 import { isModelKind, ModelConfig, modelKindSpec, MODEL_KINDS } from '../models/registry.js';
-import { ConfigError, FieldSpec, resolveSection } from './schema.js';
+import { ConfigError, resolveSection } from './schema.js';
 import { checkConfigDepth } from './text.js';
+import { DataConfig, DATA_DEFAULTS, DATA_FIELDS, ReaderSettings } from '../data/config.js';
+import { TrainConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, learningRate } from './train.js';
 
-/** How a model is trained. */
-export interface TrainConfig {
-  /** Passes over the training set. Default 10. */
-  epochs: number;
-  /** Images per optimizer step. Default 128. */
-  batchSize: number;
-  /** Adam learning rate. Default 1e-3. */
-  lr: number;
-  /** Epochs after which the learning rate is multiplied by lrStepFactor (a step schedule). Default none. */
-  lrSteps: number[];
-  /** What each of lrSteps multiplies the learning rate by. Default 0.1. */
-  lrStepFactor: number;
-  /** Weight of the KL term in the objective (beta-VAE, Higgins et al. 2017). Default 1. */
-  beta: number;
-  /** Epochs over which the KL weight rises linearly from 0 to beta (Bowman et al. 2016). Default 0. */
-  warmupEpochs: number;
-  /** Monte Carlo samples of z per input (L in Kingma & Welling 2014, eq. 7). Default 1. */
-  numSamples: number;
-  /** Seed of every random stream of the run. Default 0. */
-  seed: number;
-}
-
-/** Where the data comes from and how it is prepared. */
-export interface DataConfig {
-  /** mnist | fashion-mnist | binarized-mnist | cifar10 | a directory of IDX files, CIFAR-10 .bin batches or images. Default 'mnist'. */
-  data: string;
-  /** Directory holding the data set's files (null: the data set's default place). Default null. */
-  dataDir: string | null;
-  /** none: grey levels; dynamic: a fresh Bernoulli draw per epoch; static: drawn once. Default 'dynamic'. */
-  binarize: 'none' | 'dynamic' | 'static';
-  /**
-   * Training images held out for validation (0: none); 'auto': a tenth of the training images (after `limit`),
-   * at most 5000, so MNIST's 60,000 give 55,000 and 5,000. Default 'auto'.
-   */
-  valSize: number | 'auto';
-  /** Use only the first N images of the training set, before the validation split (0: all). Default 0. */
-  limit: number;
-  /**
-   * Side of the square images a folder of PNG/JPEG images is fitted to (centre crop, resize), at most 1024.
-   * Image folders only: a run saves the value its folder was read with, and no value for other sources. Default 32.
-   */
-  imageSize?: number;
-  /** Channels of a folder's images: 3 (RGB) or 1 (grey). Image folders only, as imageSize. Default 3. */
-  channels?: number;
-}
+export type { TrainConfig } from './train.js';
+export { klWeight, learningRate, TRAIN_DEFAULTS, TRAIN_FIELDS } from './train.js';
+export type { DataConfig, ReaderSettings } from '../data/config.js';
+export { dataConfigFor, DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, MAX_IMAGE_SIZE } from '../data/config.js';
 
 export interface RunConfig {
   model: ModelConfig;
   train: TrainConfig;
   data: DataConfig;
-}
-
-export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
-export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0 };
-/** The image-folder settings when not given; the folder reader's own defaults (src/node/imageFolder.ts). */
-export const IMAGE_FOLDER_DEFAULTS = { imageSize: 32, channels: 3 } as const;
-
-/** The largest side an image folder is fitted to: 1024 x 1024 x 3 is already 3 million values per image. */
-export const MAX_IMAGE_SIZE = 1024;
-
-export const TRAIN_FIELDS: FieldSpec[] = [
-  { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
-  { key: 'batchSize', flag: 'batch-size', help: 'images per optimizer step', type: { type: 'int', min: 1 } },
-  { key: 'lr', flag: 'lr', help: 'Adam learning rate', type: { type: 'number', exclusiveMin: 0 } },
-  { key: 'lrSteps', flag: 'lr-steps', help: 'epochs after which the learning rate is multiplied by --lr-step-factor, e.g. 200,250 (empty: constant)', type: { type: 'int-list', min: 1, allowEmpty: true } },
-  { key: 'lrStepFactor', flag: 'lr-step-factor', help: 'what each of --lr-steps multiplies the learning rate by', type: { type: 'number', exclusiveMin: 0 } },
-  { key: 'beta', flag: 'beta', help: 'weight of the KL term (beta-VAE)', type: { type: 'number', min: 0 } },
-  { key: 'warmupEpochs', flag: 'warmup-epochs', help: 'epochs of linear KL warm-up from 0 to beta', type: { type: 'number', min: 0 } },
-  { key: 'numSamples', flag: 'samples', help: 'Monte Carlo samples of z per input (L)', type: { type: 'int', min: 1 } },
-  { key: 'seed', flag: 'seed', help: 'seed of every random stream (init, shuffling, binarization, eps)', type: { type: 'int', min: 0 } },
-];
-
-export const DATA_FIELDS: FieldSpec[] = [
-  { key: 'data', flag: 'data', help: 'mnist | fashion-mnist | binarized-mnist | cifar10 | a directory of IDX files, of CIFAR-10 .bin batches, or of PNG/JPEG images (sub-folders name the labels)', type: { type: 'string' } },
-  { key: 'dataDir', flag: 'data-dir', help: 'directory holding the data set files (default: the data set\'s usual place)', type: { type: 'string', nullable: true } },
-  { key: 'binarize', flag: 'binarize', help: 'none: grey levels; dynamic: fresh Bernoulli draw each epoch; static: drawn once (for --data cifar10 the default is none: colour images are not binarized)', type: { type: 'enum', choices: ['none', 'dynamic', 'static'] } },
-  { key: 'valSize', flag: 'val-size', help: 'training images held out for validation (0: none; auto: a tenth of the training images after --limit, at most 5000)', type: { type: 'int', min: 0, orAuto: true } },
-  { key: 'limit', flag: 'limit', help: 'use only the first N images of the training set, before the validation split (0: all)', type: { type: 'int', min: 0 } },
-  { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1, max: MAX_IMAGE_SIZE } },
-  { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
-];
-
-/** The settings a data source was read with, beyond the common ones: an image folder's size and channels. */
-export type ReaderSettings = Pick<DataConfig, 'imageSize' | 'channels'>;
-
-/**
- * The data config as a run saves it: the reader settings (imageSize, channels) the source was read with, and
- * none for a source that takes none (IDX, CIFAR-10), whatever a config or an older checkpoint held.
- */
-export function dataConfigFor(data: DataConfig, readerSettings: ReaderSettings | undefined): DataConfig {
-  const { imageSize: _size, channels: _channels, ...common } = data;
-  return { ...common, ...readerSettings };
 }
 
 /** A setting a user gave that the model or the data source has no use for, and why. */
@@ -169,11 +88,6 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   };
 }
 
-/** The learning rate of (1-based) epoch `epoch`: lr, times lrStepFactor for each of lrSteps it comes after. */
-export function learningRate(train: TrainConfig, epoch: number): number {
-  return train.lr * train.lrStepFactor ** train.lrSteps.filter((s) => epoch > s).length;
-}
-
 /**
  * Whether a run that has trained (wholly or in part) its first `epochsTrained` epochs under `saved` can go on
  * under `asked`: they may differ only in the epoch count and in the learning-rate schedule of the epochs still to
@@ -193,10 +107,4 @@ export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained
     if (learningRate(saved.train, epoch) !== learningRate(asked.train, epoch)) return `train.lrSteps (epoch ${epoch}, already trained, would change its learning rate)`;
   }
   return null;
-}
-
-/** The KL weight at a (fractional) epoch: linear warm-up from 0 to beta over warmupEpochs. */
-export function klWeight(train: TrainConfig, epochProgress: number): number {
-  if (train.warmupEpochs <= 0) return train.beta;
-  return train.beta * Math.min(1, epochProgress / train.warmupEpochs);
 }

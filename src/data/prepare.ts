@@ -1,6 +1,6 @@
-import { DataConfig } from '../config/run.js';
 import { ConfigError } from '../config/schema.js';
 import { hashInts } from '../rng.js';
+import { DataConfig } from './config.js';
 import { Dataset } from './dataset.js';
 import { binarizeDataset, limit, splitValidation } from './transforms.js';
 

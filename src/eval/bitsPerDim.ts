@@ -14,6 +14,7 @@
  * probability over the 256 values (the discretized logistic) needs no correction: w = 1.
  */
 import { DecoderKind } from '../models/likelihood.js';
+import { modelKindSpec } from '../models/registry.js';
 import { Rng, Stream } from '../rng.js';
 
 /** Width of one 8-bit bin on vaekit's x = byte / 255 scale. */
@@ -85,10 +86,12 @@ export interface PixelScoring {
 }
 
 /**
- * The scoring of a run: none on binarized data, and none for M1+M2, whose decoder models M1's features, not
- * pixels; otherwise its decoder's kind, with the dequantization (seeded by `seed`) a continuous density needs.
+ * The scoring of a run: none on binarized data, and none for a kind whose decoder models features rather than
+ * pixels (its spec's `decoderModels`, e.g. M1+M2's M2 models M1's codes); otherwise its decoder's kind, with the
+ * dequantization (seeded by `seed`) a continuous density needs.
  */
 export function pixelScoring(model: { kind: string; decoder?: DecoderKind }, binarize: string, seed: number): PixelScoring {
-  const kind = model.kind !== 'm1m2' && model.decoder !== undefined && binarize === 'none' ? bitsPerDimKind(model.decoder) : 'none';
+  const overPixels = model.decoder !== undefined && modelKindSpec(model.kind).decoderModels !== 'features';
+  const kind = overPixels && binarize === 'none' ? bitsPerDimKind(model.decoder!) : 'none';
   return kind === 'continuous' ? { kind, dequantize: { seed }, binWidth: BYTE_BIN_WIDTH } : { kind, binWidth: 1 };
 }

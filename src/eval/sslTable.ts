@@ -2,6 +2,7 @@
  * The table of the semi-supervised experiment (Kingma, Rezende, Mohamed & Welling 2014, Table 1): test error
  * per model and number of labels, mean and standard deviation over seeds, beside the paper's figures.
  */
+import { isModelKind, MODEL_KINDS, modelKindSpec } from '../models/registry.js';
 
 /** One finished seed of the experiment. */
 export interface SslResult {
@@ -18,11 +19,19 @@ export interface SslResult {
   seconds: number;
 }
 
-/** Kingma et al. 2014, Table 1: test error in percent, mean and standard deviation, by model and labels. */
+/**
+ * Kingma et al. 2014, Table 1: test error in percent, mean and standard deviation, by model (as the paper names
+ * it: a kind's `title`) and labels.
+ */
 export const PAPER_TABLE_1: Record<string, Record<number, [number, number]>> = {
-  m2: { 100: [11.97, 1.71], 600: [4.94, 0.13], 1000: [3.6, 0.56], 3000: [3.92, 0.63] },
-  m1m2: { 100: [3.33, 0.14], 600: [2.59, 0.05], 1000: [2.4, 0.02], 3000: [2.18, 0.04] },
+  M2: { 100: [11.97, 1.71], 600: [4.94, 0.13], 1000: [3.6, 0.56], 3000: [3.92, 0.63] },
+  'M1+M2': { 100: [3.33, 0.14], 600: [2.59, 0.05], 1000: [2.4, 0.02], 3000: [2.18, 0.04] },
 };
+
+/** A kind's name in the paper's table: its spec's title, else the kind itself. */
+function title(kind: string): string {
+  return isModelKind(kind) ? (modelKindSpec(kind).title ?? kind) : kind;
+}
 
 /** One row of the table. */
 export interface SslRow {
@@ -45,7 +54,7 @@ function meanStd(values: number[]): [number, number] {
   return [mean, Math.sqrt(variance)];
 }
 
-/** Groups results by (model, labels), in the paper's order: models m2 then m1m2, labels ascending. */
+/** Groups results by (model, labels), models in the registry's order (the paper's: M2, then M1+M2), labels ascending. */
 export function sslRows(results: SslResult[]): SslRow[] {
   const groups = new Map<string, SslResult[]>();
   for (const r of results) {
@@ -56,9 +65,10 @@ export function sslRows(results: SslResult[]): SslRow[] {
     const sorted = [...rs].sort((a, b) => a.seed - b.seed);
     const [meanError, stdError] = meanStd(sorted.map((r) => 100 * r.testError));
     const { model, labels } = sorted[0];
-    return { model, labels, seeds: sorted.map((r) => r.seed), meanError, stdError, paper: PAPER_TABLE_1[model]?.[labels] ?? null, epochs: sorted.map((r) => r.epochs), seconds: sorted.reduce((a, r) => a + r.seconds, 0) };
+    return { model, labels, seeds: sorted.map((r) => r.seed), meanError, stdError, paper: PAPER_TABLE_1[title(model)]?.[labels] ?? null, epochs: sorted.map((r) => r.epochs), seconds: sorted.reduce((a, r) => a + r.seconds, 0) };
   });
-  const order = (m: string) => (m === 'm2' ? 0 : m === 'm1m2' ? 1 : 2);
+  const kinds = Object.keys(MODEL_KINDS);
+  const order = (m: string) => (kinds.includes(m) ? kinds.indexOf(m) : kinds.length);
   return rows.sort((a, b) => order(a.model) - order(b.model) || a.model.localeCompare(b.model) || a.labels - b.labels);
 }
 
@@ -66,8 +76,6 @@ function hours(seconds: number): string {
   const m = Math.round(seconds / 60);
   return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
-
-const MODEL_NAMES: Record<string, string> = { m2: 'M2', m1m2: 'M1+M2' };
 
 /** The table in Markdown: one row per (model, labels). */
 export function sslMarkdown(rows: SslRow[]): string {
@@ -80,7 +88,7 @@ export function sslMarkdown(rows: SslRow[]): string {
     const epochs = [...new Set(r.epochs)].join(', ');
     // One seed has no spread to show.
     const error = r.seeds.length > 1 ? `${r.meanError.toFixed(2)} ± ${r.stdError.toFixed(2)}` : r.meanError.toFixed(2);
-    lines.push(`| ${MODEL_NAMES[r.model] ?? r.model} | ${r.labels} | ${error} | ${r.seeds.length} | ${epochs} | ${paper} | ${hours(r.seconds)} |`);
+    lines.push(`| ${title(r.model)} | ${r.labels} | ${error} | ${r.seeds.length} | ${epochs} | ${paper} | ${hours(r.seconds)} |`);
   }
   return lines.join('\n') + '\n';
 }

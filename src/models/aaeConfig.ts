@@ -1,9 +1,13 @@
-// Apart from aae.ts, the model's math: the config tables, and so the command line's flags and help, read it
-// without loading tfjs.
+// The AAE kind's spec: its config type, defaults, fields and training regime, apart from aae.ts, its math,
+// so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation } from '../nn/activations.js';
-import { PriorKind } from '../prob/priors.js';
+import { PRIOR_COMPONENTS, PriorKind, PRIORS } from '../prob/priors.js';
 import { DecoderKind } from './decoders.js';
 import { NET_DEFAULTS, NetFields } from './netConfig.js';
+import { FieldSpec } from '../config/schema.js';
+import { autoencoderParameters, denseParameters } from './size.js';
+import { ModelKindSpec } from './spec.js';
+import { VAE_FIELDS } from './vaeConfig.js';
 
 /** Configuration of the adversarial autoencoder (Makhzani et al. 2015). */
 export interface AaeConfig extends NetFields {
@@ -43,4 +47,31 @@ export const AAE_DEFAULTS: AaeConfig = {
   labels: false,
   stochasticEncoder: false,
   ...NET_DEFAULTS,
+};
+
+const AAE_FIELDS: FieldSpec[] = [
+  { key: 'latentDim', flag: 'latent', help: 'dimensions of the code z', type: { type: 'int', min: 1 } },
+  ...VAE_FIELDS.slice(1),
+  { key: 'discHidden', flag: 'disc-hidden', help: 'hidden layer sizes of the discriminator d(z)', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'prior', flag: 'prior', help: 'p(z): N(0, I); 10 Gaussians on a circle (first two dimensions); a 2-D swiss roll', type: { type: 'enum', choices: PRIORS } },
+  { key: 'labels', flag: 'labels', help: 'show the discriminator a one-hot label: the component for prior draws, the class for images', type: { type: 'boolean' } },
+  { key: 'stochasticEncoder', flag: 'stochastic-encoder', help: 'Gaussian encoder q(z|x) sampled by reparameterization instead of a deterministic one', type: { type: 'boolean' } },
+];
+
+export const AAE_KIND: ModelKindSpec<AaeConfig> = {
+  kind: 'aae',
+  description: 'adversarial autoencoder: a discriminator matches the codes to a chosen prior (Makhzani et al. 2015)',
+  defaults: AAE_DEFAULTS,
+  fields: AAE_FIELDS,
+  trainer: 'multistep',
+  objective: '-log p(x|z)',
+  load: async () => {
+    const { Aae } = await import('./aae.js');
+    return (config, inputDim, seed, shape) => new Aae(config, inputDim, seed, shape);
+  },
+  size: (config, shape) => ({
+    parameters:
+      autoencoderParameters(config, shape, (config.stochasticEncoder ? 2 : 1) * config.latentDim, config.latentDim) +
+      denseParameters([config.latentDim + (config.labels ? PRIOR_COMPONENTS + 1 : 0), ...config.discHidden, 1]),
+  }),
 };

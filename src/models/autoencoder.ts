@@ -29,7 +29,7 @@ export class Autoencoder implements CodeModel {
   private readonly decoder: Network;
 
   constructor(readonly config: AutoencoderConfig, readonly inputDim: number, seed: number, shape?: ImageShape) {
-    if (config.kind === 'cae' && config.contractive === 'exact' && config.net === 'conv') {
+    if ('contractive' in config && config.contractive === 'exact' && config.net === 'conv') {
       throw new Error('--contractive exact is the Jacobian of an MLP encoder in closed form; with --net conv use --contractive stochastic');
     }
     const rng = new Rng(seed, Stream.init);
@@ -73,13 +73,13 @@ export class Autoencoder implements CodeModel {
     return tf.tidy(() => {
       const { x } = batch;
       const c = this.config;
-      if (c.kind === 'dae') {
+      if ('noise' in c) {
         // A fresh corruption per batch from the caller's per-step stream; the loss is against the clean x.
         const noisy = tf.tensor2d(corrupt(x.dataSync() as Float32Array, this.inputDim, c.noise, c.noiseLevel, opts.rng), x.shape);
         const recon = this.reconError(this.decode(this.encoder.apply(noisy)), x);
         return { total: recon, recon } as LossTerms;
       }
-      if (c.kind === 'ae') {
+      if (!('contractive' in c)) {
         const recon = this.reconError(this.decode(this.encoder.apply(x)), x);
         return { total: recon, recon } as LossTerms;
       }

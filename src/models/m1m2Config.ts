@@ -1,9 +1,14 @@
-// Apart from m1m2.ts, the model's math: the config tables, and so the command line's flags and help, read it
-// without loading tfjs.
+// The M1+M2 kind's spec: its config type, defaults, fields and training regime, apart from m1m2.ts, its math,
+// so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation } from '../nn/activations.js';
 import { DecoderKind } from './decoders.js';
 import { LabelSettings } from './labelled.js';
 import { NET_DEFAULTS, NetKind } from './netConfig.js';
+import { FieldSpec } from '../config/schema.js';
+import type { ImageShape } from '../nn/convNet.js';
+import { M2_NETWORK_FIELDS, netFields, SEMI_SUPERVISED_FIELDS } from './labelFields.js';
+import { autoencoderParameters, denseParameters } from './size.js';
+import { ModelKindSpec } from './spec.js';
 
 /** Configuration of M1+M2 (Kingma et al. 2014, sec. 2.3): M2 trained on the features of a VAE, M1. */
 export interface M1M2Config extends LabelSettings {
@@ -68,4 +73,41 @@ export const M1M2_DEFAULTS: M1M2Config = {
   labelled: 100,
   labelledBatch: 100,
   ...NET_DEFAULTS,
+};
+
+const M1M2_FIELDS: FieldSpec[] = [
+  { key: 'm1Latent', flag: 'm1-latent', help: 'dimensions of M1\'s latent z1: the features M2 models', type: { type: 'int', min: 1 } },
+  { key: 'm1Hidden', flag: 'm1-hidden', help: 'hidden layer sizes of M1\'s encoder; its decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'm1Epochs', flag: 'm1-epochs', help: 'epochs of stage 1 (M1 on every training image), counted in --epochs; the rest train M2', type: { type: 'int', min: 0 } },
+  { key: 'features', flag: 'features', help: 'what M2 trains on: a fresh draw from M1\'s q(z1|x) each step (sample, as Kingma et al.\'s code) or its mean; classification always uses the mean', type: { type: 'enum', choices: ['sample', 'mean'] } },
+  ...netFields(
+    'M1\'s networks: mlp (dense layers) or conv (strided convolutions, then the --m1-hidden dense layers; its decoder mirrors them with transposed convolutions); M2 stays an MLP on M1\'s features either way; conv trains on the portable engine only',
+    'conv: channels of M1\'s convolutions, each kernel 4, stride 2, padding 1 (halving the image), e.g. 32,64',
+  ),
+  ...M2_NETWORK_FIELDS.map((f) => ({ ...f, help: `M2: ${f.help.replace('p(x|y,z)', 'p(z1|y,z)').replace('q(z|x,y)', 'q(z|z1,y)')}` })),
+  ...SEMI_SUPERVISED_FIELDS,
+];
+
+export const M1M2_KIND: ModelKindSpec<M1M2Config> = {
+  kind: 'm1m2',
+  title: 'M1+M2',
+  description: 'M1+M2: a VAE (M1) trained on all images, then M2 on its features; one checkpoint classifies raw images (Kingma et al. 2014)',
+  defaults: M1M2_DEFAULTS,
+  fields: M1M2_FIELDS,
+  trainer: 'two-stage',
+  objective: '-J/N',
+  load: async () => {
+    const { M1M2 } = await import('./m1m2.js');
+    return (config, inputDim, seed, shape) => new M1M2(config, inputDim, seed, shape);
+  },
+  size: (config, shape) => {
+    const m1 = autoencoderParameters({ ...config, hidden: config.m1Hidden }, shape, 2 * config.m1Latent, config.m1Latent);
+    // M2 models M1's features, a vector of m1Latent values, with dense layers only.
+    const features: ImageShape = [1, 1, config.m1Latent];
+    const m2 = autoencoderParameters({ hidden: config.hidden }, features, 2 * config.latentDim, config.latentDim, config.classes);
+    return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) };
+  },
+  nativeKernels: { scores: false },
+  // M2's decoder models M1's codes, not the images: no figure per pixel.
+  decoderModels: 'features',
 };

@@ -1,9 +1,13 @@
-// Apart from m2.ts, the model's math: the config tables, and so the command line's flags and help, read it
-// without loading tfjs.
+// The M2 kind's spec: its config type, defaults, fields and training regime, apart from m2.ts, its math,
+// so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation } from '../nn/activations.js';
 import { DecoderKind } from './decoders.js';
 import { LabelSettings } from './labelled.js';
 import { NET_DEFAULTS, NetKind } from './netConfig.js';
+import { FieldSpec } from '../config/schema.js';
+import { M2_NETWORK_FIELDS, netFields, SEMI_SUPERVISED_FIELDS } from './labelFields.js';
+import { autoencoderParameters, denseParameters, trunkSize } from './size.js';
+import { ModelKindSpec } from './spec.js';
 
 /** Configuration of M2, the generative semi-supervised model of Kingma, Rezende, Mohamed & Welling 2014. */
 export interface M2Config extends LabelSettings {
@@ -28,7 +32,7 @@ export interface M2Config extends LabelSettings {
    * Weight of the mean -log q(y|x) over the labelled images in the objective per image, J^alpha / N: the
    * paper's alpha divided by N (its objective sums the bounds over all N images). The paper's alpha = 0.1 N is
    * 0.1 here, as in the authors' code, which trained for 3000 epochs; 20 fits the labelled images within an
-   * epoch or two (see labelKinds.ts). Default 20.
+   * epoch or two (see labelFields.ts). Default 20.
    */
   alpha: number;
   /** Labelled training images, balanced per class (0: all). Default 100. */
@@ -59,4 +63,33 @@ export const M2_DEFAULTS: M2Config = {
   labelled: 100,
   labelledBatch: 100,
   ...NET_DEFAULTS,
+};
+
+const M2_FIELDS: FieldSpec[] = [
+  ...M2_NETWORK_FIELDS,
+  ...netFields(
+    'networks: mlp (dense layers) or conv (strided convolutions on x, then the --hidden dense layers of q(z|x,y) and the --classifier-hidden ones of q(y|x); p(x|y,z) mirrors q(z|x,y) with transposed convolutions); conv trains on the portable engine only',
+    'conv: channels of the convolutions of q(z|x,y), q(y|x) and (mirrored) p(x|y,z), each kernel 4, stride 2, padding 1 (halving the image), e.g. 32,64',
+  ),
+  ...SEMI_SUPERVISED_FIELDS,
+];
+
+export const M2_KIND: ModelKindSpec<M2Config> = {
+  kind: 'm2',
+  title: 'M2',
+  description: 'M2 semi-supervised VAE: q(y|x), q(z|x,y), p(x|y,z) on partly labelled data (Kingma et al. 2014)',
+  defaults: M2_DEFAULTS,
+  fields: M2_FIELDS,
+  trainer: 'semi-supervised',
+  objective: '-J/N',
+  load: async () => {
+    const { M2 } = await import('./m2.js');
+    return (config, inputDim, seed, shape) => new M2(config, inputDim, seed, shape);
+  },
+  size: (config, shape) => {
+    const trunk = trunkSize(config, shape);
+    const classifier = trunk.parameters + denseParameters([trunk.features, ...config.classifierHidden, config.classes]);
+    return { parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim, config.classes) + classifier };
+  },
+  nativeKernels: { scores: false },
 };

@@ -7,7 +7,7 @@ import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { buildDecoder, buildEncoder, Network } from './networks.js';
-import { Batch, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
+import { Batch, CodeModel, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
 import { VaeConfig } from './vaeConfig.js';
 
 export { VAE_DEFAULTS } from './vaeConfig.js';
@@ -32,10 +32,11 @@ export function repeatRows(t: tf.Tensor2D, times: number): tf.Tensor2D {
  * are the config's (MLP or conv); `Vae` and `ConvVae` below fix which.
  */
 abstract class GaussianVae implements LatentVariableModel {
-  readonly kind = 'vae';
+  // Typed wide so that a kind built on the VAE (a model file of one's own) can name itself and its prior.
+  readonly kind: string = 'vae';
   readonly params = new ParamStore();
   readonly latentDim: number;
-  readonly prior = 'standard-normal';
+  readonly prior: CodeModel['prior'] = 'standard-normal';
   protected readonly encoder: Network;
   protected readonly decoder: Network;
   protected readonly likelihood: LikelihoodOptions;

@@ -1,8 +1,11 @@
-// Apart from vae.ts, the model's math: the config tables, and so the command line's flags and help, read it
-// without loading tfjs.
-import { Activation } from '../nn/activations.js';
-import { DecoderKind } from './decoders.js';
-import { NET_DEFAULTS, NetKind } from './netConfig.js';
+// The VAE kind's spec: its config type, defaults, fields and training regime, apart from vae.ts, its math,
+// so that reading specs (the command line's help and flag checks) loads no tfjs.
+import { Activation, ACTIVATIONS } from '../nn/activations.js';
+import { DecoderKind, decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
+import { NET_DEFAULTS, NetKind, NET_FIELDS } from './netConfig.js';
+import { FieldSpec } from '../config/schema.js';
+import { autoencoderParameters } from './size.js';
+import { ModelKindSpec } from './spec.js';
 
 /** Configuration of the variational autoencoder (Kingma & Welling 2014) with MLP or conv encoder and decoder. */
 export interface VaeConfig {
@@ -34,4 +37,26 @@ export const VAE_DEFAULTS: VaeConfig = {
   sigma: 1,
   minLogVar: -6,
   ...NET_DEFAULTS,
+};
+
+export const VAE_FIELDS: FieldSpec[] = [
+  { key: 'latentDim', flag: 'latent', help: 'dimensions of the latent code z', type: { type: 'int', min: 1 } },
+  { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of the encoder, e.g. 400 or 500,300; the decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
+  { key: 'decoder', flag: 'decoder', help: 'likelihood p(x|z): Bernoulli on logits, Gaussian with fixed sigma, Gaussian with learned per-pixel variance, discretized logistic with learned scale for 8-bit data (Salimans et al. 2017), or gaussian-ar: learned variance, each residual predicted from the 5x5 causal window before it (images only); the last two on the portable engine only', type: { type: 'enum', choices: DECODERS } },
+  { key: 'sigma', flag: 'sigma', help: 'standard deviation of the fixed-sigma Gaussian decoder', type: { type: 'number', exclusiveMin: 0 }, appliesWhen: decoderReads('sigma') },
+  { key: 'minLogVar', flag: 'min-log-var', help: 'floor of the learned log-variance (gaussian-learned, gaussian-ar)', type: { type: 'number' }, appliesWhen: decoderReads('minLogVar') },
+  ...NET_FIELDS,
+];
+
+export const VAE_KIND: ModelKindSpec<VaeConfig> = {
+  kind: 'vae',
+  description: 'variational autoencoder: Gaussian encoder, N(0, I) prior, ELBO objective',
+  defaults: VAE_DEFAULTS,
+  fields: VAE_FIELDS,
+  trainer: 'standard',
+  objective: '-elbo',
+  load: async () => (await import('./vae.js')).createVae,
+  size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim) }),
+  nativeKernels: { decoders: KERNEL_DECODERS, scores: true },
 };

@@ -1,4 +1,4 @@
-import { LabelTrainerKind } from '../models/labelKinds.js';
+import { LabelTrainerKind } from '../models/spec.js';
 import { trainLabelled } from './labelledTrainer.js';
 import { trainSemiSupervised } from './semiSupervised.js';
 import { train } from './trainer.js';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { klWeight, learningRate, TrainConfig } from '../config/run.js';
 import { Adam } from './adam.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
-import type { TrainEvents } from './trainer.js';
+import type { TrainEvents } from './events.js';
 
 /** A loss that became NaN or infinite; the step that produced it was not applied. */
 export class DivergedError extends Error {

@@ -8,32 +8,12 @@ import { Kernels } from '../fastpath/kernels.js';
 import { Adam } from './adam.js';
 import { createStepEngine, StepEngine } from './engine.js';
 import { closeEpoch, divergence, recordStep, StepClock } from './loop.js';
-import { EpochRecord, Metrics, TrainState } from './state.js';
+import { TrainState } from './state.js';
+import type { TrainEvents } from './events.js';
 
 export { DivergedError } from './loop.js';
 
-/** What the trainer reports as it goes. */
-export interface StepInfo {
-  epoch: number;
-  batch: number;
-  batches: number;
-  step: number;
-  /** Examples done in this epoch. */
-  done: number;
-  /** Examples in the epoch. */
-  total: number;
-  /** Running means of the epoch's loss terms. */
-  running: Metrics;
-  beta: number;
-}
-
-export interface TrainEvents {
-  onStep?(info: StepInfo): void;
-  /** After each epoch (with validation), e.g. to write a checkpoint. */
-  onEpochEnd?(record: EpochRecord, state: TrainState): void | Promise<void>;
-  /** Polled between steps; true ends training after the current step, leaving the state resumable. */
-  shouldStop?(): boolean;
-}
+export type { StepInfo, TrainEvents } from './events.js';
 
 /** How to train, beyond the run's config. */
 export interface TrainOptions {

@@ -1,0 +1,49 @@
+/** The training section of a run's config: its type, defaults and fields, and the schedules they define. */
+import { FieldSpec } from './schema.js';
+
+/** How a model is trained. */
+export interface TrainConfig {
+  /** Passes over the training set. Default 10. */
+  epochs: number;
+  /** Images per optimizer step. Default 128. */
+  batchSize: number;
+  /** Adam learning rate. Default 1e-3. */
+  lr: number;
+  /** Epochs after which the learning rate is multiplied by lrStepFactor (a step schedule). Default none. */
+  lrSteps: number[];
+  /** What each of lrSteps multiplies the learning rate by. Default 0.1. */
+  lrStepFactor: number;
+  /** Weight of the KL term in the objective (beta-VAE, Higgins et al. 2017). Default 1. */
+  beta: number;
+  /** Epochs over which the KL weight rises linearly from 0 to beta (Bowman et al. 2016). Default 0. */
+  warmupEpochs: number;
+  /** Monte Carlo samples of z per input (L in Kingma & Welling 2014, eq. 7). Default 1. */
+  numSamples: number;
+  /** Seed of every random stream of the run. Default 0. */
+  seed: number;
+}
+
+export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
+
+export const TRAIN_FIELDS: FieldSpec[] = [
+  { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
+  { key: 'batchSize', flag: 'batch-size', help: 'images per optimizer step', type: { type: 'int', min: 1 } },
+  { key: 'lr', flag: 'lr', help: 'Adam learning rate', type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'lrSteps', flag: 'lr-steps', help: 'epochs after which the learning rate is multiplied by --lr-step-factor, e.g. 200,250 (empty: constant)', type: { type: 'int-list', min: 1, allowEmpty: true } },
+  { key: 'lrStepFactor', flag: 'lr-step-factor', help: 'what each of --lr-steps multiplies the learning rate by', type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'beta', flag: 'beta', help: 'weight of the KL term (beta-VAE)', type: { type: 'number', min: 0 } },
+  { key: 'warmupEpochs', flag: 'warmup-epochs', help: 'epochs of linear KL warm-up from 0 to beta', type: { type: 'number', min: 0 } },
+  { key: 'numSamples', flag: 'samples', help: 'Monte Carlo samples of z per input (L)', type: { type: 'int', min: 1 } },
+  { key: 'seed', flag: 'seed', help: 'seed of every random stream (init, shuffling, binarization, eps)', type: { type: 'int', min: 0 } },
+];
+
+/** The learning rate of (1-based) epoch `epoch`: lr, times lrStepFactor for each of lrSteps it comes after. */
+export function learningRate(train: TrainConfig, epoch: number): number {
+  return train.lr * train.lrStepFactor ** train.lrSteps.filter((s) => epoch > s).length;
+}
+
+/** The KL weight at a (fractional) epoch: linear warm-up from 0 to beta over warmupEpochs. */
+export function klWeight(train: TrainConfig, epochProgress: number): number {
+  if (train.warmupEpochs <= 0) return train.beta;
+  return train.beta * Math.min(1, epochProgress / train.warmupEpochs);
+}
