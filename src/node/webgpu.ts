@@ -8,7 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { NATIVE_ADDON_PATH } from './native.js';
 
 /** A WebGPU adapter as its driver describes it. */
 export interface GpuAdapterSummary {
@@ -52,9 +54,30 @@ interface DawnModule {
   create(flags: string[]): DawnGpu;
   globals: object;
 }
-interface WebGpuBackendModule {
-  WebGPUBackend: new (device: DawnDevice, adapterInfo: DawnAdapterInfo) => tf.KernelBackend;
+interface DawnBuffer {
+  size: number;
+  mapState: 'unmapped' | 'pending' | 'mapped';
+  mapAsync(mode: number): Promise<void>;
+  getMappedRange(): ArrayBuffer;
+  unmap(): void;
 }
+/** The parts of tfjs' WebGPUBackend (tfjs-backend-webgpu/src/backend_webgpu.ts) that a synchronous read uses. */
+interface WebGpuBackendInternals {
+  tensorMap: { get(dataId: object): { values: tf.backend_util.BackendValues | null; dtype: tf.DataType; resource: DawnBuffer } };
+  bufferManager: { acquireBuffer(size: number, usage: number): DawnBuffer; releaseBuffer(buffer: DawnBuffer): void };
+  commandEncoder: { copyBufferToBuffer(from: DawnBuffer, fromOffset: number, to: DawnBuffer, toOffset: number, size: number): void };
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+  convertAndCacheOnCPU(dataId: object, values: tf.backend_util.BackendValues): tf.backend_util.BackendValues;
+  readSync(dataId: object): tf.backend_util.BackendValues;
+}
+type WebGpuBackendClass = new (device: DawnDevice, adapterInfo: DawnAdapterInfo) => tf.KernelBackend & WebGpuBackendInternals;
+interface WebGpuBackendModule {
+  WebGPUBackend: WebGpuBackendClass;
+}
+/** The addon's runLoopUntil (native/event_loop.cc). */
+type RunLoopUntil = (done: () => boolean) => void;
 
 /** Where Debian's, Ubuntu's and Google's Chrome builds keep SwiftShader's Vulkan driver. */
 export const SWIFTSHADER_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib/chromium-browser/vk_swiftshader_icd.json', '/opt/google/chrome/vk_swiftshader_icd.json'];
@@ -198,6 +221,48 @@ function setNavigatorGpu(gpu: DawnGpu | null): void {
   else delete (g.navigator as { gpu?: DawnGpu }).gpu;
 }
 
+/** The addon's runLoopUntil, or why it is missing. */
+function loadRunLoopUntil(): RunLoopUntil | string {
+  const path = process.env.VAEKIT_NATIVE_PATH ?? NATIVE_ADDON_PATH;
+  try {
+    const addon = createRequire(import.meta.url)(path) as { runLoopUntil?: RunLoopUntil };
+    if (typeof addon.runLoopUntil === 'function') return addon.runLoopUntil;
+    return `${path} lacks runLoopUntil (a stale build: run npm run build:native)`;
+  } catch (e) {
+    return `webgpu in Node reads tensors through vaekit's native addon, which did not load (${(e as Error).message.split('\n')[0]}; it is built at npm install where g++ and libopenblas0-openmp exist: npm run build:native)`;
+  }
+}
+
+/**
+ * tfjs' WebGPUBackend with a readSync that works in Node. The library reads losses and figures with
+ * dataSync; the backend's own readSync goes through an OffscreenCanvas, which only browsers have. Here the
+ * tensor is copied to a mappable buffer, as its asynchronous read does, and Node's event loop is turned until
+ * Dawn has mapped it.
+ */
+function withSynchronousReads(Base: WebGpuBackendClass, runLoopUntil: RunLoopUntil): WebGpuBackendClass {
+  const { COPY_DST, MAP_READ } = (globalThis as unknown as { GPUBufferUsage: Record<string, number> }).GPUBufferUsage;
+  const READ = (globalThis as unknown as { GPUMapMode: Record<string, number> }).GPUMapMode.READ;
+  return class extends Base {
+    override readSync(dataId: object): tf.backend_util.BackendValues {
+      const data = this.tensorMap.get(dataId);
+      if (data.values != null || data.dtype === 'string' || data.dtype === 'complex64') return super.readSync(dataId);
+      const buffer = data.resource;
+      const staging = this.bufferManager.acquireBuffer(buffer.size, COPY_DST | MAP_READ);
+      this.ensureCommandEncoderReady();
+      this.endComputePassEncoder();
+      this.commandEncoder.copyBufferToBuffer(buffer, 0, staging, 0, buffer.size);
+      this.submitQueue();
+      // A failed map leaves the buffer unmapped, and getMappedRange below throws Dawn's error.
+      staging.mapAsync(READ).catch(() => undefined);
+      runLoopUntil(() => staging.mapState !== 'pending');
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      this.bufferManager.releaseBuffer(staging);
+      return this.convertAndCacheOnCPU(dataId, tf.util.convertBackendValuesAndArrayBuffer(bytes, data.dtype));
+    }
+  };
+}
+
 let inUse: { summary: GpuAdapterSummary; device: DawnDevice } | null = null;
 
 /** The adapter the webgpu backend runs on, or null when it was not started here. */
@@ -211,6 +276,8 @@ export function webGpuAdapter(): GpuAdapterSummary | null {
  */
 export async function registerWebGpu({ software }: { software: boolean }): Promise<GpuAdapterSummary | string> {
   if (inUse) return inUse.summary;
+  const runLoop = loadRunLoopUntil();
+  if (typeof runLoop === 'string') return runLoop;
   const { adapters, notes, found } = await search(software);
   if (!found) {
     const seen = adapters.length ? `only software adapters (${adapters.map(adapterText).join('; ')}), which auto does not take` : notes.join('; ');
@@ -228,7 +295,8 @@ export async function registerWebGpu({ software }: { software: boolean }): Promi
   const name = '@tensorflow/tfjs-backend-webgpu';
   const { WebGPUBackend } = (await import(name)) as WebGpuBackendModule;
   setNavigatorGpu(found.gpu);
-  tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info));
+  const Backend = withSynchronousReads(WebGPUBackend, runLoop);
+  tf.registerBackend('webgpu', () => new Backend(device, adapter.info));
   inUse = { summary: s, device };
   return s;
 }
