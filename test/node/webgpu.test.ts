@@ -22,23 +22,22 @@ import { trainModel } from '../../src/train/byKind.js';
 import { initialTrainState } from '../../src/train/state.js';
 
 /**
- * Relative agreement of a loss on webgpu with the same loss on cpu. Both compute in float32, but a GPU sums
- * in another order (tree reductions across workgroups, not a left-to-right loop) and WGSL's exp, log and tanh
- * are approximations within a few ulp, where the cpu backend calls Math's float64 functions and rounds. One
- * op differs by ~1e-7 relative; over 10 Adam steps these differences pass through the weights (Adam divides
- * each gradient by its own running size, so small gradients' rounding moves weights by a full step size), and
- * the losses measured after them differ by up to ~1e-4 relative. 1e-3 leaves room for other drivers and still
- * fails an op that is wrong (a wrong gradient changes the loss after 10 steps by percents).
+ * Relative agreement of a figure on webgpu with the same figure on cpu. Both compute in float32, but a GPU
+ * sums in another order (tree reductions across workgroups, not a left-to-right loop), may fuse a multiply
+ * and an add, and its exp and log are WGSL's approximations (a few ulp), where the cpu backend rounds Math's
+ * float64 functions. One op then differs by ~1e-7 relative, and 10 Adam steps carry that into the weights.
+ * Measured on SwiftShader: at most 1.4e-6 over every kind. 1e-4 leaves room for a hardware GPU's faster
+ * approximations and still catches a kernel that is wrong, which moves a loss after 10 steps by percents.
  */
-export const WEBGPU_RTOL = 1e-3;
+export const WEBGPU_RTOL = 1e-4;
 
 const { adapters, notes } = await listGpuAdapters();
 const skip = adapters.length ? false : `no WebGPU adapter (${notes.join('; ')}): install libvulkan1 and a GPU's Vulkan driver, or chromium for its SwiftShader`;
 
-/** Tiny models of every kind; one epoch of 200 training images in batches of 20 is 10 steps. */
+/** Tiny models of every kind; one epoch of 100 training images in batches of 10 is 10 steps. */
 const KINDS: Record<string, Record<string, unknown>> = {
   'vae (mlp, bernoulli)': { kind: 'vae', hidden: [16] },
-  'vae (conv, logistic)': { kind: 'vae', net: 'conv', channels: [4, 8], hidden: [16], decoder: 'discretized-logistic' },
+  'vae (conv, logistic)': { kind: 'vae', net: 'conv', channels: [2, 4], hidden: [16], decoder: 'discretized-logistic' },
   'vae (gaussian-ar)': { kind: 'vae', hidden: [16], decoder: 'gaussian-ar' },
   ae: { kind: 'ae', hidden: [16] },
   dae: { kind: 'dae', hidden: [16] },
@@ -46,14 +45,14 @@ const KINDS: Record<string, Record<string, unknown>> = {
   pca: { kind: 'pca' },
   aae: { kind: 'aae', hidden: [16], discHidden: [8] },
   cvae: { kind: 'cvae', hidden: [16] },
-  'm2 (conv)': { kind: 'm2', net: 'conv', channels: [4, 8], hidden: [16], classifierHidden: [8], labelled: 100, labelledBatch: 10 },
-  m1m2: { kind: 'm1m2', m1Latent: 4, m1Hidden: [16], m1Epochs: 1, epochs: 2, hidden: [8], classifierHidden: [8], labelled: 100, labelledBatch: 10 },
+  'm2 (conv)': { kind: 'm2', net: 'conv', channels: [2, 4], hidden: [16], classifierHidden: [8], labelled: 50, labelledBatch: 5 },
+  m1m2: { kind: 'm1m2', m1Latent: 4, m1Hidden: [16], m1Epochs: 1, epochs: 2, hidden: [8], classifierHidden: [8], labelled: 50, labelledBatch: 5 },
 };
 
 function config(model: Record<string, unknown>): RunConfig {
   const { epochs = 1, ...rest } = model;
-  const train = model.kind === 'pca' ? {} : { batchSize: 20, epochs };
-  return resolveRunConfig([{ source: 'test', values: { model: { latentDim: 3, ...rest }, train, data: { limit: 240, valSize: 40 } } }]);
+  const train = model.kind === 'pca' ? {} : { batchSize: 10, epochs };
+  return resolveRunConfig([{ source: 'test', values: { model: { latentDim: 3, ...rest }, train, data: { limit: 120, valSize: 20 } } }]);
 }
 
 /** The figures of one short run on `backend`: each epoch's train and validation metrics, and a test evaluation. */
@@ -69,7 +68,7 @@ async function figures(backend: 'cpu' | 'webgpu', model: Record<string, unknown>
       for (const [k, v] of Object.entries(h.train)) out[`epoch ${e + 1} train ${k}`] = v;
       for (const [k, v] of Object.entries(h.val ?? {})) out[`epoch ${e + 1} val ${k}`] = v;
     });
-    flatten(await evaluateRun(run, prepareTestData(testSet, cfg.data, 0), { k: 10 }), 'test', out);
+    flatten(await evaluateRun(run, prepareTestData(testSet, cfg.data, 0), { k: 2 }), 'test', out);
     return out;
   } finally {
     disposeRun(run);
@@ -90,7 +89,7 @@ before(async () => {
   tf.env().set('PROD', true);
   const mnist = await loadDataset({ data: 'mnist' });
   loaded = { train: mnist.train, test: mnist.test };
-  testSet = limit(mnist.test, 100);
+  testSet = limit(mnist.test, 40);
   await initBackend('webgpu');
 });
 
@@ -104,16 +103,16 @@ test('--backend webgpu starts on an adapter and names it', { skip }, () => {
 });
 
 for (const [name, model] of Object.entries(KINDS)) {
-  test(`${name}: 10 steps on webgpu give the losses and test figures of the cpu backend (to ${WEBGPU_RTOL} relative)`, { skip, timeout: 180_000 }, async () => {
+  test(`${name}: 10 steps on webgpu give the losses and test figures of the cpu backend (to ${WEBGPU_RTOL} relative)`, { skip, timeout: 900_000 }, async () => {
     const expected = await figures('cpu', model);
     const actual = await figures('webgpu', model);
     assert.deepEqual(Object.keys(actual), Object.keys(expected));
     let worst = 0;
     for (const [k, e] of Object.entries(expected)) {
       const a = actual[k];
-      // A share of images misclassified moves by 1/100 when one near-tie of q(y|x) falls the other way.
+      // A share of images misclassified moves by 1/40 when one near-tie of q(y|x) falls the other way.
       if (/error$/i.test(k)) {
-        assert.ok(Math.abs(a - e) <= 0.02, `${name}, ${k}: webgpu ${a} vs cpu ${e}`);
+        assert.ok(Math.abs(a - e) <= 0.05, `${name}, ${k}: webgpu ${a} vs cpu ${e}`);
         continue;
       }
       const rel = Math.abs(a - e) / Math.max(Math.abs(e), 1e-3);
