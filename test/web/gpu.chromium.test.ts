@@ -1,8 +1,9 @@
 /**
  * The browser app on the GPU backends, in headless Chromium whose GPU is SwiftShader (the GPU's work done on
  * the CPU, so every machine can run it): WebGPU (`?backend=webgpu`) and WebGL (`?backend=webgl`). On each the
- * badge names the GPU, the explorer decodes under the pointer, a drawn stroke is reconstructed, and a short
- * training in the tab runs to its end with a finite loss; no console error or warning. The WebGL page has no
+ * badge names the GPU, the explorer decodes under the pointer and a drawn stroke is reconstructed; on WebGL a
+ * short training in the tab runs to its end with a finite loss (on WebGPU it cannot yet: the training loop
+ * reads synchronously). No console error, nor a warning about the GPU. The WebGL page has no
  * WebGPU adapter, so it also shows that a missing adapter costs no warning. Skips when /usr/bin/chromium is
  * absent (.ci/run installs it), and WebGPU alone when this Chromium offers no adapter.
  */
@@ -39,7 +40,8 @@ async function openApp(backend: 'webgpu' | 'webgl'): Promise<{ browser: Browser;
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    // Warnings about the GPU count; Chromium's advice on this test's own getImageData calls does not.
+    if (m.type() === 'error' || (m.type() === 'warning' && /gpu|adapter|webgl/i.test(m.text()))) problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(`${server.url}?backend=${backend}`);
@@ -71,7 +73,7 @@ async function hasWebGpuAdapter(): Promise<boolean> {
 }
 
 for (const backend of ['webgpu', 'webgl'] as const) {
-  test(`${backend} on SwiftShader: the badge names it; explorer, drawing and training in the tab work`, { skip, timeout: 240_000 }, async (t) => {
+  test(`${backend} on SwiftShader: the badge names it; explorer and drawing work${backend === 'webgl' ? ', and training in the tab' : ''}`, { skip, timeout: 240_000 }, async (t) => {
     if (backend === 'webgpu' && !(await hasWebGpuAdapter())) {
       t.skip('this Chromium offers no WebGPU adapter on SwiftShader');
       return;
@@ -95,10 +97,16 @@ for (const backend of ['webgpu', 'webgl'] as const) {
       await page.mouse.down();
       await page.mouse.move(pad.x + pad.width * 0.45, pad.y + pad.height * 0.85, { steps: 15 });
       await page.mouse.up();
-      await page.waitForFunction(`Boolean(document.getElementById('reconstruction').dataset.z)`);
+      await page.waitForFunction(`Boolean(document.getElementById('reconstruction').dataset.z) || !document.getElementById('error').hidden`, undefined, { timeout: 60_000 });
+      assert.equal(await page.isVisible('#error'), false, (await page.textContent('#error')) ?? '');
       const recon = ((await page.evaluate(`(() => { const c = document.getElementById('reconstruction'); return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); })()`)) as number[]).filter((_, i) => i % 4 === 0);
       assert.ok(Math.max(...recon) > 100, 'the reconstruction is not blank');
 
+      if (backend === 'webgpu') {
+        // Training reads each step's loss synchronously, which Chrome's WebGPU cannot (docs/gpu.md).
+        assert.deepEqual(problems, []);
+        return;
+      }
       // 450 training images in batches of 50: 9 steps, then validation on the 50 held out.
       await page.fill('#train-form [name=latent]', '2');
       await page.fill('#train-form [name=hidden]', '32');
