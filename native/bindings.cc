@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "event_loop.h"
 #include "kernels.h"
 #include "napi_args.h"
 
@@ -185,6 +186,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   vaekit::defineBackendKernels(env, exports);
+  vaekit::defineEventLoop(env, exports);
   return exports;
 }
 

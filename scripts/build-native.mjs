@@ -47,7 +47,7 @@ const args = [
   // vaekit never reads floating-point exception flags or errno.
   '-std=c++17', '-O3', '-march=native', '-fno-trapping-math', '-fno-math-errno', '-fopenmp', '-fPIC', '-shared', '-Wall', '-Wextra',
   '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=vaekit_native', `-I${include}`,
-  ...['bindings.cc', 'kernels.cc', 'backend_bindings.cc', 'backend.cc'].map((f) => join(root, 'native', f)),
+  ...['bindings.cc', 'kernels.cc', 'backend_bindings.cc', 'backend.cc', 'event_loop.cc'].map((f) => join(root, 'native', f)),
   '-o', partial, '-l:libopenblas.so.0',
 ];
 try {

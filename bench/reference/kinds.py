@@ -152,19 +152,21 @@ def main():
     p.add_argument("--kind", required=True, choices=["conv-vae", "aae", "ae", "cvae", "dae", "cae-exact", "cae-stochastic", "m2", "m1m2"])
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="torch device: cpu, or cuda for a GPU (bench/gpu.sh)")
     a = p.parse_args()
+    dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     batch = 64 if a.kind == "conv-vae" else 128
     batches = 8
     if a.kind == "conv-vae":
-        data = [torch.rand(batch, 3, 32, 32) for _ in range(batches)]
+        data = [torch.rand(batch, 3, 32, 32, device=dev) for _ in range(batches)]
     else:
-        data = [torch.bernoulli(torch.rand(batch, 784)) for _ in range(batches)]
-    labels = [torch.randint(0, 10, (batch,)) for _ in range(batches)]
+        data = [torch.bernoulli(torch.rand(batch, 784, device=dev)) for _ in range(batches)]
+    labels = [torch.randint(0, 10, (batch,), device=dev) for _ in range(batches)]
 
     if a.kind == "aae":
-        enc, dec, disc = mlp(784, 400, 2), mlp(2, 400, 784), mlp(2, 256, 256, 1)
+        enc, dec, disc = mlp(784, 400, 2).to(dev), mlp(2, 400, 784).to(dev), mlp(2, 256, 256, 1).to(dev)
         opt_ae = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
         opt_d = torch.optim.Adam(disc.parameters(), lr=1e-3)
         opt_g = torch.optim.Adam(enc.parameters(), lr=1e-3)
@@ -217,7 +219,7 @@ def main():
             loss.backward()
             opt.step()
     else:
-        model = {"conv-vae": ConvVae, "ae": Ae, "cvae": Cvae}[a.kind]()
+        model = {"conv-vae": ConvVae, "ae": Ae, "cvae": Cvae}[a.kind]().to(dev)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
         def step(i):
@@ -227,11 +229,14 @@ def main():
             loss.backward()
             opt.step()
 
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     for i in range(5):
         step(i)
+    sync()
     t0 = time.perf_counter()
     for i in range(a.steps):
         step(i)
+    sync()
     seconds = time.perf_counter() - t0
     print(json.dumps({"images_per_sec": a.steps * batch / seconds}))
 

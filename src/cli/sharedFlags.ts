@@ -12,7 +12,7 @@ import { CommandFlag, FieldGroup } from './flags.js';
 
 export const BACKEND_FLAG: CommandFlag = {
   flag: 'backend',
-  help: "numeric engine: native (vaekit's tfjs backend on OpenBLAS and OpenMP, built at npm install where g++ and libopenblas0-openmp exist), wasm (one thread), cpu (plain JS) or tensorflow (@tensorflow/tfjs-node if installed); auto takes native where it loads, else tensorflow if installed, else wasm (vaekit info says which and why)",
+  help: "numeric engine: webgpu (a GPU through the optional package webgpu and Vulkan; where no GPU answers, Chromium's SwiftShader on the CPU), native (vaekit's tfjs backend on OpenBLAS and OpenMP, built at npm install where g++ and libopenblas0-openmp exist), wasm (one thread), cpu (plain JS) or tensorflow (@tensorflow/tfjs-node if installed); auto takes webgpu on a hardware GPU, else native where it loads, else tensorflow if installed, else wasm (vaekit info says which and why)",
   type: { type: 'enum', choices: BACKENDS },
   defaultText: 'auto',
 };

@@ -108,8 +108,10 @@ export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, height: number, w
     const cols = Math.ceil((width + g.pad) / s);
     if (rows < oh || cols < ow) throw new Error(`a transposed convolution onto ${height}x${width} cannot take ${oh}x${ow} inputs`);
     const wide = taps * s === k ? w : tf.pad(w, [[0, taps * s - k], [0, taps * s - k], [0, 0], [0, 0]]);
-    const split = tf.reshape(wide, [taps, s, taps, s, cin, out]); // [t, a, t', b, i, o]
-    const filter = tf.reshape(tf.transpose(tf.reverse(split, [0, 2]), [0, 2, 5, 1, 3, 4]), [taps, taps, out, s * s * cin]) as tf.Tensor4D;
+    // The taps flipped on a rank-4 view [t, a, t', (b, i, o)]: webgpu's Reverse takes at most four axes.
+    const flipped = tf.reverse(tf.reshape(wide, [taps, s, taps, s * cin * out]), [0, 2]);
+    const split = tf.reshape(flipped, [taps, s, taps, s, cin, out]); // [T - 1 - t, a, T - 1 - t', b, i, o]
+    const filter = tf.reshape(tf.transpose(split, [0, 2, 5, 1, 3, 4]), [taps, taps, out, s * s * cin]) as tf.Tensor4D;
     const padded = tf.pad(dy, [[0, 0], [taps - 1, rows - oh], [taps - 1, cols - ow], [0, 0]]);
     const phases = tf.conv2d(padded, filter, 1, 'valid'); // [batch, rows, cols, (a, b, i)]
     const shuffled = s === 1 ? phases : tf.reshape(tf.transpose(tf.reshape(phases, [batch, rows, cols, s, s, cin]), [0, 1, 3, 2, 4, 5]), [batch, rows * s, cols * s, cin]);

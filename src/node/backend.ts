@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import type { BackendChoice } from './backendChoice.js';
 import { loadNativeKernels, NativeLoad } from './native.js';
 import { NATIVE_BACKEND, registerNativeBackend } from './nativeBackend.js';
+import { adapterText, registerWebGpu, webGpuAdapter } from './webgpu.js';
 
 export { BACKENDS, type BackendChoice } from './backendChoice.js';
 
@@ -38,15 +39,22 @@ function startNative(options: BackendOptions): NativeLoad {
 }
 
 /**
- * Starts the numeric engine and returns the backend in use. `auto` takes vaekit's native backend where the
- * addon loads (native/, built at npm install), else @tensorflow/tfjs-node when the user has installed it,
- * else the wasm backend (XNNPACK with SIMD, one thread).
+ * Starts the numeric engine and returns the backend in use. `auto` takes WebGPU on a hardware GPU adapter
+ * (src/node/webgpu.ts; never a software one), else vaekit's native backend where the addon loads (native/,
+ * built at npm install), else @tensorflow/tfjs-node when the user has installed it, else the wasm backend
+ * (XNNPACK with SIMD, one thread). `webgpu` also takes Chromium's SwiftShader where no GPU answers.
  */
 export async function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<string> {
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) throw new Error(`threads must be a positive integer, not ${options.threads}`);
   let name: string = choice;
   nativeSkipped = null;
-  if (choice === 'native' || choice === 'auto') {
+  const gpu = choice === 'webgpu' || choice === 'auto' ? await registerWebGpu({ software: choice === 'webgpu' }) : null;
+  if (choice === 'webgpu' && typeof gpu === 'string') throw new Error(`--backend webgpu: ${gpu}`);
+  if (gpu !== null && typeof gpu !== 'string') {
+    name = 'webgpu';
+    // The hand-fused engines use the addon's threads on any backend.
+    if (options.threads !== undefined) startNative(options);
+  } else if (choice === 'native' || choice === 'auto') {
     const load = startNative(options);
     if (load.kernels) name = NATIVE_BACKEND;
     else if (choice === 'native') throw new Error(`--backend native: ${load.reason}; use --backend wasm (the same results, slower)`);
@@ -77,6 +85,8 @@ export function describeBackend(name = tf.getBackend()): string {
       return `native (${info.blas.split(' ').slice(0, 2).join(' ')}, ${threadsText(load.kernels.backend.threads())}, ${info.parallel})`;
     }
   }
+  const adapter = name === 'webgpu' ? webGpuAdapter() : null;
+  if (adapter) return `webgpu on ${adapterText(adapter)}`;
   const detail = name === 'wasm' ? ` (SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, 1 thread)` : '';
   return `${name}${detail}${nativeSkipped ? `; native backend unavailable: ${nativeSkipped}` : ''}`;
 }

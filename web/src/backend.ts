@@ -1,7 +1,8 @@
 /**
  * Picks the fastest tfjs backend this browser offers: WebGPU, then WebGL on a real GPU, then WebAssembly
- * (SIMD, threads where the page is cross-origin isolated), then plain JavaScript. WebGL drawn by a software
- * rasterizer (SwiftShader, llvmpipe) is skipped: there wasm is faster. `?backend=<name>` forces one.
+ * (SIMD, threads where the page is cross-origin isolated), then plain JavaScript. A GPU drawn in software
+ * (SwiftShader, llvmpipe, a fallback WebGPU adapter) is skipped: there wasm is faster. `?backend=<name>`
+ * forces one, software or not.
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -15,21 +16,43 @@ export interface BackendInfo {
   description: string;
 }
 
-interface GpuNavigator {
-  gpu?: { requestAdapter(): Promise<unknown> };
+interface GpuAdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter?: boolean;
 }
 
-async function webgpuUsable(): Promise<boolean> {
+interface GpuNavigator {
+  gpu?: { requestAdapter(): Promise<{ info?: GpuAdapterInfo; isFallbackAdapter?: boolean } | null> };
+}
+
+const SOFTWARE_GL = /swiftshader|llvmpipe|software|softpipe/i;
+
+/** The WebGPU adapter tfjs would take (it asks for the default one), or null where there is none. */
+async function webgpuAdapter(): Promise<GpuAdapterInfo | null> {
   const gpu = (navigator as GpuNavigator).gpu;
-  if (!gpu) return false;
+  if (!gpu) return null;
   try {
-    if (!(await gpu.requestAdapter())) return false;
-    await import('@tensorflow/tfjs-backend-webgpu');
-    return true;
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return null;
+    // GPUAdapterInfo's fields are getters: copied one by one.
+    const info = adapter.info;
+    return { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', description: info?.description ?? '', isFallbackAdapter: Boolean(info?.isFallbackAdapter ?? adapter.isFallbackAdapter) };
   } catch {
-    return false;
+    return null;
   }
 }
+
+const isSoftwareAdapter = (a: GpuAdapterInfo) => Boolean(a.isFallbackAdapter) || SOFTWARE_GL.test(`${a.vendor} ${a.architecture} ${a.description}`);
+
+/** "SwiftShader driver 5.0.0 (google swiftshader)", or the vendor and architecture where the driver gives no description. */
+function adapterName(a: GpuAdapterInfo): string {
+  const detail = [a.vendor, a.architecture].filter(Boolean).join(' ');
+  return a.description ? `${a.description}${detail ? ` (${detail})` : ''}` : detail || 'unnamed adapter';
+}
+
+let adapterInUse: GpuAdapterInfo | null = null;
 
 /** The WebGL renderer's name, or null when no WebGL 2 context can be made. */
 function webglRenderer(): string | null {
@@ -41,11 +64,13 @@ function webglRenderer(): string | null {
   return name;
 }
 
-const SOFTWARE_GL = /swiftshader|llvmpipe|software|softpipe/i;
-
 async function candidates(): Promise<BackendName[]> {
   const out: BackendName[] = [];
-  if (await webgpuUsable()) out.push('webgpu');
+  adapterInUse = await webgpuAdapter();
+  if (adapterInUse && !isSoftwareAdapter(adapterInUse)) {
+    await import('@tensorflow/tfjs-backend-webgpu');
+    out.push('webgpu');
+  }
   const renderer = webglRenderer();
   if (renderer !== null && !SOFTWARE_GL.test(renderer)) out.push('webgl');
   out.push('wasm', 'cpu');
@@ -59,6 +84,7 @@ function describe(name: BackendName): string {
     return `wasm (SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'})`;
   }
   if (name === 'webgl') return `webgl (${webglRenderer() ?? 'GPU'})`;
+  if (name === 'webgpu' && adapterInUse) return `webgpu (${adapterName(adapterInUse)})`;
   return name;
 }
 
@@ -68,7 +94,11 @@ export async function startBackend(forced: string | null): Promise<BackendInfo> 
   if (forced !== null && !(BACKEND_NAMES as readonly string[]).includes(forced)) {
     throw new Error(`?backend=${forced}: expected one of ${BACKEND_NAMES.join(', ')}`);
   }
-  if (forced === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  if (forced === 'webgpu') {
+    adapterInUse = await webgpuAdapter();
+    if (!adapterInUse) throw new Error('?backend=webgpu: this browser offers no WebGPU adapter');
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
   const tried: string[] = [];
   for (const name of forced ? [forced as BackendName] : await candidates()) {
     try {

@@ -86,26 +86,25 @@ const pad = new DrawPad(byId('pad'), () => state.current?.view.shape[0] ?? 28, (
     return;
   }
   drawIntensities(byId('drawn-input'), input, view.shape);
-  const probs = view.classify(input);
-  const predicted = probs ? probs.indexOf(Math.max(...probs)) : null;
-  const cls = probs && predicted !== null ? `predicted class ${predicted} (${(100 * probs[predicted]).toFixed(0)}%)` : '';
-  if (!view.encodes || !view.decodes) {
-    drawReadout.textContent = cls || `model kind ${m.run.model.kind} has no encoder and decoder over codes`;
-    return;
-  }
-  // A conditional encoder takes a label: the classifier's guess where there is one, else the chosen label.
-  const label = predicted ?? Number(byId<HTMLSelectElement>('decode-label').value || 0);
-  const z = view.encode(input, view.conditional ? [label] : undefined);
-  explorer.mark(z);
-  view
-    .decode(z, label)
-    .then((values) => {
-      const recon = byId<HTMLCanvasElement>('reconstruction');
-      drawIntensities(recon, values, view.shape);
-      recon.dataset.z = Array.from(z).join(',');
-      drawReadout.textContent = `code z = (${Array.from(z, (v) => v.toFixed(2)).join(', ')})${cls ? `, ${cls}` : ''}`;
-    })
-    .catch(showError);
+  const reconstruct = async () => {
+    const probs = await view.classifyAsync(input);
+    const predicted = probs ? probs.indexOf(Math.max(...probs)) : null;
+    const cls = probs && predicted !== null ? `predicted class ${predicted} (${(100 * probs[predicted]).toFixed(0)}%)` : '';
+    if (!view.encodes || !view.decodes) {
+      drawReadout.textContent = cls || `model kind ${m.run.model.kind} has no encoder and decoder over codes`;
+      return;
+    }
+    // A conditional encoder takes a label: the classifier's guess where there is one, else the chosen label.
+    const label = predicted ?? Number(byId<HTMLSelectElement>('decode-label').value || 0);
+    const z = await view.encodeAsync(input, view.conditional ? [label] : undefined);
+    explorer.mark(z);
+    const values = await view.decode(z, label);
+    const recon = byId<HTMLCanvasElement>('reconstruction');
+    drawIntensities(recon, values, view.shape);
+    recon.dataset.z = Array.from(z).join(',');
+    drawReadout.textContent = `code z = (${Array.from(z, (v) => v.toFixed(2)).join(', ')})${cls ? `, ${cls}` : ''}`;
+  };
+  reconstruct().catch(showError);
 });
 byId('clear-pad').addEventListener('click', () => {
   pad.clear();

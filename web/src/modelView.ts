@@ -53,14 +53,6 @@ export class ModelView {
     }
   }
 
-  /** Class probabilities q(y|x) of images x [rows, pixels], or null for a model without a classifier. */
-  classify(x: Float32Array): Float32Array | null {
-    const m = this.model;
-    if (!isClassifier(m)) return null;
-    const rows = x.length / this.pixels;
-    return tf.tidy(() => tf.exp(m.classifierLogProbs(tf.tensor2d(x, [rows, this.pixels]))).dataSync() as Float32Array);
-  }
-
   /** Codes of images x [rows, pixels]; a conditional encoder is given `labels` (one per row). */
   encode(x: Float32Array, labels?: ArrayLike<number>): Float32Array {
     const rows = x.length / this.pixels;
@@ -71,6 +63,29 @@ export class ModelView {
       if (canEncodeGivenLabel(m)) {
         if (!labels) throw new Error(`model kind ${m.kind} encodes given a label`);
         return m.encodeMeanGiven(images, tf.tensor1d(Array.from(labels), 'int32')).dataSync() as Float32Array;
+      }
+      throw new Error(`model kind ${m.kind} has no encoder from images to codes`);
+    });
+  }
+
+  /**
+   * classify and encode, read back without blocking: Chrome's WebGPU has no synchronous read, and tfjs' stand-in
+   * for one (through an OffscreenCanvas) leaves the device unusable on some drivers.
+   */
+  classifyAsync(x: Float32Array): Promise<Float32Array | null> {
+    const m = this.model;
+    if (!isClassifier(m)) return Promise.resolve(null);
+    return readBack(() => tf.exp(m.classifierLogProbs(tf.tensor2d(x, [x.length / this.pixels, this.pixels]))));
+  }
+
+  encodeAsync(x: Float32Array, labels?: ArrayLike<number>): Promise<Float32Array> {
+    return readBack(() => {
+      const images = tf.tensor2d(x, [x.length / this.pixels, this.pixels]);
+      const m = this.model;
+      if (canEncode(m)) return encodeMean(m, images);
+      if (canEncodeGivenLabel(m)) {
+        if (!labels) throw new Error(`model kind ${m.kind} encodes given a label`);
+        return m.encodeMeanGiven(images, tf.tensor1d(Array.from(labels), 'int32'));
       }
       throw new Error(`model kind ${m.kind} has no encoder from images to codes`);
     });
@@ -92,5 +107,15 @@ export class ModelView {
   /** Whether `d`'s images fit this model. */
   fits(d: Dataset): boolean {
     return imageSize(d) === this.pixels;
+  }
+}
+
+/** The values of the tensor `f` makes, read without blocking; the tensor is disposed. */
+async function readBack(f: () => tf.Tensor): Promise<Float32Array> {
+  const t = tf.tidy(f);
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
   }
 }

@@ -1,0 +1,128 @@
+/**
+ * The browser app on the GPU backends, in headless Chromium whose GPU is SwiftShader (the GPU's work done on
+ * the CPU, so every machine can run it): WebGPU (`?backend=webgpu`) and WebGL (`?backend=webgl`). On each the
+ * badge names the GPU, the explorer decodes under the pointer and a drawn stroke is reconstructed; on WebGL a
+ * short training in the tab runs to its end with a finite loss (on WebGPU it cannot yet: the training loop
+ * reads synchronously). No console error, nor a warning about the GPU. The WebGL page has no
+ * WebGPU adapter, so it also shows that a missing adapter costs no warning. Skips when /usr/bin/chromium is
+ * absent (.ci/run installs it), and WebGPU alone when this Chromium offers no adapter.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { Browser, chromium, Page } from 'playwright-core';
+import { AppServer, startAppServer } from '../../src/node/appServer.js';
+import { builtApp } from './build.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const BASE = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** WebGPU on Chromium's bundled SwiftShader Vulkan driver; WebGL on ANGLE's SwiftShader. */
+const GPU_ARGS = {
+  webgpu: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'],
+  webgl: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+};
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium package (apt-get install -y chromium) to run this test`;
+
+let server: AppServer;
+
+before(async () => {
+  if (skip) return;
+  server = await startAppServer({ appDir: await builtApp(), data: { data: 'mnist' } });
+});
+
+after(async () => {
+  await server?.close();
+});
+
+/** The app on one backend in a fresh browser; every console error or warning and page error is collected. */
+async function openApp(backend: 'webgpu' | 'webgl'): Promise<{ browser: Browser; page: Page; problems: string[] }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE, ...GPU_ARGS[backend]] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // Warnings about the GPU count; Chromium's advice on this test's own getImageData calls does not.
+    if (m.type() === 'error' || (m.type() === 'warning' && /gpu|adapter|webgl/i.test(m.text()))) problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${server.url}?backend=${backend}`);
+  await page.waitForFunction(`document.body.dataset.ready === 'true' || !document.getElementById('error').hidden`, undefined, { timeout: 60_000 });
+  return { browser, page, problems };
+}
+
+async function decodedAt(page: Page, fx: number, fy: number): Promise<{ z: string; pixels: number[] }> {
+  const box = (await page.locator('#plane').boundingBox())!;
+  const frames = await page.evaluate(`Number(document.getElementById('decoded').dataset.frames ?? 0)`);
+  await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+  await page.waitForFunction(`Number(document.getElementById('decoded').dataset.frames) > ${frames}`);
+  await page.waitForTimeout(200);
+  const z = (await page.getAttribute('#decoded', 'data-z')) ?? '';
+  const pixels = (await page.evaluate(`(() => { const c = document.getElementById('decoded'); return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); })()`)) as number[];
+  return { z, pixels };
+}
+
+/** Whether this Chromium offers a WebGPU adapter at all with GPU_ARGS.webgpu. */
+async function hasWebGpuAdapter(): Promise<boolean> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE, ...GPU_ARGS.webgpu] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    return (await page.evaluate('(async () => Boolean(navigator.gpu && await navigator.gpu.requestAdapter()))()')) as boolean;
+  } finally {
+    await browser.close();
+  }
+}
+
+for (const backend of ['webgpu', 'webgl'] as const) {
+  test(`${backend} on SwiftShader: the badge names it; explorer and drawing work${backend === 'webgl' ? ', and training in the tab' : ''}`, { skip, timeout: 240_000 }, async (t) => {
+    if (backend === 'webgpu' && !(await hasWebGpuAdapter())) {
+      t.skip('this Chromium offers no WebGPU adapter on SwiftShader');
+      return;
+    }
+    const { browser, page, problems } = await openApp(backend);
+    try {
+      assert.equal(await page.isVisible('#error'), false, (await page.textContent('#error')) ?? '');
+      const badge = (await page.textContent('#backend')) ?? '';
+      console.log(`# ${badge}`);
+      assert.equal(await page.getAttribute('#backend', 'data-backend'), backend);
+      assert.match(badge, /swiftshader/i, 'the badge names the adapter or renderer');
+
+      const a = await decodedAt(page, 0.2, 0.25);
+      const b = await decodedAt(page, 0.8, 0.75);
+      assert.notEqual(a.z, b.z);
+      const diff = a.pixels.reduce((s, v, i) => s + Math.abs(v - b.pixels[i]), 0) / a.pixels.length;
+      assert.ok(diff > 5, `decoded images differ across the plane (mean |difference| ${diff.toFixed(2)})`);
+
+      const pad = (await page.locator('#pad').boundingBox())!;
+      await page.mouse.move(pad.x + pad.width * 0.55, pad.y + pad.height * 0.15);
+      await page.mouse.down();
+      await page.mouse.move(pad.x + pad.width * 0.45, pad.y + pad.height * 0.85, { steps: 15 });
+      await page.mouse.up();
+      await page.waitForFunction(`Boolean(document.getElementById('reconstruction').dataset.z) || !document.getElementById('error').hidden`, undefined, { timeout: 60_000 });
+      assert.equal(await page.isVisible('#error'), false, (await page.textContent('#error')) ?? '');
+      const recon = ((await page.evaluate(`(() => { const c = document.getElementById('reconstruction'); return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); })()`)) as number[]).filter((_, i) => i % 4 === 0);
+      assert.ok(Math.max(...recon) > 100, 'the reconstruction is not blank');
+
+      if (backend === 'webgpu') {
+        // Training reads each step's loss synchronously, which Chrome's WebGPU cannot (docs/gpu.md).
+        assert.deepEqual(problems, []);
+        return;
+      }
+      // 450 training images in batches of 50: 9 steps, then validation on the 50 held out.
+      await page.fill('#train-form [name=latent]', '2');
+      await page.fill('#train-form [name=hidden]', '32');
+      await page.fill('#train-form [name=images]', '500');
+      await page.fill('#train-form [name=batch]', '50');
+      await page.fill('#train-form [name=epochs]', '1');
+      await page.click('#train-start');
+      await page.waitForFunction(`/^(finished|training failed)/.test(document.getElementById('train-status').textContent)`, undefined, { timeout: 180_000 });
+      const status = (await page.textContent('#train-status')) ?? '';
+      const loss = Number(await page.getAttribute('#train-loss', 'data-value'));
+      console.log(`# ${backend}: ${status}; shown loss ${loss.toFixed(2)}`);
+      assert.match(status, /^finished after 9 steps/);
+      assert.ok(Number.isFinite(loss) && loss > 0, `loss ${loss}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
