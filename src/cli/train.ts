@@ -4,9 +4,10 @@ import { parseConfigText } from '../config/text.js';
 import { disposeRun, readRunMeta } from '../io/run.js';
 import { countsEpochs } from '../io/runSession.js';
 import { modelKindSpec } from '../models/registry.js';
-import { DATASET_NAMES, withAbsoluteDataPaths } from '../node/datasets.js';
+import { withAbsoluteDataPaths } from '../node/datasets.js';
 import type { Engine } from '../node/engine.js';
 import { NotAFileError, readRegularFileSync } from '../node/files.js';
+import { defaultRunDirectory } from '../node/fit.js';
 import { EngineChoice, kernelsFor } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES } from '../node/runFiles.js';
@@ -15,11 +16,6 @@ import { checkNativeEngine, engineText, flagKeyName, modelSettingsText, nats, re
 import { ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
 import { stopOnSigint } from './stopOnSigint.js';
-
-function defaultOutDir(config: RunConfig): string {
-  const data = (DATASET_NAMES as readonly string[]).includes(config.data.data) ? config.data.data : 'custom';
-  return join('runs', `${config.model.kind}-${data}-z${config.model.latentDim}`);
-}
 
 function readConfigFile(path: string): ConfigLayer {
   let text: string;
@@ -49,7 +45,7 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
   const userLayers = resume || !args.flags.config ? [flagLayer] : [readConfigFile(args.flags.config as string), flagLayer];
   const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(userLayers));
   if (fresh !== null) refuseUnused(userLayers, (v) => unusedTrainSettings(fresh.model.kind, v), `--model ${fresh.model.kind}`);
-  const outDir = (args.flags.out as string | undefined) ?? defaultOutDir(fresh as RunConfig);
+  const outDir = (args.flags.out as string | undefined) ?? defaultRunDirectory(fresh as RunConfig);
   // A --config file kept in the run directory is the user's, not a run's.
   const keep: string[] = args.flags.config && resolve(args.flags.config as string) === resolve(outDir, RUN_FILES.config) ? [RUN_FILES.config] : [];
   return trainSession({
