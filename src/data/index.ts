@@ -1,4 +1,8 @@
-// vaekit/data: Data sets in memory: readers (IDX, AMAT, CIFAR-10, image folders), splits, batches, binarization, corruption.
+/**
+ * Data sets in memory: readers (IDX, AMAT, CIFAR-10, image folders), splits, batches, binarization, corruption.
+ *
+ * @module vaekit/data
+ */
 export { corrupt, corruptedCount, NOISES } from './corrupt.js';
 export type { NoiseKind } from './corrupt.js';
 export { encodeDatasetBinary, decodeDatasetBinary } from './datasetBinary.js';

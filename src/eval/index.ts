@@ -1,4 +1,8 @@
-// vaekit/eval: Evaluation: ELBO, importance-sampled likelihood, bits per dimension, reconstruction, classification, MMD; which figures apply to a run.
+/**
+ * Evaluation: ELBO, importance-sampled likelihood, bits per dimension, reconstruction, classification, MMD; which figures apply to a run.
+ *
+ * @module vaekit/eval
+ */
 export { reconstructionError } from './reconstruction.js';
 export type { ReconstructionError, ReconstructionOptions } from './reconstruction.js';
 export { comparisonMarkdown, DENOISING_PROBE } from './comparison.js';

@@ -1,4 +1,8 @@
-// vaekit/io: Checkpoints (atomic, CRC-checked), runs as checkpoint data, codes files, and the TrainedRun handle.
+/**
+ * Checkpoints (atomic, CRC-checked), runs as checkpoint data, codes files, and the TrainedRun handle.
+ *
+ * @module vaekit/io
+ */
 export { encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';
 export type { CheckpointData } from './checkpoint.js';
 export { createRun, runToCheckpoint, runFromCheckpoint, disposeRun } from './run.js';

@@ -1,4 +1,8 @@
-// vaekit/models: The model kinds, their configs and defaults, the registry of kinds, and the interfaces models implement.
+/**
+ * The model kinds, their configs and defaults, the registry of kinds, and the interfaces models implement.
+ *
+ * @module vaekit/models
+ */
 export { buildEncoder, buildDecoder, NETS } from './networks.js';
 export type { NetKind, Network } from './networks.js';
 export { DECODERS, KERNEL_DECODERS, isKernelDecoder, MIN_LOG_SCALE, logLikelihood, decoderMean, decoderOutputSize } from './likelihood.js';

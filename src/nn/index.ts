@@ -1,4 +1,8 @@
-// vaekit/nn: Layers: dense, convolutional and conditional networks, parameters and their initializers.
+/**
+ * Layers: dense, convolutional and conditional networks, parameters and their initializers.
+ *
+ * @module vaekit/nn
+ */
 export { dense, denseAutodiff, ACTIVATIONS } from './dense.js';
 export type { Activation } from './dense.js';
 export { Mlp } from './mlp.js';

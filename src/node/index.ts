@@ -1,4 +1,8 @@
-// vaekit/node: Node's edge: the engine, run directories (train, resume, evaluate), data sets from disk, files, progress.
+/**
+ * Node's edge: the engine, run directories (train, resume, evaluate), data sets from disk, files, progress.
+ *
+ * @module vaekit/node
+ */
 export { initBackend, BACKENDS } from './backend.js';
 export type { BackendChoice } from './backend.js';
 export { loadDataset, mnistDataDir } from './datasets.js';

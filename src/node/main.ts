@@ -7,7 +7,7 @@
  * const run = await fit({ model: { kind: 'vae', latentDim: 2 }, train: { epochs: 5 } }, { out: 'runs/z2' });
  * const figures = await evaluate(run, { k: 5000 });
  *
- * @packageDocumentation
+ * @module vaekit
  */
 export * from '../index.js';
 export { fit, loadRun, defaultRunDirectory } from './fit.js';

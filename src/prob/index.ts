@@ -1,4 +1,8 @@
-// vaekit/prob: Distributions and closed forms on tensors, and the counter-addressed random streams every draw comes from.
+/**
+ * Distributions and closed forms on tensors, and the counter-addressed random streams every draw comes from.
+ *
+ * @module vaekit/prob
+ */
 export { Rng, Stream, hashInts, permutation } from '../rng.js';
 export { reparameterize, klStdNormal, klGaussians, logNormal, logStdNormal, logNormalFixedSigma, cholesky } from './gaussian.js';
 export { logBernoulli, bernoulliMean } from './bernoulli.js';

@@ -1,4 +1,8 @@
-// vaekit/train: Training: the trainers, Adam, the training state; the run session's policy (trainRun, checkpointsToWrite).
+/**
+ * Training: the trainers, Adam, the training state; the run session's policy (trainRun, checkpointsToWrite).
+ *
+ * @module vaekit/train
+ */
 export { trainModel, TRAINERS } from './byKind.js';
 export { fit } from './fit.js';
 export { Adam } from './adam.js';

@@ -1,4 +1,8 @@
-// vaekit/views: Pictures as pixel buffers and SVG strings: sample grids, reconstructions, manifolds, traversals, embeddings, reports.
+/**
+ * Pictures as pixel buffers and SVG strings: sample grids, reconstructions, manifolds, traversals, embeddings, reports.
+ *
+ * @module vaekit/views
+ */
 export { imageFromIntensities, imagesFromBatch, upscaleNearest } from './image.js';
 export type { RgbaImage } from './image.js';
 export { imageGrid, gridLayout, cellOrigin } from './grid.js';
