@@ -11,8 +11,8 @@ import type { Model } from '../models/types.js';
 import type { TrainState } from '../train/state.js';
 import { canDecode, canEncode, encodeMean, hasStandardNormalPrior } from '../views/capabilities.js';
 import { priorCodes } from '../views/samples.js';
-import { decodeCheckpoint } from './checkpoint.js';
-import { disposeRun, Run, runFromCheckpoint } from './run.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+import { disposeRun, Run, runFromCheckpoint, runToCheckpoint } from './run.js';
 
 /** Rows per forward pass: bounds memory for large inputs. */
 const CHUNK = 500;
@@ -112,6 +112,11 @@ export class TrainedRun {
     const model = this.run.model;
     if (!canDecode(model) || !hasStandardNormalPrior(model)) throw new Error(`a ${model.kind} model has no N(0, I) prior to sample from`);
     return this.decode(priorCodes(n, model.latentDim, opts.seed ?? 0));
+  }
+
+  /** The run as checkpoint bytes, what `openRun` reads; `weightsOnly` leaves out the optimizer state (a third of the size). */
+  checkpointBytes(opts: { weightsOnly?: boolean } = {}): Uint8Array {
+    return encodeCheckpoint(runToCheckpoint(this.run, opts));
   }
 
   /** Frees the model's and optimizer's tensors; the run cannot be used afterwards. */
