@@ -23,7 +23,7 @@ export async function evalCommand(args: ParsedCommand, log: (s: string) => void)
     let taskCount = 0;
     let scored = '';
     const figures = await evaluate(run, {
-      k: (args.flags.k as number | undefined) ?? 5000,
+      k: args.flags.k as number | undefined,
       numSamples: (args.flags.samples as number | undefined) ?? 1,
       seed,
       split,

@@ -22,7 +22,10 @@ export type EvaluateProgress =
 
 /** How to evaluate a run. */
 export interface EvaluateOptions {
-  /** Importance samples per image for -log p(x); 0 skips the estimate. Default 5000. */
+  /**
+   * Importance samples per image for -log p(x) (or -log p(x|y)); 0 skips the estimate. Default 5000 where the
+   * model has such a density; given for a model without one, it is refused.
+   */
   k?: number;
   /** Monte Carlo samples of z per image for the bounds. Default 1. */
   numSamples?: number;
