@@ -125,7 +125,7 @@ export function resumedDivergenceHint(checkpoint: TrainState, lrSteps: number[],
 }
 
 /** A config key as its flag and value (`--hidden 2000000`), for the library's size refusals. */
-function flagOf(config: RunConfig): KeyName {
+export function flagKeyName(config: RunConfig): KeyName {
   return (section, key) => {
     const field = (section === 'model' ? modelKindSpec(config.model.kind).fields : TRAIN_FIELDS).find((f) => f.key === key);
     const value = (config[section] as unknown as Record<string, unknown>)[key];
@@ -135,6 +135,6 @@ function flagOf(config: RunConfig): KeyName {
 
 /** Refuses, before a model exists, a run whose parameters or batches would not fit in memory (src/config/size.ts). */
 export function checkRunSize(config: RunConfig, shape: ImageShape): void {
-  checkModelSize(config, shape, flagOf(config));
-  checkBatchSize(config, shape, flagOf(config));
+  checkModelSize(config, shape, flagKeyName(config));
+  checkBatchSize(config, shape, flagKeyName(config));
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_FIELDS, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, unusedTrainSettings } from '../config/run.js';
-import { FieldSpec } from '../config/schema.js';
+import { ConfigLayer, resolveRunConfig, RunConfig, TRAIN_DEFAULTS, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
 import { prepareTestData } from '../data/prepare.js';
 import { inOrder, limit } from '../data/transforms.js';
 import { pixelScoring } from '../eval/bitsPerDim.js';
@@ -11,7 +10,8 @@ import { disposeRun, readRunMeta, runFromCheckpoint } from '../io/run.js';
 import { isModelKind, MODEL_KINDS, modelKindSpec, usesTrainSetting } from '../models/registry.js';
 import { isCodeModel, isLatentVariableModel } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
-import { loadDataset } from '../node/datasets.js';
+import { loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
+import { kernelsFor } from '../node/native.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { Progress } from '../node/progress.js';
@@ -20,23 +20,15 @@ import { comparisonMarkdown, ComparisonRow, DENOISING_PROBE } from '../eval/comp
 import { decodeToImages, encodeImages, datasetImages } from '../views/decode.js';
 import { embeddingSvg } from '../views/embedding.js';
 import { imageGrid } from '../views/grid.js';
-import { parseCommand, ParsedCommand, UsageError } from './flags.js';
-import { trainSpec } from './specs/train.js';
-import { trainCommand } from './train.js';
+import { flagKeyName, refuseUnused } from './common.js';
+import { ParsedCommand, UsageError } from './flags.js';
+import { trainSession } from './train.js';
 
-/** The config flags given to compare, as `vaekit train` flags for a run of `kind`: those it uses (a fit takes no rate). */
-function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>, kind: string): string[] {
+/** The resolved config of a new compare run of `kind`: the train and data settings given, those the kind uses (a fit takes no rate). */
+function runConfig(config: ParsedCommand['config'], kind: string, latentDim: number): RunConfig {
   const unused = new Set(unusedTrainSettings(kind, { train: config.train }).map((u) => u.key));
-  const out: string[] = [];
-  const add = (fields: FieldSpec[], values: Record<string, unknown>) => {
-    for (const f of fields) {
-      const v = values[f.key];
-      if (v !== undefined && !(fields === TRAIN_FIELDS && unused.has(f.key))) out.push(`--${f.flag}`, Array.isArray(v) ? v.join(',') : v === null ? '' : String(v));
-    }
-  };
-  add(TRAIN_FIELDS, config.train);
-  add(DATA_FIELDS, config.data);
-  return out;
+  const train = Object.fromEntries(Object.entries(config.train).filter(([key]) => !unused.has(key)));
+  return withAbsoluteDataPaths(resolveRunConfig([{ source: 'flags', values: { model: { kind, latentDim }, train, data: config.data } }]));
 }
 
 /** Epochs finished by the run in `dir` (0 when there is none). */
@@ -56,6 +48,9 @@ export async function compareCommand(args: ParsedCommand, log: (s: string) => vo
   // A kind without epochs (a fit) is finished after its own single pass.
   const epochsOf = (kind: string) => (usesTrainSetting(modelKindSpec(kind), 'epochs') ? epochs : resolveRunConfig([{ source: 'compare', values: { model: { kind } } }]).train.epochs);
 
+  const engine = { backend: await initBackend(backendChoice), native: kernelsFor('auto') };
+  const newRun = (out: string, config: RunConfig) => ({ out, config, force: runOutputsIn(out).length > 0, engine, keyName: flagKeyName(config) });
+
   const runs = kinds.flatMap((kind) => latents.map((latent) => ({ kind, latent, dir: join(outDir, `${kind}-z${latent}`) })));
   try {
     ensureDir(outDir);
@@ -71,18 +66,16 @@ export async function compareCommand(args: ParsedCommand, log: (s: string) => vo
     }
     // A run stopped before its first checkpoint left nothing to go on from: it starts afresh.
     const resumable = existsSync(join(r.dir, RUN_FILES.last));
-    const forwarded = [...forwardedFlags(args.config, r.kind), '--backend', backendChoice];
-    const fresh = ['--model', r.kind, '--latent', String(r.latent), '--out', r.dir, ...forwarded, ...(runOutputsIn(r.dir).length > 0 ? ['--force'] : [])];
     log(`${label}: ${resumable ? `resuming ${r.dir} at epoch ${done + 1}` : `training into ${r.dir}`}`);
-    const argv = resumable ? ['--resume', '--out', r.dir, '--epochs', String(epochs), '--backend', backendChoice] : fresh;
-    const code = await trainCommand(parseCommand(trainSpec(r.kind), argv), log);
+    const dataLayer: ConfigLayer[] = [{ source: 'flags', values: { data: args.config.data } }];
+    const session = resumable ? { out: r.dir, resume: true, changes: { train: { epochs } }, engine } : newRun(r.dir, runConfig(args.config, r.kind, r.latent));
+    const code = await trainSession({ ...session, checks: { data: (loaded, config) => refuseUnused(dataLayer, (v) => unusedDataSettings(loaded, v), `--data ${config.data.data}`) } }, log);
     if (code !== 0) {
       process.stderr.write(`vaekit compare: training ${r.kind} with latent ${r.latent} ended with exit code ${code}; finished runs are kept, re-run to go on\n`);
       return code;
     }
   }
 
-  await initBackend(backendChoice);
   const first = readRunMeta(loadCheckpoint(join(runs[0].dir, RUN_FILES.last)), runs[0].dir).config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, imageSize: first.data.imageSize, channels: first.data.channels });
   const testLimit = (args.flags['test-limit'] as number | undefined) ?? 0;

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/schema.js';
+import { RunOptionError } from '../io/runOptionError.js';
 import { Command, COMMANDS, Log } from './commands.js';
 import { helpText, parseCommand, UsageError } from './flags.js';
 import { inFlagTerms } from './sharedFlags.js';
@@ -55,7 +56,7 @@ export async function main(argv: string[], log: Log = (s) => console.log(s)): Pr
     return await run(args, log);
   } catch (e) {
     const err = e as Error;
-    const usage = err instanceof UsageError || err instanceof ConfigError;
+    const usage = err instanceof UsageError || err instanceof ConfigError || err instanceof RunOptionError;
     const message = err instanceof ConfigError ? inFlagTerms(err.message) : err.message;
     process.stderr.write(`${prefix}: ${usage ? '' : 'error: '}${message}\n`);
     if (!usage && process.env.VAEKIT_DEBUG) process.stderr.write(`${err.stack}\n`);

@@ -12,6 +12,7 @@ import { classificationError } from '../eval/classification.js';
 import { SslResult, sslMarkdown, sslRows } from '../eval/sslTable.js';
 import { CheckpointData } from '../io/checkpoint.js';
 import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
+import { trainRun } from '../io/runSession.js';
 import { isClassifier } from '../models/labelled.js';
 import { isTwoStageModel } from '../models/m1m2.js';
 import { modelKindSpec } from '../models/registry.js';
@@ -21,11 +22,11 @@ import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
-import { trainModel } from '../train/byKind.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
 import { checkNativeEngine, checkRunSize, engineText, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
-import { openRunDirectory } from './runDirectory.js';
+import { stopOnSigint } from './stopOnSigint.js';
+import { openRunDirectory } from '../node/runDirectory.js';
 
 function isTwoStageKind(config: RunConfig): boolean {
   return modelKindSpec(config.model.kind).trainer === 'two-stage';
@@ -127,7 +128,8 @@ interface SeedContext {
   log: (s: string) => void;
   /** Told which path a seed's steps take (the log says it once, and again only if it changes). */
   onEngine(path: 'native' | 'portable'): void;
-  shouldStop(): boolean;
+  /** Aborted by Ctrl-C: stop after the current step. */
+  signal: AbortSignal;
 }
 
 /** Trains (or resumes) one seed and scores its best epoch on the test set; null if stopped. */
@@ -162,23 +164,30 @@ async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Prom
   try {
     if (run.state.epoch < config.train.epochs) {
       if (run.state.epoch > 0 || run.state.batch > 0) ctx.log(`${tag}: resuming at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
-      const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
-        onStep: (s) => {
-          progress ??= new Progress({ label: `${tag} epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
-          progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
-        },
-        onEpochEnd: (record, state) => {
-          progress?.finish();
-          progress = null;
+      const status = await trainRun(run, data, {
+        signal: ctx.signal,
+        kernels: ctx.native.kernels,
+        onEpochEnd: (record, state, best) => {
           saveLast();
-          if (state.best?.epoch === record.epoch) saveCheckpoint(join(dir, RUN_FILES.best), runToCheckpoint(run));
+          if (best) saveCheckpoint(join(dir, RUN_FILES.best), runToCheckpoint(run));
           if (isTwoStageModel(run.model) && record.epoch === run.model.firstEpochs) saveCheckpoint(join(dir, STAGE_ONE), runToCheckpoint(run));
           saveJson(join(dir, RUN_FILES.history), state.history);
-          const val = record.val ? `  val ${termsText({ ...record.val, total: 0 })}` : '';
-          ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${state.best?.epoch === record.epoch ? '  [best]' : ''}`);
         },
-        shouldStop: ctx.shouldStop,
-      }, { kernels: ctx.native.kernels, onEngine: ctx.onEngine });
+        onProgress: (e) => {
+          if (e.type === 'engine') return ctx.onEngine(e.path);
+          if (e.type === 'step') {
+            const s = e.info;
+            progress ??= new Progress({ label: `${tag} epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
+            progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
+            return;
+          }
+          progress?.finish();
+          progress = null;
+          const { record, best } = e;
+          const val = record.val ? `  val ${termsText({ ...record.val, total: 0 })}` : '';
+          ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${best ? '  [best]' : ''}`);
+        },
+      });
       if (status === 'stopped') {
         progress?.finish();
         saveLast();
@@ -235,13 +244,7 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   for (const { config } of configs) checkRunSize(config, loaded.train.shape);
   log(`data: ${loaded.source}; ${kind}, labels ${labelCounts.join(', ')}, ${onlySeed === undefined ? `${seeds} seed(s)` : `seed ${onlySeed} of ${seeds}`}, ${first.train.epochs} epochs each; writing to ${outDir}`);
 
-  let stopRequests = 0;
-  const onSigint = () => {
-    stopRequests += 1;
-    if (stopRequests === 1) process.stderr.write('\nstopping after this step and saving a checkpoint (Ctrl-C again to quit without saving)\n');
-    else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
+  const stop = stopOnSigint();
   const started = Date.now();
   let engineLine = '';
   const onEngine = (path: 'native' | 'portable') => {
@@ -250,14 +253,14 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   };
   try {
     for (const { dir, config } of configs) {
-      const result = await runSeed(dir, config, { loaded, engine, native, log, onEngine, shouldStop: () => stopRequests > 0 });
+      const result = await runSeed(dir, config, { loaded, engine, native, log, onEngine, signal: stop.signal });
       if (!result) {
         log(`stopped; run the same command again to resume`);
         return 130;
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
   const rows = sslRows(allResults(outDir));
   const markdown = sslMarkdown(rows);

@@ -1,4 +1,8 @@
-// vaekit's Node edge: engine start-up, data sets from disk, files, progress.
+/**
+ * Node's edge: the engine, run directories (train, resume, evaluate), data sets from disk, files, progress.
+ *
+ * @module vaekit/node
+ */
 export { initBackend, BACKENDS } from './backend.js';
 export type { BackendChoice } from './backend.js';
 export { loadDataset, mnistDataDir } from './datasets.js';
@@ -14,3 +18,16 @@ export type { LockOwner, RunLock } from './runLock.js';
 export { encodePng, decodePng, writePng, pngDataUri } from './png.js';
 export { startAppServer, defaultAppDir } from './appServer.js';
 export type { AppServer, AppServerOptions } from './appServer.js';
+export { startEngine } from './engine.js';
+export type { Engine, EngineOptions } from './engine.js';
+export { trainRunDirectory, RunDivergedError, OPTION_NAMES } from './runSession.js';
+export type { TrainDirectoryOptions, TrainDirectoryResult, SessionProgress, SessionNames, SessionChecks, DataSummary } from './runSession.js';
+export { openRunDirectory } from './runDirectory.js';
+export type { OpenRunDirectory, OpenRunDirectoryOptions } from './runDirectory.js';
+export { evaluate, evaluationData } from './evaluate.js';
+export type { EvaluateOptions, EvaluateProgress } from './evaluate.js';
+export { fit, loadRun, defaultRunDirectory } from './fit.js';
+export type { FitOptions } from './fit.js';
+export { loadNativeKernels, kernelsFor, describeKernels, ENGINES } from './native.js';
+export type { EngineChoice, NativeLoad } from './native.js';
+export { describeBackend } from './backend.js';

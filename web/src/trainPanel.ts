@@ -9,7 +9,7 @@ import { prepareTrainingData } from '../../src/data/prepare.js';
 import { inOrder, limit } from '../../src/data/transforms.js';
 import { createRun, Run } from '../../src/io/run.js';
 import { modelKindSpec, MODEL_KINDS } from '../../src/models/registry.js';
-import { trainModel } from '../../src/train/byKind.js';
+import { trainRun } from '../../src/io/runSession.js';
 import { initialTrainState, Metrics } from '../../src/train/state.js';
 import { StepInfo } from '../../src/train/trainer.js';
 import { canDecode, canDecodeGivenLabel, canEncode, decoderForLabel, hasStandardNormalPrior } from '../../src/views/capabilities.js';
@@ -47,7 +47,8 @@ const MAX_VAL = 1000;
 
 export class TrainPanel {
   private readonly chart: LossChart;
-  private stopRequested = false;
+  /** Aborted by the stop button: training ends after its current step. */
+  private stop = new AbortController();
   /** The served training images fetched last, by how many were asked for. */
   private served: { limit: number; data: Dataset } | null = null;
   /** Where the served data set is called, when the server offers one. */
@@ -67,7 +68,7 @@ export class TrainPanel {
     source.addEventListener('change', () => (el.idxFiles.hidden = source.value !== 'files'));
     el.start.addEventListener('click', () => this.start().catch((e) => this.failed(e)));
     el.stop.addEventListener('click', () => {
-      this.stopRequested = true;
+      this.stop.abort();
       el.stop.disabled = true;
     });
   }
@@ -141,7 +142,7 @@ export class TrainPanel {
 
   private async train(run: Run, prepared: ReturnType<typeof prepareTrainingData>): Promise<void> {
     this.state.training = true;
-    this.stopRequested = false;
+    this.stop = new AbortController();
     this.el.start.disabled = true;
     this.el.stop.disabled = false;
     this.chart.reset();
@@ -167,10 +168,12 @@ export class TrainPanel {
       if (info.batch % 5 === 0 || info.batch === info.batches) this.chart.draw();
     };
     try {
-      const result = await trainModel(run.model, run.optimizer, prepared, run.config, run.state, {
-        onStep,
-        onEpochEnd: (record) => {
-          const val = record.val?.total;
+      const result = await trainRun(run, prepared, {
+        signal: this.stop.signal,
+        onProgress: (e) => {
+          if (e.type === 'step') return onStep(e.info);
+          if (e.type !== 'epoch') return;
+          const val = e.record.val?.total;
           if (Number.isFinite(val)) this.chart.addValidation(val!);
           this.chart.draw();
           this.showSamples(run);
@@ -178,7 +181,6 @@ export class TrainPanel {
           seen = 0;
           started = performance.now();
         },
-        shouldStop: () => this.stopRequested,
       });
       this.chart.draw();
       this.showSamples(run);

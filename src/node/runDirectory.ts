@@ -1,25 +1,34 @@
-/** A run directory opened for writing by a command: made if missing, locked against a second writer. */
+/** A run directory opened for writing: made if missing, locked against a second writer. */
 import { existsSync, rmdirSync } from 'node:fs';
-import { ensureDir } from '../node/files.js';
-import { lockRunDirectory, ownerText, RunDirectoryLockedError } from '../node/runLock.js';
-import { UsageError } from './flags.js';
+import { RunOptionError } from '../io/runSession.js';
+import { ensureDir } from './files.js';
+import { lockRunDirectory, ownerText, RunDirectoryLockedError } from './runLock.js';
 
 /** An opened run directory; `close` releases the lock and removes the directory if it was made for nothing. */
 export interface OpenRunDirectory {
   close(): void;
 }
 
+/** How to open a run directory. */
+export interface OpenRunDirectoryOptions {
+  /** The option that named the directory, for messages ('--out', 'out'). */
+  flag: string;
+  /** What holds it, written into the lock for another process to name ('vaekit train'). */
+  command: string;
+  /** Told about a stale lock taken over and temporary files of killed writers removed. */
+  log: (s: string) => void;
+}
+
 /**
- * Makes `dir` (named by `flag` in messages) if missing and takes its lock for `command`, telling `log` about a
- * stale lock taken over and temporary files of killed writers removed. A directory held by another process is
- * refused, naming it.
+ * Makes `dir` if missing and takes its lock. A directory held by another process is refused, naming it; one
+ * that cannot be made is a RunOptionError.
  */
-export function openRunDirectory(dir: string, opts: { flag: string; command: string; log: (s: string) => void }): OpenRunDirectory {
+export function openRunDirectory(dir: string, opts: OpenRunDirectoryOptions): OpenRunDirectory {
   const existed = existsSync(dir);
   try {
     ensureDir(dir);
   } catch (e) {
-    throw new UsageError(`${opts.flag}: ${(e as Error).message}`);
+    throw new RunOptionError(`${opts.flag}: ${(e as Error).message}`);
   }
   let lock;
   try {
