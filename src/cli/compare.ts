@@ -25,7 +25,7 @@ import { trainSpec } from './specs/train.js';
 import { trainCommand } from './train.js';
 
 /** The config flags given to compare, as `vaekit train` flags for a run of `kind`: those it uses (a fit takes no rate). */
-function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>, kind: string): string[] {
+export function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>, kind: string): string[] {
   const unused = new Set(unusedTrainSettings(kind, { train: config.train }).map((u) => u.key));
   const out: string[] = [];
   const add = (fields: FieldSpec[], values: Record<string, unknown>) => {
