@@ -16,9 +16,10 @@ type BullMQ = typeof import('bullmq');
 
 async function loadBullMQ(): Promise<BullMQ> {
   try {
+    await import('ioredis'); // BullMQ's Redis client, an optional peer of it
     return await import('bullmq');
   } catch {
-    throw new Error('the job queue needs the npm package bullmq, which is not installed (npm install bullmq); without a queue, train a plan on one machine with vaekit plan run');
+    throw new Error('the job queue needs the npm packages bullmq and ioredis, which are not installed (npm install bullmq ioredis); without a queue, train a plan on one machine with vaekit plan run');
   }
 }
 
