@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_FIELDS, resolveRunConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, unusedTrainSettings } from '../config/run.js';
-import { FieldSpec } from '../config/schema.js';
+import { resolveRunConfig, TRAIN_DEFAULTS } from '../config/run.js';
 import { prepareTestData } from '../data/prepare.js';
 import { inOrder, limit } from '../data/transforms.js';
 import { pixelScoring } from '../eval/bitsPerDim.js';
@@ -23,21 +22,7 @@ import { imageGrid } from '../views/grid.js';
 import { parseCommand, ParsedCommand, UsageError } from './flags.js';
 import { trainSpec } from './specs/train.js';
 import { trainCommand } from './train.js';
-
-/** The config flags given to compare, as `vaekit train` flags for a run of `kind`: those it uses (a fit takes no rate). */
-export function forwardedFlags(config: Record<'train' | 'data', Record<string, unknown>>, kind: string): string[] {
-  const unused = new Set(unusedTrainSettings(kind, { train: config.train }).map((u) => u.key));
-  const out: string[] = [];
-  const add = (fields: FieldSpec[], values: Record<string, unknown>) => {
-    for (const f of fields) {
-      const v = values[f.key];
-      if (v !== undefined && !(fields === TRAIN_FIELDS && unused.has(f.key))) out.push(`--${f.flag}`, Array.isArray(v) ? v.join(',') : v === null ? '' : String(v));
-    }
-  };
-  add(TRAIN_FIELDS, config.train);
-  add(DATA_FIELDS, config.data);
-  return out;
-}
+import { forwardedFlags } from './compareFlags.js';
 
 /** Epochs finished by the run in `dir` (0 when there is none). */
 function finishedEpochs(dir: string): number {

@@ -8,7 +8,7 @@ import { resolveRunConfig, unusedTrainSettings } from '../../config/run.js';
 import { ConfigError, FieldSpec, parseFlag } from '../../config/schema.js';
 import { isModelKind, MODEL_KINDS } from '../../models/registry.js';
 import { DATASET_NAMES } from '../../node/datasets.js';
-import { forwardedFlags } from '../compare.js';
+import { forwardedFlags } from '../compareFlags.js';
 import { FieldGroup, parseCommand, ParsedCommand, UsageError } from '../flags.js';
 import { configGroups, inFlagTerms, modelKindOf } from '../sharedFlags.js';
 import { COMPARE_SPEC } from '../specs/compare.js';
