@@ -13,6 +13,7 @@ import { INFO_SPEC } from './specs/info.js';
 import { INTERPOLATE_SPEC } from './specs/interpolate.js';
 import { MANIFOLD_SPEC } from './specs/manifold.js';
 import { RECONSTRUCT_SPEC } from './specs/reconstruct.js';
+import { planSpec, WORKER_SPEC } from './specs/plan.js';
 import { REPORT_SPEC } from './specs/report.js';
 import { SAMPLE_SPEC } from './specs/sample.js';
 import { SERVE_SPEC } from './specs/serve.js';
@@ -49,5 +50,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['analogies', fixed(ANALOGIES_SPEC, async () => (await import('./analogies.js')).analogiesCommand)],
   ['ssl', { spec: (argv: string[]) => sslSpec(sslKindOf(argv)), load: async () => (await import('./ssl.js')).sslCommand }],
   ['serve', fixed(SERVE_SPEC, async () => (await import('./serve.js')).serveCommand)],
+  ['plan', { spec: planSpec, load: async () => (await import('./plan.js')).planCommand }],
+  ['worker', fixed(WORKER_SPEC, async () => (await import('./worker.js')).workerCommand)],
   ['info', fixed(INFO_SPEC, async () => (await import('./info.js')).infoCommand)],
 ]);

@@ -9,6 +9,8 @@ export interface CommandFlag {
   type: FieldType | { type: 'boolean' };
   /** Shown in --help. */
   defaultText?: string;
+  /** May be given several times: its value is then the list of the values given. */
+  repeatable?: boolean;
 }
 
 /** A group of config fields shown together in --help, with their defaults. */
@@ -20,6 +22,7 @@ export interface FieldGroup {
 }
 
 export interface CommandSpec {
+  /** The words after `vaekit`: a subcommand's spec is named by several ("plan make sweep"), given before its flags. */
   name: string;
   summary: string;
   usage: string;
@@ -63,8 +66,8 @@ function unknownFlag(spec: CommandSpec, flag: string, known: string[]): UsageErr
 
 /** Parses argv strictly: an unknown flag, a missing value or a wrong type names the flag. */
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
+  for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string', ...(f.repeatable ? { multiple: true } : {}) };
   for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
   // parseArgs reads "--min-log-var -8" as a flag without a value; glue negative numbers to their flag.
   const args: string[] = [];
@@ -83,19 +86,22 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${flag.split(' ')[0]}: expected a value (see vaekit ${spec.name} --help)`);
     throw new UsageError(err.message);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const out: ParsedCommand = { argv, positionals: parsed.positionals, flags: {}, config: { model: {}, train: {}, data: {} }, help: values.help === true };
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  // The words of a subcommand's name after the command's own are its leading positionals.
+  const out: ParsedCommand = { argv, positionals: parsed.positionals.slice(spec.name.split(' ').length - 1), flags: {}, config: { model: {}, train: {}, data: {} }, help: values.help === true };
   if (out.help) return out;
   try {
     for (const f of spec.flags) {
       const raw = values[f.flag];
       if (raw === undefined) continue;
-      out.flags[f.flag] = f.type.type === 'boolean' ? raw : parseFlag({ key: f.flag, flag: f.flag, help: f.help, type: f.type }, raw as string);
+      const type = f.type;
+      const one = (text: string) => (type.type === 'boolean' ? text : parseFlag({ key: f.flag, flag: f.flag, help: f.help, type }, text));
+      out.flags[f.flag] = typeof raw === 'boolean' ? raw : Array.isArray(raw) ? raw.map(one) : one(raw);
     }
     for (const g of spec.groups ?? []) {
       for (const f of g.fields) {
         const raw = values[f.flag];
-        if (raw !== undefined) out.config[g.section][f.key] = typeof raw === 'boolean' ? raw : parseFlag(f, raw);
+        if (raw !== undefined) out.config[g.section][f.key] = typeof raw === 'boolean' || Array.isArray(raw) ? raw : parseFlag(f, raw);
       }
     }
   } catch (e) {
@@ -134,7 +140,7 @@ export function helpText(spec: CommandSpec): string {
   }
   lines.push('Options:');
   for (const f of spec.flags) {
-    const suffix = f.defaultText !== undefined ? ` (default ${f.defaultText})` : '';
+    const suffix = `${f.repeatable ? ' (may be given several times)' : ''}${f.defaultText !== undefined ? ` (default ${f.defaultText})` : ''}`;
     lines.push(row(`--${f.flag}${typeText(f.type)}`, `${f.help}${suffix}`));
   }
   lines.push(row('--help, -h', 'show this help'));

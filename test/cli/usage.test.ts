@@ -109,12 +109,12 @@ test('help, the version and flag errors are answered without loading tfjs', () =
   assert.notEqual(info.code, 0, transcript(info));
   assert.match(info.stderr, /tfjs was loaded/, transcript(info));
 
-  for (const args of [['--help'], ['train', '--help'], ['train', '--model', 'aae', '--help'], ['ssl', '--help'], ['eval', '--help'], ['sample', '--help'], ['compare', '--help']]) {
+  for (const args of [['--help'], ['train', '--help'], ['train', '--model', 'aae', '--help'], ['ssl', '--help'], ['eval', '--help'], ['sample', '--help'], ['compare', '--help'], ['plan', '--help'], ['plan', 'make', 'ssl', '--help'], ['plan', 'make', 'sweep', '--help'], ['plan', 'status', '--help'], ['worker', '--help']]) {
     const r = vaekitWithoutTfjs(args);
     assert.equal(r.code, 0, `${args.join(' ')}\n${transcript(r)}`);
     assert.match(r.stdout, /Usage: vaekit/, transcript(r));
   }
-  for (const args of [['train', '--epoch', '3'], ['train', '--epochs', 'ten'], ['eval'], ['sample', 'run', '--scale', '0'], ['frobnicate']]) {
+  for (const args of [['train', '--epoch', '3'], ['train', '--epochs', 'ten'], ['eval'], ['sample', 'run', '--scale', '0'], ['frobnicate'], ['plan', 'frobnicate'], ['plan', 'make', 'sweep', '--set', 'train.lr=fast'], ['worker']]) {
     const r = vaekitWithoutTfjs(args);
     assert.equal(r.code, 2, `${args.join(' ')}\n${transcript(r)}`);
     assert.doesNotMatch(r.stderr, /tfjs was loaded/, transcript(r));
