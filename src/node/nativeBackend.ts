@@ -60,6 +60,8 @@ const POOL_BYTES = 512 * 2 ** 20;
 class NativeBackend extends MathBackendCPU {
   /** Conv layers take Conv2DBackpropInput and Conv2DBackpropFilter from here (src/nn/conv.ts). */
   readonly directConvGradients = true;
+  /** Products with transposed operands run on sgemm at full speed (src/nn/dense.ts skips explicit transposes). */
+  readonly fastTransposedMatMul = true;
   private readonly pool = new Map<number, Float32Array[]>();
   private pooledBytes = 0;
   /** The arrays the native kernels made, pooled or in use. */
