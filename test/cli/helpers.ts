@@ -47,6 +47,40 @@ export function vaekit(args: string[], cwd: string, timeoutMs = 120_000): CliRes
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * `vaekit ...args` in `cwd` through the CLI's `main`, called in this process: the same exit code, output and
+ * files as the command, without starting Node and loading tfjs for each call. For the many answers to bad
+ * input; `vaekit` runs the built command as a user does. Strings written to stdout and stderr while it runs are
+ * captured; the test runner's own reports (buffers) pass through.
+ */
+export async function vaekitInProcess(args: string[], cwd: string): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const captured = { stdout: '', stderr: '' };
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, cwd: process.cwd(), ci: process.env.CI };
+  const capture = (name: 'stdout' | 'stderr') =>
+    function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+      if (typeof chunk !== 'string') return (saved[name] as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+      captured[name] += chunk;
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    } as typeof process.stdout.write;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  process.env.CI = 'true';
+  process.chdir(cwd);
+  try {
+    const code = await main(args);
+    return { code, ...captured };
+  } finally {
+    process.chdir(saved.cwd);
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    if (saved.ci === undefined) delete process.env.CI;
+    else process.env.CI = saved.ci;
+  }
+}
+
 /** Starts `vaekit ...args` in `cwd` without waiting: for tests that signal the process. */
 export function vaekitAsync(args: string[], cwd: string): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
