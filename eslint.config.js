@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'runs/', 'build/', '.scratch/', 'bench/reference/'] },
+  // Only the project's own trees and root config: a script or a run a user drops into the clone is not linted.
+  { ignores: ['*', '!src/', '!test/', '!bench/', '!web/', '!scripts/', '!bin/', '!eslint.config.js', 'bench/reference/'] },
   js.configs.recommended,
   { files: ['bin/**/*.js', 'scripts/**/*.mjs', 'bench/**/*.mjs', 'eslint.config.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   ...tseslint.configs.recommended,

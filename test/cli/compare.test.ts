@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodePng } from '../../src/node/png.js';
-import { buildOnce, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+import { buildOnce, listFiles, readJson, removeTempDirs, tempDir, transcript, vaekitInProcess } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -20,10 +20,10 @@ interface Row {
   explainedVariance?: number;
 }
 
-test('compare trains every kind at every size, writes the table, the picture and the 2-D scatters; a re-run reuses the runs', () => {
+test('compare trains every kind at every size, writes the table, the picture and the 2-D scatters; a re-run reuses the runs', async () => {
   const cwd = tempDir();
   const args = ['compare', '--models', 'pca,dae,vae', '--latent', '2,3', '--out', 'cmp', ...TINY];
-  const r = vaekit(args, cwd, 240_000);
+  const r = await vaekitInProcess(args, cwd);
   assert.equal(r.code, 0, transcript(r));
   const files = listFiles(join(cwd, 'cmp'));
   for (const f of ['compare.md', 'compare.json', 'reconstructions.png', 'pca-z2-embedding.svg', 'dae-z2-embedding.svg', 'vae-z2-embedding.svg', 'dae-z3/last.ckpt', 'pca-z3/best.ckpt', 'vae-z2/history.json']) {
@@ -48,23 +48,23 @@ test('compare trains every kind at every size, writes the table, the picture and
   assert.equal(png.width, 4 * 28 + 3);
   assert.equal(png.height, 7 * 28 + 6);
 
-  const again = vaekit(args, cwd, 240_000);
+  const again = await vaekitInProcess(args, cwd);
   assert.equal(again.code, 0, transcript(again));
   assert.equal((again.stdout.match(/reused/g) ?? []).length, 6, transcript(again));
   assert.ok(!/training into/.test(again.stdout), transcript(again));
   assert.deepEqual(readJson<{ rows: Row[] }>(join(cwd, 'cmp', 'compare.json')).rows, rows, 'the same runs score the same');
 });
 
-test('compare scores a reused Gaussian-decoder run on dequantized grey images, as eval does', () => {
+test('compare scores a reused Gaussian-decoder run on dequantized grey images, as eval does', async () => {
   const cwd = tempDir();
   const data = ['--limit', '600', '--val-size', '100', '--epochs', '1', '--binarize', 'none'];
-  const train = vaekit(['train', '--latent', '2', '--decoder', 'gaussian-learned', '--hidden', '32', ...data, '--out', 'cmp/vae-z2'], cwd);
+  const train = await vaekitInProcess(['train', '--latent', '2', '--decoder', 'gaussian-learned', '--hidden', '32', ...data, '--out', 'cmp/vae-z2'], cwd);
   assert.equal(train.code, 0, transcript(train));
-  const r = vaekit(['compare', '--models', 'vae', '--latent', '2', '--out', 'cmp', ...data, '--test-limit', '100', '--digits', '4'], cwd);
+  const r = await vaekitInProcess(['compare', '--models', 'vae', '--latent', '2', '--out', 'cmp', ...data, '--test-limit', '100', '--digits', '4'], cwd);
   assert.equal(r.code, 0, transcript(r));
   assert.match(r.stdout, /reused/);
   const [row] = readJson<{ rows: Row[] }>(join(cwd, 'cmp', 'compare.json')).rows;
-  const ev = vaekit(['eval', 'cmp/vae-z2', '--k', '0', '--limit', '100', '--engine', 'portable'], cwd);
+  const ev = await vaekitInProcess(['eval', 'cmp/vae-z2', '--k', '0', '--limit', '100', '--engine', 'portable'], cwd);
   assert.equal(ev.code, 0, transcript(ev));
   assert.match(ev.stdout, /on dequantized images/);
   const { negElbo } = readJson<{ negElbo: number }>(join(cwd, 'cmp', 'vae-z2', 'eval.json'));
@@ -72,9 +72,9 @@ test('compare scores a reused Gaussian-decoder run on dequantized grey images, a
   assert.ok(Math.abs((row.negElbo ?? NaN) - negElbo) < 1e-6, `compare ${row.negElbo}, eval ${negElbo}`);
 });
 
-test('compare refuses an unknown model kind before writing anything', () => {
+test('compare refuses an unknown model kind before writing anything', async () => {
   const cwd = tempDir();
-  const r = vaekit(['compare', '--models', 'pca,gan', '--out', 'cmp'], cwd);
+  const r = await vaekitInProcess(['compare', '--models', 'pca,gan', '--out', 'cmp'], cwd);
   assert.equal(r.code, 2, transcript(r));
   assert.match(r.stderr, /--models: unknown model kind "gan"/);
   assert.deepEqual(listFiles(cwd), []);

@@ -1,11 +1,13 @@
-/** Every kind through train -> eval -> report on a slice of MNIST: each figure and picture that applies is there. */
+/**
+ * Every kind through train -> eval -> report on a slice of MNIST, through the CLI's `main` in this process: each
+ * figure and picture that applies is there.
+ */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { buildOnce, readJson, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+import { after, test } from 'node:test';
+import { readJson, removeTempDirs, tempDir, transcript, vaekitInProcess } from './helpers.js';
 
-before(() => buildOnce());
 after(() => removeTempDirs());
 
 const SLICE = ['--limit', '300', '--val-size', '50'];
@@ -83,23 +85,23 @@ const KINDS: Record<string, Kind> = {
 const cwd = tempDir();
 
 for (const [kind, k] of Object.entries(KINDS)) {
-  test(`${kind}: train, eval and report show every figure and picture that applies`, () => {
+  test(`${kind}: train, eval and report show every figure and picture that applies`, async () => {
     // M1+M2 needs an epoch for each stage; PCA is fitted in one pass and takes no --epochs.
     const epochs = kind === 'pca' ? [] : ['--epochs', kind === 'm1m2' ? '2' : '1'];
-    const train = vaekit(['train', '--model', kind, '--latent', '2', ...k.train, ...epochs, ...SLICE, '--out', kind], cwd);
+    const train = await vaekitInProcess(['train', '--model', kind, '--latent', '2', ...k.train, ...epochs, ...SLICE, '--out', kind], cwd);
     assert.equal(train.code, 0, transcript(train));
-    const evaluated = vaekit(['eval', kind, '--limit', '100', ...(kind === 'vae' || kind === 'cvae' ? ['--k', '10'] : [])], cwd);
+    const evaluated = await vaekitInProcess(['eval', kind, '--limit', '100', ...(kind === 'vae' || kind === 'cvae' ? ['--k', '10'] : [])], cwd);
     assert.equal(evaluated.code, 0, transcript(evaluated));
     for (const line of k.printed) assert.match(evaluated.stdout, line, transcript(evaluated));
     const json = readJson<Record<string, unknown>>(join(cwd, kind, 'eval.json'));
     const figures = Object.keys(json).filter((key) => !['checkpoint', 'epoch', 'split', 'images', 'seed'].includes(key)).sort();
     assert.deepEqual(figures, k.figures, JSON.stringify(json));
     if (k.classify ?? k.classifier) {
-      const classify = vaekit(['classify', kind, '--limit', '100'], cwd);
+      const classify = await vaekitInProcess(['classify', kind, '--limit', '100'], cwd);
       assert.equal(classify.code, 0, transcript(classify));
     }
 
-    const report = vaekit(['report', kind, '--embed-limit', '100', '--scale', '1'], cwd);
+    const report = await vaekitInProcess(['report', kind, '--embed-limit', '100', '--scale', '1'], cwd);
     assert.equal(report.code, 0, transcript(report));
     const html = readFileSync(join(cwd, kind, 'report.html'), 'utf8');
     const titles = [...html.matchAll(/<h3>([^<]*)<\/h3>/g)].map((m) => m[1]);

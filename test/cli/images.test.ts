@@ -11,7 +11,7 @@ import { isLatentVariableModel } from '../../src/models/types.js';
 import { initBackend } from '../../src/node/backend.js';
 import { loadDataset } from '../../src/node/datasets.js';
 import { loadCheckpoint } from '../../src/node/runFiles.js';
-import { buildOnce, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+import { buildOnce, removeTempDirs, tempDir, transcript, vaekit, vaekitInProcess } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -43,15 +43,15 @@ function evalJson(cwd: string, run: string): { bitsPerDim?: { dequantized: boole
   return JSON.parse(readFileSync(join(cwd, run, 'eval.json'), 'utf8'));
 }
 
-test('train on an image folder, eval prints bits/dim (discretized logistic: no correction)', () => {
+test('train on an image folder, eval prints bits/dim (discretized logistic: no correction)', async () => {
   const cwd = tempDir();
   photos(cwd);
-  const r = vaekit(['train', '--data', 'photos', ...TINY, '--decoder', 'discretized-logistic', '--out', 'run'], cwd);
+  const r = await vaekitInProcess(['train', '--data', 'photos', ...TINY, '--decoder', 'discretized-logistic', '--out', 'run'], cwd);
   assert.equal(r.code, 0, transcript(r));
   assert.match(r.stdout, /14 training, 4 validation images of 8x8x3/, transcript(r));
   const config = JSON.parse(readFileSync(join(cwd, 'run', 'config.json'), 'utf8')) as { data: { imageSize: number; channels: number } };
   assert.deepEqual([config.data.imageSize, config.data.channels], [8, 3]);
-  const e = vaekit(['eval', 'run', '--k', '5'], cwd);
+  const e = await vaekitInProcess(['eval', 'run', '--k', '5'], cwd);
   assert.equal(e.code, 0, transcript(e));
   assert.match(e.stdout, /test bits\/dim: [\d.]+ from -log p\(x\) \(k=5\), [\d.]+ from the -ELBO \(discretized-logistic: a probability over the 256 levels, no correction\)/, transcript(e));
   const json = evalJson(cwd, 'run');
@@ -59,13 +59,13 @@ test('train on an image folder, eval prints bits/dim (discretized logistic: no c
   assert.ok(Math.abs((json.bitsPerDim?.negLogLikelihood ?? NaN) - json.negLogLikelihood / (8 * 8 * 3) / Math.LN2) < 1e-9);
 });
 
-test('a Gaussian decoder on grey images is scored on dequantized data, with the bin-width correction', () => {
+test('a Gaussian decoder on grey images is scored on dequantized data, with the bin-width correction', async () => {
   const cwd = tempDir();
   photos(cwd);
-  const r = vaekit(['train', '--data', 'photos', ...TINY, '--channels', '1', '--decoder', 'gaussian-learned', '--out', 'run'], cwd);
+  const r = await vaekitInProcess(['train', '--data', 'photos', ...TINY, '--channels', '1', '--decoder', 'gaussian-learned', '--out', 'run'], cwd);
   assert.equal(r.code, 0, transcript(r));
   assert.match(r.stdout, /images of 8x8x1/);
-  const e = vaekit(['eval', 'run', '--k', '5'], cwd);
+  const e = await vaekitInProcess(['eval', 'run', '--k', '5'], cwd);
   assert.equal(e.code, 0, transcript(e));
   assert.match(e.stdout, /on dequantized images/);
   assert.match(e.stdout, /continuous density: \+ log 255 per dim/);
@@ -99,10 +99,10 @@ test('eval estimates -log p(x) of a continuous density on the same dequantized i
   }
 });
 
-test('--channels other than 1 or 3 is an error naming the flag', () => {
+test('--channels other than 1 or 3 is an error naming the flag', async () => {
   const cwd = tempDir();
   photos(cwd);
-  const r = vaekit(['train', '--data', 'photos', ...TINY, '--channels', '2', '--out', 'run'], cwd);
+  const r = await vaekitInProcess(['train', '--data', 'photos', ...TINY, '--channels', '2', '--out', 'run'], cwd);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /--channels 2: expected 1 \(grey\) or 3 \(RGB\)/, transcript(r));
 });

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildOnce, CliResult, listFiles, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+import { buildOnce, CliResult, listFiles, removeTempDirs, tempDir, transcript, vaekitInProcess } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -19,7 +19,7 @@ function assertRefused(r: CliResult, parts: string[], cwd: string, filesBefore: 
   assert.deepEqual(listFiles(cwd), filesBefore, `nothing should be written\n${transcript(r)}`);
 }
 
-test('train refuses a model or a batch too large for memory, with the estimate, writing nothing', () => {
+test('train refuses a model or a batch too large for memory, with the estimate, writing nothing', async () => {
   const cwd = tempDir();
   const cases: [string[], string[]][] = [
     [['--hidden', '2000000'], ['vaekit train: --hidden 2000000: the model for images of 28x28x1 would have 3.3e9 parameters, 39.1 GB with Adam\'s two moments; at most 3.3e8 (4 GB)']],
@@ -29,12 +29,12 @@ test('train refuses a model or a batch too large for memory, with the estimate, 
     [['--samples', '10000000'], ['--samples 10000000: a batch of 128 images']],
     [['--image-size', '1e6'], ['--image-size: expected an integer from 1 to 1024, got 1000000']],
   ];
-  for (const [flags, parts] of cases) assertRefused(vaekit(['train', ...SMALL, ...flags, '--out', 'run'], cwd), parts, cwd, []);
+  for (const [flags, parts] of cases) assertRefused(await vaekitInProcess(['train', ...SMALL, ...flags, '--out', 'run'], cwd), parts, cwd, []);
 });
 
-test('pictures too large and scoring passes too large are refused before anything is decoded', () => {
+test('pictures too large and scoring passes too large are refused before anything is decoded', async () => {
   const cwd = tempDir();
-  const trained = vaekit(['train', ...SMALL, '--epochs', '1', '--hidden', '8', '--latent', '2', '--out', 'run'], cwd);
+  const trained = await vaekitInProcess(['train', ...SMALL, '--epochs', '1', '--hidden', '8', '--latent', '2', '--out', 'run'], cwd);
   assert.equal(trained.code, 0, transcript(trained));
   const files = listFiles(cwd);
   const picture = 'drawn at most';
@@ -48,9 +48,9 @@ test('pictures too large and scoring passes too large are refused before anythin
     [['report', 'run', '--scale', '100000'], ['--scale 100000: the picture', picture]],
     [['eval', 'run', '--samples', '100000000', '--k', '0'], ['vaekit eval: --samples 100000000: one image\'s pass, 1e8 decoded copies of 784 values, would need at least 627.2 GB; at most 4 GB']],
   ];
-  for (const [args, parts] of cases) assertRefused(vaekit(args, cwd), parts, cwd, files);
+  for (const [args, parts] of cases) assertRefused(await vaekitInProcess(args, cwd), parts, cwd, files);
   // Many samples of z are scored a few images at a time, within memory.
-  const many = vaekit(['eval', 'run', '--samples', '2000', '--k', '0', '--limit', '30', '--out', join(cwd, 'eval.json')], cwd);
+  const many = await vaekitInProcess(['eval', 'run', '--samples', '2000', '--k', '0', '--limit', '30', '--out', join(cwd, 'eval.json')], cwd);
   assert.equal(many.code, 0, transcript(many));
   assert.match(many.stdout, /test -ELBO \d+\.\d\d nats/);
 });

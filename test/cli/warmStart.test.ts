@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeCheckpoint } from '../../src/io/checkpoint.js';
 import { disposeRun, runFromCheckpoint } from '../../src/io/run.js';
-import { buildOnce, listFiles, removeTempDirs, tempDir, transcript, vaekit } from './helpers.js';
+import { buildOnce, listFiles, removeTempDirs, tempDir, transcript, vaekitInProcess } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -20,11 +20,11 @@ function weights(path: string): Map<string, Float32Array> {
   return values;
 }
 
-test('--init-from copies the shared weights, initializes the autoregression afresh, and the new run evaluates in bits/dim', () => {
+test('--init-from copies the shared weights, initializes the autoregression afresh, and the new run evaluates in bits/dim', async () => {
   const cwd = tempDir();
-  const base = vaekit(['train', ...TINY, '--decoder', 'gaussian-learned', '--out', 'base'], cwd);
+  const base = await vaekitInProcess(['train', ...TINY, '--decoder', 'gaussian-learned', '--out', 'base'], cwd);
   assert.equal(base.code, 0, transcript(base));
-  const ar = vaekit(['train', ...TINY, '--decoder', 'gaussian-ar', '--init-from', 'base', '--lr', '1e-9', '--out', 'ar'], cwd);
+  const ar = await vaekitInProcess(['train', ...TINY, '--decoder', 'gaussian-ar', '--init-from', 'base', '--lr', '1e-9', '--out', 'ar'], cwd);
   assert.equal(ar.code, 0, transcript(ar));
   const before = weights(join(cwd, 'base', 'best.ckpt'));
   assert.match(ar.stdout, new RegExp(`init: ${before.size} parameters from base[/\\\\]best\\.ckpt \\(epoch 1\\); initialized afresh: decoder\\.ar\\.w`));
@@ -32,22 +32,22 @@ test('--init-from copies the shared weights, initializes the autoregression afre
   const after = weights(join(cwd, 'ar', 'last.ckpt'));
   for (const [name, values] of before) assert.ok(after.get(name)!.every((v, i) => Math.abs(v - values[i]) < 1e-6), name);
   assert.ok(after.get('decoder.ar.w')!.every((v) => Math.abs(v) < 1e-6), 'the filter starts at zero');
-  const ev = vaekit(['eval', 'ar', '--limit', '20', '--k', '2'], cwd);
+  const ev = await vaekitInProcess(['eval', 'ar', '--limit', '20', '--k', '2'], cwd);
   assert.equal(ev.code, 0, transcript(ev));
   assert.match(ev.stdout, /test bits\/dim: \d+\.\d{3} from -log p\(x\)/);
 });
 
-test('--init-from refuses a missing checkpoint, --resume, and a parameter of another size, writing nothing', () => {
+test('--init-from refuses a missing checkpoint, --resume, and a parameter of another size, writing nothing', async () => {
   const cwd = tempDir();
-  const missing = vaekit(['train', ...TINY, '--init-from', 'nowhere', '--out', 'a'], cwd);
+  const missing = await vaekitInProcess(['train', ...TINY, '--init-from', 'nowhere', '--out', 'a'], cwd);
   assert.notEqual(missing.code, 0, transcript(missing));
   assert.match(missing.stderr, /--init-from: checkpoint not found: nowhere/);
-  const both = vaekit(['train', '--resume', '--out', 'a', '--init-from', 'nowhere'], cwd);
+  const both = await vaekitInProcess(['train', '--resume', '--out', 'a', '--init-from', 'nowhere'], cwd);
   assert.notEqual(both.code, 0, transcript(both));
   assert.match(both.stderr, /--init-from starts a new run; --resume continues one/);
-  const base = vaekit(['train', ...TINY, '--out', 'base'], cwd);
+  const base = await vaekitInProcess(['train', ...TINY, '--out', 'base'], cwd);
   assert.equal(base.code, 0, transcript(base));
-  const wider = vaekit(['train', ...TINY, '--latent', '5', '--init-from', 'base', '--out', 'wide'], cwd);
+  const wider = await vaekitInProcess(['train', ...TINY, '--latent', '5', '--init-from', 'base', '--out', 'wide'], cwd);
   assert.notEqual(wider.code, 0, transcript(wider));
   assert.match(wider.stderr, /parameter "encoder\.dense\.\d+\.w" has \d+ values, expected \d+/);
   assert.deepEqual(listFiles(cwd).filter((f) => f.endsWith('.ckpt')).sort(), ['base/best.ckpt', 'base/last.ckpt']);

@@ -1,0 +1,69 @@
+// `npm test`: the type-check, the lint and the test files, side by side so both cores stay busy; fails when
+// any of them fails. The type-check and lint print when they finish (in full only when they fail); the test
+// runner reports with the spec reporter, which lists every failure again at the end.
+//
+//   npm test                               everything
+//   npm test -- test/cli/cli.test.ts       these test files only (the type-check and lint still run)
+//   npm test -- --test-reporter=tap        any other option for `node --test`, written --option=value
+//
+// VAEKIT_TEST_CONCURRENCY sets how many test files run at once (default: 2, or the number of cores when more).
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (pkg, file) => join(root, 'node_modules', pkg, 'bin', file);
+
+const args = process.argv.slice(2);
+const options = args.filter((a) => a.startsWith('-'));
+const files = args.filter((a) => !a.startsWith('-'));
+if (files.length === 0) {
+  for (const dir of readdirSync(join(root, 'test'), { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    for (const f of readdirSync(join(root, 'test', dir.name)).sort()) if (f.endsWith('.test.ts')) files.push(join('test', dir.name, f));
+  }
+}
+const concurrency = Number(process.env.VAEKIT_TEST_CONCURRENCY ?? Math.max(2, availableParallelism()));
+if (!options.some((o) => o.startsWith('--test-reporter'))) options.push('--test-reporter=spec');
+if (!options.some((o) => o.startsWith('--test-concurrency'))) options.push(`--test-concurrency=${concurrency}`);
+
+/** Runs a command; resolves to its exit code and, unless `inherit`, everything it printed. */
+function run(name, command, commandArgs, inherit = false) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, { cwd: root, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    if (!inherit) {
+      child.stdout.setEncoding('utf8').on('data', (d) => (output += d));
+      child.stderr.setEncoding('utf8').on('data', (d) => (output += d));
+    }
+    child.on('close', (code, signal) => {
+      const result = { name, code: code ?? 1, signal, seconds: (Date.now() - started) / 1000, output };
+      if (!inherit) report(result);
+      resolve(result);
+    });
+  });
+}
+
+function report({ name, code, seconds, output }) {
+  if (code === 0) {
+    process.stdout.write(`✔ ${name} (${seconds.toFixed(0)} s)\n`);
+  } else {
+    process.stdout.write(`\n✖ ${name} failed (exit ${code}, ${seconds.toFixed(0)} s):\n${output.trimEnd()}\n\n`);
+  }
+}
+
+const results = await Promise.all([
+  run('type-check', process.execPath, [bin('typescript', 'tsc'), '--noEmit', '-p', 'tsconfig.json']),
+  run('lint', process.execPath, [bin('eslint', 'eslint.js'), '.']),
+  run('tests', process.execPath, ['--test', '--import', 'tsx', ...options, ...files], true),
+]);
+
+const failed = results.filter((r) => r.code !== 0);
+process.stdout.write(`\n${results.map((r) => `${r.code === 0 ? '✔' : '✖'} ${r.name} ${r.seconds.toFixed(0)} s`).join(', ')}\n`);
+if (failed.length > 0) {
+  process.stdout.write(`npm test failed: ${failed.map((r) => r.name).join(', ')}\n`);
+  process.exitCode = 1;
+}
