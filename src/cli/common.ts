@@ -8,13 +8,16 @@ import { Model } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { describeKernels, EngineChoice, loadNativeKernels, NativeLoad } from '../node/native.js';
 import { NATIVE_BACKEND } from '../node/nativeBackend.js';
-import { hasNativePath } from '../train/engine.js';
+import { offersFusedEngine } from '../train/train.js';
 import { TrainState } from '../train/state.js';
 import { UsageError } from './flags.js';
 
-/** Starts the engine that --backend and --threads ask for; returns the backend's name. */
-export function startBackend(flags: Record<string, unknown>): Promise<string> {
-  return initBackend((flags.backend as BackendChoice | undefined) ?? 'auto', { threads: flags.threads as number | undefined });
+/**
+ * Starts the engine that --backend and --threads ask for, and for a command that trains or scores, the
+ * hand-fused kernels `engine` (its --engine) allows; returns the backend's name.
+ */
+export function startBackend(flags: Record<string, unknown>, engine?: EngineChoice): Promise<string> {
+  return initBackend((flags.backend as BackendChoice | undefined) ?? 'auto', { threads: flags.threads as number | undefined, engine });
 }
 
 /** The tfjs backend and the threads its ops run on, where it says: "tfjs wasm, 1 thread". */
@@ -31,7 +34,7 @@ function backendText(backend: string): string {
  */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only the MLP networks of vae, m2 and m1m2`;
+  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only models that offer a hand-fused plan (MLP networks with the kernels' decoders)`;
   return `portable (${backendText(backend)}); native kernels unavailable: ${native.reason}`;
 }
 
@@ -42,19 +45,20 @@ export function modelSettingsText(config: ModelConfig): string {
     .join(', ');
 }
 
-/** The model kind as its flags would name it, for the two refusals below: `m2 with --net conv`. */
+/** The model as its flags would name it, for the two refusals below: `m2 with --net conv`, `vae with --decoder gaussian-ar`. */
 function modelText(config: ModelConfig): string {
   if ('net' in config && config.net === 'conv') return `${config.kind} with --net conv`;
-  return config.kind === 'vae' ? `vae with --decoder ${config.decoder}` : config.kind;
+  const decoder = (config as { decoder?: string }).decoder;
+  return decoder !== undefined && !(KERNEL_DECODERS as readonly string[]).includes(decoder) ? `${config.kind} with --decoder ${decoder}` : config.kind;
 }
 
 /**
- * `--engine native` insists on the native kernels: training a model they cannot run (conv networks, a kind or
- * decoder without a fast path) is refused, rather than quietly taken by tfjs as `auto` does.
+ * `--engine native` insists on the native kernels: training a model whose regime offers no hand-fused plan
+ * (conv networks, decoders or kinds without one) is refused, rather than quietly taken by tfjs as `auto` does.
  */
 export function checkNativeEngine(choice: EngineChoice, model: Model, config: ModelConfig): void {
-  if (choice !== 'native' || hasNativePath(model)) return;
-  throw new UsageError(`--engine native: the native kernels train only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), m2 and m1m2, not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
+  if (choice !== 'native' || offersFusedEngine(model)) return;
+  throw new UsageError(`--engine native: the native kernels train only models that offer a hand-fused plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')}), not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
 }
 
 /**

@@ -5,7 +5,8 @@ import { scoringImagesPerPass } from '../config/size.js';
 import { evaluationLines } from '../eval/describe.js';
 import { Evaluation, evaluationTasks, hasDensity, importanceSampledDensity } from '../eval/figures.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
-import { EngineChoice, kernelsFor } from '../node/native.js';
+import { fusedLoad } from '../node/backend.js';
+import { EngineChoice } from '../node/native.js';
 import { labelClasses, loadDataset } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
@@ -15,9 +16,9 @@ import { ParsedCommand, UsageError } from './flags.js';
 export async function evalCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
-  const backend = await startBackend(args.flags);
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
-  const native = kernelsFor(engine);
+  const backend = await startBackend(args.flags, engine);
+  const native = fusedLoad();
   const checkpoint = loadCheckpoint(path);
   const run = runFromCheckpoint(checkpoint, path);
   try {
@@ -46,7 +47,7 @@ export async function evalCommand(args: ParsedCommand, log: (s: string) => void)
       const why = hasDensity(model) ? 'has no importance-sampled estimate of its likelihood here: eval reports its bounds' : 'is deterministic: it has no likelihood to estimate';
       throw new UsageError(`--k: a ${model.kind} model ${why}; drop --k`);
     }
-    const tasks = evaluationTasks(run, images, { k: (args.flags.k as number | undefined) ?? 5000, numSamples, batchSize, seed, kernels: native.kernels });
+    const tasks = evaluationTasks(run, images, { k: (args.flags.k as number | undefined) ?? 5000, numSamples, batchSize, seed });
     const figures: Evaluation = { images: images.count };
     for (const task of tasks) {
       let progress: Progress | undefined;

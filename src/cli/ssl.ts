@@ -15,13 +15,13 @@ import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckp
 import { isClassifier } from '../models/labelled.js';
 import { isTwoStageModel } from '../models/m1m2.js';
 import { modelKindSpec } from '../models/registry.js';
-import { BackendChoice, initBackend } from '../node/backend.js';
+import { BackendChoice, fusedLoad, initBackend } from '../node/backend.js';
 import { labelClasses, loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
-import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
+import { EngineChoice } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
-import { trainModel } from '../train/byKind.js';
+import { trainModel } from '../train/train.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
 import { checkNativeEngine, checkRunSize, engineText, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
@@ -123,7 +123,6 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
 interface SeedContext {
   loaded: LoadedData;
   engine: EngineChoice;
-  native: NativeLoad;
   log: (s: string) => void;
   /** Told which path a seed's steps take (the log says it once, and again only if it changes). */
   onEngine(path: 'native' | 'portable'): void;
@@ -162,23 +161,28 @@ async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Prom
   try {
     if (run.state.epoch < config.train.epochs) {
       if (run.state.epoch > 0 || run.state.batch > 0) ctx.log(`${tag}: resuming at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
-      const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
-        onStep: (s) => {
-          progress ??= new Progress({ label: `${tag} epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
-          progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
+      const status = await trainModel(run, data, {
+        train: config.train,
+        binarize: config.data.binarize === 'dynamic',
+        onEngine: ctx.onEngine,
+        events: {
+          onStep: (s) => {
+            progress ??= new Progress({ label: `${tag} epoch ${s.epoch}/${config.train.epochs}`, total: s.total });
+            progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
+          },
+          onEpochEnd: (record, state) => {
+            progress?.finish();
+            progress = null;
+            saveLast();
+            if (state.best?.epoch === record.epoch) saveCheckpoint(join(dir, RUN_FILES.best), runToCheckpoint(run));
+            if (isTwoStageModel(run.model) && record.epoch === run.model.firstEpochs) saveCheckpoint(join(dir, STAGE_ONE), runToCheckpoint(run));
+            saveJson(join(dir, RUN_FILES.history), state.history);
+            const val = record.val ? `  val ${termsText({ ...record.val, total: 0 })}` : '';
+            ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${state.best?.epoch === record.epoch ? '  [best]' : ''}`);
+          },
+          shouldStop: ctx.shouldStop,
         },
-        onEpochEnd: (record, state) => {
-          progress?.finish();
-          progress = null;
-          saveLast();
-          if (state.best?.epoch === record.epoch) saveCheckpoint(join(dir, RUN_FILES.best), runToCheckpoint(run));
-          if (isTwoStageModel(run.model) && record.epoch === run.model.firstEpochs) saveCheckpoint(join(dir, STAGE_ONE), runToCheckpoint(run));
-          saveJson(join(dir, RUN_FILES.history), state.history);
-          const val = record.val ? `  val ${termsText({ ...record.val, total: 0 })}` : '';
-          ctx.log(`${tag} epoch ${record.epoch}/${config.train.epochs}  train ${termsText(record.train)}${val}  ${record.seconds.toFixed(1)} s${state.best?.epoch === record.epoch ? '  [best]' : ''}`);
-        },
-        shouldStop: ctx.shouldStop,
-      }, { kernels: ctx.native.kernels, onEngine: ctx.onEngine });
+      });
       if (status === 'stopped') {
         progress?.finish();
         saveLast();
@@ -227,9 +231,9 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   if (onlySeed !== undefined && onlySeed >= seeds) throw new UsageError(`--only-seed ${onlySeed}: the seeds are 0..${seeds - 1} (--seeds ${seeds})`);
   const seedList = onlySeed === undefined ? Array.from({ length: seeds }, (_, s) => s) : [onlySeed];
   const configs = labelCounts.flatMap((n) => seedList.map((s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
-  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
-  const native = kernelsFor(engine);
+  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto', { engine });
+  const native = fusedLoad();
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });
   for (const { config } of configs) checkRunSize(config, loaded.train.shape);
@@ -250,7 +254,7 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   };
   try {
     for (const { dir, config } of configs) {
-      const result = await runSeed(dir, config, { loaded, engine, native, log, onEngine, shouldStop: () => stopRequests > 0 });
+      const result = await runSeed(dir, config, { loaded, engine, log, onEngine, shouldStop: () => stopRequests > 0 });
       if (!result) {
         log(`stopped; run the same command again to resume`);
         return 130;

@@ -4,15 +4,17 @@ import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig
 import { parseConfigText } from '../config/text.js';
 import { prepareTrainingData } from '../data/prepare.js';
 import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
-import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
+import { fusedLoad } from '../node/backend.js';
+import { EngineChoice, NativeLoad } from '../node/native.js';
 import { DATASET_NAMES, labelClasses, loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
 import { Progress } from '../node/progress.js';
 import { NotAFileError, readRegularFileSync } from '../node/files.js';
 import { loadCheckpoint, removeRunOutputs, resolveCheckpointPath, RUN_FILES, runOutputsIn, saveCheckpoint, saveJson } from '../node/runFiles.js';
+import { TrainEvents } from '../train/events.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
 import { modelKindSpec, usesTrainSetting } from '../models/registry.js';
-import { trainModel } from '../train/byKind.js';
-import { DivergedError } from '../train/trainer.js';
+import { DivergedError } from '../train/loop.js';
+import { trainModel } from '../train/train.js';
 import { checkNativeEngine, checkRunSize, engineText, modelSettingsText, nats, refuseUnused, resumedDivergenceHint, startBackend, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { viewCommandLines } from './nextSteps.js';
@@ -99,9 +101,9 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
   if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
   if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
   if (resume && args.flags['init-from']) throw new UsageError('--init-from starts a new run; --resume continues one: drop one of them');
-  const backend = await startBackend(args.flags);
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
-  const native = kernelsFor(engine);
+  const backend = await startBackend(args.flags, engine);
+  const native = fusedLoad();
 
   const userLayers = resume || !args.flags.config ? [flagLayer] : [readConfigFile(args.flags.config as string), flagLayer];
   const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(userLayers));
@@ -208,7 +210,7 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
     lastSaved = true;
   };
   try {
-    const status = await trainModel(run.model, run.optimizer, data, config, run.state, {
+    const events: TrainEvents = {
       onStep: (s) => {
         progress ??= new Progress({ label: countsEpochs ? `epoch ${s.epoch}/${config.train.epochs}` : 'fitting', total: s.total });
         progress.update(s.done, Object.fromEntries(Object.entries(s.running).map(([k, v]) => [k === 'total' ? 'loss' : k, v])));
@@ -226,8 +228,11 @@ async function trainInDirectory(outDir: string, fresh: RunConfig | null, { args,
         log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${isBest && countsEpochs ? '  [best]' : ''}`);
       },
       shouldStop: () => stopRequests > 0,
-    }, {
-      kernels: native.kernels,
+    };
+    const status = await trainModel(run, data, {
+      train: config.train,
+      binarize: config.data.binarize === 'dynamic',
+      events,
       onEngine: (path) => {
         const line = `engine: ${engineText(path, native, backend)}`;
         if (line !== engineLine) log((engineLine = line));

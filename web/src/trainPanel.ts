@@ -9,9 +9,9 @@ import { prepareTrainingData } from '../../src/data/prepare.js';
 import { inOrder, limit } from '../../src/data/transforms.js';
 import { createRun, Run } from '../../src/io/run.js';
 import { modelKindSpec, MODEL_KINDS } from '../../src/models/registry.js';
-import { trainModel } from '../../src/train/byKind.js';
+import { StepInfo } from '../../src/train/events.js';
 import { initialTrainState, Metrics } from '../../src/train/state.js';
-import { StepInfo } from '../../src/train/trainer.js';
+import { trainModel } from '../../src/train/train.js';
 import { canDecode, canDecodeGivenLabel, canEncode, decoderForLabel, hasStandardNormalPrior } from '../../src/views/capabilities.js';
 import { decodeToImages } from '../../src/views/decode.js';
 import { imageGrid } from '../../src/views/grid.js';
@@ -167,18 +167,22 @@ export class TrainPanel {
       if (info.batch % 5 === 0 || info.batch === info.batches) this.chart.draw();
     };
     try {
-      const result = await trainModel(run.model, run.optimizer, prepared, run.config, run.state, {
-        onStep,
-        onEpochEnd: (record) => {
-          const val = record.val?.total;
-          if (Number.isFinite(val)) this.chart.addValidation(val!);
-          this.chart.draw();
-          this.showSamples(run);
-          this.state.refreshCodes();
-          seen = 0;
-          started = performance.now();
+      const result = await trainModel(run, prepared, {
+        train: run.config.train,
+        binarize: run.config.data.binarize === 'dynamic',
+        events: {
+          onStep,
+          onEpochEnd: (record) => {
+            const val = record.val?.total;
+            if (Number.isFinite(val)) this.chart.addValidation(val!);
+            this.chart.draw();
+            this.showSamples(run);
+            this.state.refreshCodes();
+            seen = 0;
+            started = performance.now();
+          },
+          shouldStop: () => this.stopRequested,
         },
-        shouldStop: () => this.stopRequested,
       });
       this.chart.draw();
       this.showSamples(run);
