@@ -62,12 +62,12 @@ export function checkNativeEngine(choice: EngineChoice, model: Model, config: Mo
 }
 
 /**
- * `vaekit eval --engine native` likewise: the kernels score only the MLP VAE (m2 and m1m2 train on them but are
- * scored through tfjs), so any other model is refused rather than quietly scored on tfjs.
+ * `vaekit eval --engine native` likewise: the kernels score only models that offer an MLP VAE plan (an M2 plan
+ * trains on them but is scored through tfjs), so any other model is refused rather than quietly scored on tfjs.
  */
 export function checkNativeScoring(choice: EngineChoice, model: Model, config: ModelConfig): void {
   if (choice !== 'native' || typeof model.mlpVaePlan === 'function') return;
-  throw new UsageError(`--engine native: the native kernels score only the MLP networks of vae (decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
+  throw new UsageError(`--engine native: the native kernels score only models that offer an MLP VAE plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { ImageShape } from '../nn/convNet.js';
 /** The configs of the label-aware kinds. */
 export type LabelModelConfig = CvaeConfig | M2Config | M1M2Config;
 
-/** The trainers they declare (src/train/labelTrainers.ts). */
+/** The step strategies they declare (src/train/train.ts STRATEGIES). */
 export type LabelTrainerKind = 'labelled' | 'semi-supervised' | 'two-stage';
 
 const CLASSES_FIELD: FieldSpec = { key: 'classes', flag: 'classes', help: 'number of labels y', type: { type: 'int', min: 2 } };

@@ -18,9 +18,10 @@ export type ModelConfig = VaeConfig | AeConfig | DaeConfig | CaeConfig | PcaConf
 export type ModelKind = ModelConfig['kind'];
 
 /**
- * How a kind is trained. Declared by the kind, never guessed from its name. standard: gradient steps on the
- * batch mean of `total`; fit: a closed-form fit to the training set in one pass (the model is a FittedModel); multistep: the
- * ordered optimizer steps the model declares (a MultiStepModel), each with its own optimizer.
+ * How a kind is trained: the name of its step strategy (src/train/train.ts STRATEGIES, each typed to the model
+ * it trains). Declared by the kind, never guessed from its name. standard: one gradient step per batch on the
+ * batch mean of `total`; fit: a closed-form fit to the training set in one pass (the model is a FittedModel);
+ * multistep: the ordered optimizer steps the model declares (a MultiStepModel), each with its own optimizer.
  */
 export type TrainerKind = 'standard' | 'fit' | 'multistep' | LabelTrainerKind;
 

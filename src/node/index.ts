@@ -1,5 +1,5 @@
 // vaekit's Node edge: engine start-up, data sets from disk, files, progress.
-export { initBackend, BACKENDS } from './backend.js';
+export { initBackend, fusedLoad, BACKENDS } from './backend.js';
 export type { BackendChoice } from './backend.js';
 export { loadDataset, mnistDataDir } from './datasets.js';
 export type { DatasetSpec, LoadedData } from './datasets.js';

@@ -28,7 +28,7 @@ export interface StepEngine {
 }
 
 /**
- * What the portable engines share: the tfjs gradient of the last step, held until the trainer applies it with
+ * What the portable engines share: the tfjs gradient of the last step, held until the loop applies it with
  * the model's Adam or discards it. Parameters live in the model's variables, so there is nothing to sync.
  */
 export abstract class HeldTfjsGradients {
