@@ -52,8 +52,8 @@ export interface Stepper<B> {
   /** What to try when a step diverges, for a run started afresh. */
   readonly hint: string;
   setLearningRate(lr: number): void;
-  /** Step `i` of a batch of `rows` examples: its terms, its gradient held until apply or discard. */
-  gradients(batch: B, rows: number, i: number, inputs: StepInputs): StepTerms;
+  /** Step `i` of a batch: its terms, its gradient held until apply or discard. */
+  gradients(batch: B, i: number, inputs: StepInputs): StepTerms;
   apply(i: number): void;
   discard(i: number): void;
   /** The terms the batch records, from those of its steps. */
@@ -181,7 +181,7 @@ export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts:
       const steps: StepTerms[] = [];
       for (let i = 0; i < stepper.stepsPerBatch; i++) {
         const rng = stepper.stepsPerBatch === 1 ? new Rng(seed, Stream.eps, state.step) : new Rng(seed, Stream.eps, state.step, i);
-        const terms = stepper.gradients(batch, rows, i, { beta, numSamples: train.numSamples, rng });
+        const terms = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng });
         const diverged = divergence(terms, state, stepper.hint);
         if (diverged) {
           stepper.discard(i);

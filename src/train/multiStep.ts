@@ -41,7 +41,7 @@ function multiStepper(model: MultiStepModel, ctx: TrainContext<StepOptimizers>):
     weighsKl: false,
     hint: 'Try a lower --lr.',
     setLearningRate: (lr) => optimizers.setLearningRate(lr),
-    gradients(batch, _rows, i, inputs: StepInputs) {
+    gradients(batch, i, inputs: StepInputs) {
       const step = trainingStepGradients(steps[i], variables[i], batch, dim, inputs.rng);
       grads = step.grads;
       return { names: step.names, values: step.values };

@@ -27,7 +27,7 @@ export function semiSupervisedStepper(model: SemiSupervisedModel, optimizer: Ada
     weighsKl: true,
     hint: 'Try a lower --lr.',
     setLearningRate: (lr) => optimizer.setLearningRate(lr),
-    gradients: (batch, _rows, _i, inputs) => engine.gradients(batch, counts, inputs),
+    gradients: (batch, _i, inputs) => engine.gradients(batch, counts, inputs),
     apply: () => engine.apply(),
     discard: () => engine.discard(),
     record: ([terms]) => terms,
