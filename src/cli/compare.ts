@@ -82,7 +82,8 @@ export async function compareCommand(args: ParsedCommand, log: (s: string) => vo
     }
   }
 
-  await initBackend(backendChoice);
+  // Scored on tfjs alone, whichever engine trained the runs, so a re-run that reuses them scores the same.
+  await initBackend(backendChoice, { engine: 'portable' });
   const first = readRunMeta(loadCheckpoint(join(runs[0].dir, RUN_FILES.last)), runs[0].dir).config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, imageSize: first.data.imageSize, channels: first.data.channels });
   const testLimit = (args.flags['test-limit'] as number | undefined) ?? 0;
