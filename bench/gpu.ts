@@ -13,8 +13,7 @@ import { prepareTrainingData } from '../src/data/prepare.js';
 import { createRun, disposeRun } from '../src/io/run.js';
 import { describeBackend, initBackend } from '../src/node/backend.js';
 import { loadDataset } from '../src/node/datasets.js';
-import { loadNativeKernels } from '../src/node/native.js';
-import { trainModel } from '../src/train/byKind.js';
+import { trainModel } from '../src/train/train.js';
 import { initialTrainState } from '../src/train/state.js';
 
 const args = process.argv.slice(2);
@@ -29,16 +28,15 @@ const MODELS = {
 
 /** Images per second of `steps` training steps after a warm-up (shader compilation, first allocations). */
 async function measure(backend: 'webgpu' | 'native', which: keyof typeof MODELS, fused: boolean): Promise<number> {
-  await initBackend(backend);
+  await initBackend(backend, { engine: fused ? 'native' : 'portable' });
   const spec = MODELS[which];
   const loaded = await loadDataset({ data: spec.data });
   const cfg = resolveRunConfig([{ source: 'bench', values: { model: spec.model, train: { batchSize: spec.batchSize, epochs: 1 }, data: { limit: (steps + WARMUP + 1) * spec.batchSize, valSize: 0 } } }]);
   const data = prepareTrainingData(loaded, cfg.data, 0);
   const run = createRun(cfg, data.train.shape, initialTrainState());
-  const kernels = fused ? loadNativeKernels().kernels : null;
   let t0 = 0;
   const stop = () => run.state.step >= WARMUP + steps;
-  await trainModel(run.model, run.optimizer, data, cfg, run.state, {
+  await trainModel(run, data, { train: cfg.train, binarize: cfg.data.binarize === 'dynamic', events: {
     onStep: () => {
       if (run.state.step === WARMUP) {
         // Wait for the GPU's queue so the timed steps start from an idle device.
@@ -47,7 +45,7 @@ async function measure(backend: 'webgpu' | 'native', which: keyof typeof MODELS,
       }
     },
     shouldStop: stop,
-  }, { kernels });
+  } });
   const seconds = (performance.now() - t0) / 1000;
   disposeRun(run);
   return (steps * spec.batchSize) / seconds;

@@ -17,20 +17,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { resolveRunConfig } from '../src/config/run.js';
+import { resolveRunConfig, RunConfig } from '../src/config/run.js';
 import { prepareTestData, prepareTrainingData } from '../src/data/prepare.js';
 import { limit } from '../src/data/transforms.js';
 import { evaluateLoss } from '../src/eval/elbo.js';
 import { estimateLogLikelihood } from '../src/eval/loglik.js';
 import { Kernels } from '../src/fastpath/kernels.js';
-import { createRun, disposeRun } from '../src/io/run.js';
+import { createRun, disposeRun, Run } from '../src/io/run.js';
 import { Vae, VaeConfig } from '../src/models/vae.js';
 import { describeBackend, initBackend } from '../src/node/backend.js';
 import { loadDataset } from '../src/node/datasets.js';
 import { describeKernels, loadNativeKernels } from '../src/node/native.js';
 import { initialTrainState } from '../src/train/state.js';
-import { trainModel } from '../src/train/byKind.js';
-import { train } from '../src/train/trainer.js';
+import { trainModel, TrainData } from '../src/train/train.js';
+import { TrainEvents } from '../src/train/events.js';
+import { useFusedKernels } from '../src/fastpath/fused.js';
 
 const quick = process.argv.includes('--quick');
 const kindsOnly = process.argv.includes('--kinds-only');
@@ -85,6 +86,16 @@ const engines: { name: 'native' | 'portable'; kernels: Kernels | null }[] = [
   ...(native.kernels ? [{ name: 'native' as const, kernels: native.kernels }] : []),
   { name: 'portable', kernels: null },
 ];
+
+/** Trains a run as the CLI does, on the hand-fused `kernels` (null: tfjs alone) as start-up would choose them. */
+async function trainOn(run: Run, data: TrainData, config: RunConfig, events: TrainEvents, kernels: Kernels | null): Promise<void> {
+  useFusedKernels(kernels);
+  try {
+    await trainModel(run, data, { train: config.train, binarize: config.data.binarize === 'dynamic', events });
+  } finally {
+    useFusedKernels(null);
+  }
+}
 
 /** One table row: vaekit native, vaekit portable, PyTorch plain and malloc-tuned, and the ratios to plain PyTorch. */
 function throughputRow(what: string, digits: number, ours: Record<string, number>, plain?: number, tuned?: number): string {
@@ -164,10 +175,10 @@ async function kindThroughput(row: KindRow, loadedData: Awaited<ReturnType<typeo
   const config = rowConfig(row, steps);
   const data = prepareTrainingData(loadedData, config.data, 0);
   const warm = createRun(config, data.train.shape, initialTrainState());
-  await trainModel(warm.model, warm.optimizer, { train: limit(data.train, 3 * row.batch) }, config, warm.state, {}, { kernels: null });
+  await trainOn(warm, { train: limit(data.train, 3 * row.batch) }, config, {}, null);
   disposeRun(warm);
   const run = createRun(config, data.train.shape, initialTrainState());
-  await trainModel(run.model, run.optimizer, { train: data.train }, config, run.state, {}, { kernels: null });
+  await trainOn(run, { train: data.train }, config, {}, null);
   const seconds = run.state.history[0].seconds;
   const images = run.state.step * row.batch;
   disposeRun(run);
@@ -180,7 +191,7 @@ async function kernelProfile(row: KindRow, loadedData: Awaited<ReturnType<typeof
   const data = prepareTrainingData(loadedData, config.data, 0);
   const run = createRun(config, data.train.shape, initialTrainState());
   const info = await tf.profile(async () => {
-    await trainModel(run.model, run.optimizer, { train: data.train }, config, run.state, {}, { kernels: null });
+    await trainOn(run, { train: data.train }, config, {}, null);
   });
   disposeRun(run);
   const by = new Map<string, { ms: number; calls: number }>();
@@ -233,10 +244,10 @@ if (!kindsOnly) {
   const ours: Record<string, number> = {};
   for (const { name, kernels } of engines) {
     const warm = createRun(config, data.train.shape, initialTrainState());
-    await train(warm.model, warm.optimizer, { train: limit(data.train, 20 * 128) }, config, warm.state, {}, { kernels });
+    await trainOn(warm, { train: limit(data.train, 20 * 128) }, config, {}, kernels);
     disposeRun(warm);
     const run = createRun(config, data.train.shape, initialTrainState());
-    await train(run.model, run.optimizer, data, config, run.state, {}, { kernels });
+    await trainOn(run, data, config, {}, kernels);
     ours[name] = data.train.count / run.state.history[0].seconds;
     disposeRun(run);
   }
@@ -253,7 +264,9 @@ if (!kindsOnly) {
   for (const { name, kernels } of engines) {
     const test = prepareTestData(limit(loaded.test, EVAL_IMAGES[name]), config.data, 0);
     const t0 = performance.now();
-    await estimateLogLikelihood(model, test, { k: EVAL_K, kernels });
+    useFusedKernels(kernels);
+    await estimateLogLikelihood(model, test, { k: EVAL_K });
+    useFusedKernels(null);
     ours[name] = test.count / ((performance.now() - t0) / 1000);
   }
   model.dispose();
@@ -272,7 +285,7 @@ if (!kindsOnly) {
     const config = resolveRunConfig([{ source: 'bench', values: { model: { kind: 'm2' }, train: { epochs: 1 }, data: { valSize: 0, limit: stepsOf[name] * 128 + 100 } } }]);
     const data = prepareTrainingData(loaded, config.data, 0);
     const run = createRun(config, data.train.shape, initialTrainState());
-    await trainModel(run.model, run.optimizer, data, config, run.state, {}, { kernels });
+    await trainOn(run, data, config, {}, kernels);
     ours[name] = (data.train.count - 100) / run.state.history[0].seconds;
     disposeRun(run);
   }
@@ -289,11 +302,11 @@ if (!quick && !kindsOnly) {
   const data = prepareTrainingData(loaded, config.data, 0);
   const run = createRun(config, data.train.shape, initialTrainState());
   const t0 = performance.now();
-  await train(run.model, run.optimizer, data, config, run.state, {
+  await trainOn(run, data, config, {
     onStep: (s) => {
       if (s.batch === s.batches) process.stderr.write(`vaekit epoch ${s.epoch}: train loss ${s.running.total.toFixed(2)}\n`);
     },
-  }, { kernels: native.kernels });
+  }, native.kernels);
   const seconds = (performance.now() - t0) / 1000;
   const terms = evaluateLoss(run.model, prepareTestData(loaded.test, config.data, 0));
   disposeRun(run);

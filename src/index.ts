@@ -17,6 +17,6 @@ export type { FitConfig } from './config/fitConfig.js';
 export type { RunConfig, TrainConfig, DataConfig } from './config/run.js';
 export type { ModelConfig, ModelKind } from './models/registry.js';
 export type { TrainState, EpochRecord, Metrics } from './train/state.js';
-export type { StepInfo } from './train/trainer.js';
+export type { StepInfo } from './train/events.js';
 export type { TrainProgress } from './io/runSession.js';
 export type { Evaluation } from './eval/figures.js';

@@ -1,19 +1,23 @@
 import { ConfigLayer, DATA_FIELDS, RunConfig, TRAIN_FIELDS, UnusedSetting } from '../config/run.js';
 import { applicableEntries } from '../config/schema.js';
 import { checkBatchSize, checkModelSize, KeyName } from '../config/size.js';
-import { ModelConfig, MODEL_KINDS, modelKindSpec, ModelKindSpec } from '../models/registry.js';
+import { ModelConfig, modelKindSpec } from '../models/registry.js';
 import type { ImageShape } from '../nn/convNet.js';
 import { Model } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { describeKernels, EngineChoice, loadNativeKernels, NativeLoad } from '../node/native.js';
 import { NATIVE_BACKEND } from '../node/nativeBackend.js';
-import { hasNativePath } from '../train/engine.js';
+import { KERNEL_DECODERS } from '../models/decoders.js';
+import { offersFusedEngine } from '../train/train.js';
 import { TrainState } from '../train/state.js';
 import { UsageError } from './flags.js';
 
-/** Starts the engine that --backend and --threads ask for; returns the backend's name. */
-export function startBackend(flags: Record<string, unknown>): Promise<string> {
-  return initBackend((flags.backend as BackendChoice | undefined) ?? 'auto', { threads: flags.threads as number | undefined });
+/**
+ * Starts the engine that --backend and --threads ask for, and for a command that trains or scores, the
+ * hand-fused kernels `engine` (its --engine) allows; returns the backend's name.
+ */
+export function startBackend(flags: Record<string, unknown>, engine?: EngineChoice): Promise<string> {
+  return initBackend((flags.backend as BackendChoice | undefined) ?? 'auto', { threads: flags.threads as number | undefined, engine });
 }
 
 /** The tfjs backend and the threads its ops run on, where it says: "tfjs wasm, 1 thread". */
@@ -30,7 +34,7 @@ function backendText(backend: string): string {
  */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only the MLP networks of ${listed(nativeKinds().map((s) => s.kind))}`;
+  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only models that offer a hand-fused plan (MLP networks with the kernels' decoders)`;
   return `portable (${backendText(backend)}); native kernels unavailable: ${native.reason}`;
 }
 
@@ -41,46 +45,29 @@ export function modelSettingsText(config: ModelConfig): string {
     .join(', ');
 }
 
-/** "a, b and c". */
-function listed(items: string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-/** The kinds whose MLP networks the native kernels train (their specs' `nativeKernels`), in the registry's order. */
-function nativeKinds(): ModelKindSpec[] {
-  return Object.values(MODEL_KINDS).filter((s) => s.nativeKernels !== undefined);
-}
-
-/** A kind the kernels run, with the decoders they run it with where that is not every one: `vae (decoders bernoulli, ...)`. */
-function nativeKindText(spec: ModelKindSpec): string {
-  const decoders = spec.nativeKernels?.decoders;
-  return decoders ? `${spec.kind} (decoders ${decoders.join(', ')})` : spec.kind;
-}
-
-/** The model kind as its flags would name it, for the two refusals below: `m2 with --net conv`, `vae with --decoder gaussian-ar`. */
+/** The model as its flags would name it, for the two refusals below: `m2 with --net conv`, `vae with --decoder gaussian-ar`. */
 function modelText(config: ModelConfig): string {
   if ('net' in config && config.net === 'conv') return `${config.kind} with --net conv`;
   const decoder = (config as { decoder?: string }).decoder;
-  return modelKindSpec(config.kind).nativeKernels?.decoders && decoder !== undefined ? `${config.kind} with --decoder ${decoder}` : config.kind;
+  return decoder !== undefined && !(KERNEL_DECODERS as readonly string[]).includes(decoder) ? `${config.kind} with --decoder ${decoder}` : config.kind;
 }
 
 /**
- * `--engine native` insists on the native kernels: training a model they cannot run (conv networks, a kind or
- * decoder without a fast path) is refused, rather than quietly taken by tfjs as `auto` does.
+ * `--engine native` insists on the native kernels: training a model whose regime offers no hand-fused plan
+ * (conv networks, decoders or kinds without one) is refused, rather than quietly taken by tfjs as `auto` does.
  */
 export function checkNativeEngine(choice: EngineChoice, model: Model, config: ModelConfig): void {
-  if (choice !== 'native' || hasNativePath(model)) return;
-  throw new UsageError(`--engine native: the native kernels train only the MLP networks of ${listed(nativeKinds().map(nativeKindText))}, not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
+  if (choice !== 'native' || offersFusedEngine(model)) return;
+  throw new UsageError(`--engine native: the native kernels train only models that offer a hand-fused plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')}), not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
 }
 
 /**
- * `vaekit eval --engine native` likewise: the kernels score only the kinds whose spec says so (others may train on
- * them but are scored through tfjs), so any other model is refused rather than quietly scored on tfjs.
+ * `vaekit eval --engine native` likewise: the kernels score only models that offer an MLP VAE plan (an M2 plan
+ * trains on them but is scored through tfjs), so any other model is refused rather than quietly scored on tfjs.
  */
 export function checkNativeScoring(choice: EngineChoice, model: Model, config: ModelConfig): void {
   if (choice !== 'native' || typeof model.mlpVaePlan === 'function') return;
-  const scored = nativeKinds().filter((s) => s.nativeKernels?.scores).map(nativeKindText);
-  throw new UsageError(`--engine native: the native kernels score only the MLP networks of ${listed(scored)}, not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
+  throw new UsageError(`--engine native: the native kernels score only models that offer an MLP VAE plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
 }
 
 /**

@@ -11,7 +11,7 @@ import { isModelKind, MODEL_KINDS, modelKindSpec, usesTrainSetting } from '../mo
 import { isCodeModel, isLatentVariableModel } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
 import { loadDataset, withAbsoluteDataPaths } from '../node/datasets.js';
-import { kernelsFor } from '../node/native.js';
+import { startEngine } from '../node/engine.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { Progress } from '../node/progress.js';
@@ -48,7 +48,7 @@ export async function compareCommand(args: ParsedCommand, log: (s: string) => vo
   // A kind without epochs (a fit) is finished after its own single pass.
   const epochsOf = (kind: string) => (usesTrainSetting(modelKindSpec(kind), 'epochs') ? epochs : resolveRunConfig([{ source: 'compare', values: { model: { kind } } }]).train.epochs);
 
-  const engine = { backend: await initBackend(backendChoice), native: kernelsFor('auto') };
+  const engine = await startEngine({ backend: backendChoice });
   const newRun = (out: string, config: RunConfig) => ({ out, config, force: runOutputsIn(out).length > 0, engine, keyName: flagKeyName(config) });
 
   const runs = kinds.flatMap((kind) => latents.map((latent) => ({ kind, latent, dir: join(outDir, `${kind}-z${latent}`) })));
@@ -76,6 +76,8 @@ export async function compareCommand(args: ParsedCommand, log: (s: string) => vo
     }
   }
 
+  // Scored on tfjs alone, whichever engine trained the runs, so a re-run that reuses them scores the same.
+  await initBackend(backendChoice, { engine: 'portable' });
   const first = readRunMeta(loadCheckpoint(join(runs[0].dir, RUN_FILES.last)), runs[0].dir).config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, imageSize: first.data.imageSize, channels: first.data.channels });
   const testLimit = (args.flags['test-limit'] as number | undefined) ?? 0;

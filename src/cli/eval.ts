@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import { evaluationLines } from '../eval/describe.js';
 import { disposeRun, runFromCheckpoint } from '../io/run.js';
 import { evaluate } from '../node/evaluate.js';
-import { EngineChoice, kernelsFor } from '../node/native.js';
+import { fusedLoad } from '../node/backend.js';
+import { EngineChoice } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
 import { checkNativeScoring, engineText, startBackend } from './common.js';
@@ -11,9 +12,9 @@ import { ParsedCommand } from './flags.js';
 export async function evalCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
-  const backend = await startBackend(args.flags);
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
-  const native = kernelsFor(engine);
+  const backend = await startBackend(args.flags, engine);
+  const native = fusedLoad();
   const run = runFromCheckpoint(loadCheckpoint(path), path);
   try {
     const { config } = run;

@@ -16,10 +16,10 @@ import { trainRun } from '../io/runSession.js';
 import { isClassifier } from '../models/labelled.js';
 import { isTwoStageModel } from '../models/m1m2.js';
 import { modelKindSpec } from '../models/registry.js';
-import { BackendChoice, initBackend } from '../node/backend.js';
+import { BackendChoice, fusedLoad, initBackend } from '../node/backend.js';
 import { labelClasses, loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
 import { ensureDir, writeFileAtomic } from '../node/files.js';
-import { EngineChoice, kernelsFor, NativeLoad } from '../node/native.js';
+import { EngineChoice } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES, saveCheckpoint, saveJson } from '../node/runFiles.js';
 import { epochsTrained, initialTrainState } from '../train/state.js';
@@ -124,7 +124,6 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
 interface SeedContext {
   loaded: LoadedData;
   engine: EngineChoice;
-  native: NativeLoad;
   log: (s: string) => void;
   /** Told which path a seed's steps take (the log says it once, and again only if it changes). */
   onEngine(path: 'native' | 'portable'): void;
@@ -166,7 +165,6 @@ async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Prom
       if (run.state.epoch > 0 || run.state.batch > 0) ctx.log(`${tag}: resuming at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
       const status = await trainRun(run, data, {
         signal: ctx.signal,
-        kernels: ctx.native.kernels,
         onEpochEnd: (record, state, best) => {
           saveLast();
           if (best) saveCheckpoint(join(dir, RUN_FILES.best), runToCheckpoint(run));
@@ -236,9 +234,9 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   if (onlySeed !== undefined && onlySeed >= seeds) throw new UsageError(`--only-seed ${onlySeed}: the seeds are 0..${seeds - 1} (--seeds ${seeds})`);
   const seedList = onlySeed === undefined ? Array.from({ length: seeds }, (_, s) => s) : [onlySeed];
   const configs = labelCounts.flatMap((n) => seedList.map((s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
-  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
-  const native = kernelsFor(engine);
+  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto', { engine });
+  const native = fusedLoad();
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });
   for (const { config } of configs) checkRunSize(config, loaded.train.shape);
@@ -253,7 +251,7 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   };
   try {
     for (const { dir, config } of configs) {
-      const result = await runSeed(dir, config, { loaded, engine, native, log, onEngine, signal: stop.signal });
+      const result = await runSeed(dir, config, { loaded, engine, log, onEngine, signal: stop.signal });
       if (!result) {
         log(`stopped; run the same command again to resume`);
         return 130;

@@ -8,7 +8,8 @@ import { withAbsoluteDataPaths } from '../node/datasets.js';
 import type { Engine } from '../node/engine.js';
 import { NotAFileError, readRegularFileSync } from '../node/files.js';
 import { defaultRunDirectory } from '../node/fit.js';
-import { EngineChoice, kernelsFor } from '../node/native.js';
+import { fusedLoad } from '../node/backend.js';
+import { EngineChoice } from '../node/native.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES } from '../node/runFiles.js';
 import { RunDivergedError, SessionNames, SessionProgress, TrainDirectoryOptions, trainRunDirectory } from '../node/runSession.js';
@@ -38,9 +39,9 @@ export async function trainCommand(args: ParsedCommand, log: (s: string) => void
   if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
   if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
   if (resume && args.flags['init-from']) throw new UsageError('--init-from starts a new run; --resume continues one: drop one of them');
-  const backend = await startBackend(args.flags);
   const engineChoice = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
-  const native = kernelsFor(engineChoice);
+  const backend = await startBackend(args.flags, engineChoice);
+  const native = fusedLoad();
 
   const userLayers = resume || !args.flags.config ? [flagLayer] : [readConfigFile(args.flags.config as string), flagLayer];
   const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(userLayers));

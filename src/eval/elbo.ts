@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
+import { fusedKernels } from '../fastpath/fused.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
 import { fillNormalWith } from '../fastpath/random.js';
@@ -15,8 +16,6 @@ export interface EvaluateLossOptions {
   numSamples?: number;
   /** Seed of the eps stream. Default 0. */
   seed?: number;
-  /** Kernels of a fast path (src/node/native.ts); used when the model describes itself as an MLP VAE. */
-  kernels?: Kernels | null;
   /** Uniform dequantization of the images (continuous densities on 8-bit data). Default none. */
   dequantize?: Dequantization;
   onProgress?(done: number, total: number): void;
@@ -33,7 +32,7 @@ function portableSums(model: Model, dim: number, numSamples: number): BatchSums 
     });
 }
 
-/** The same sums on the fast path's kernels, with eps drawn as the model draws it. */
+/** The same sums on the hand-fused kernels, with eps drawn as the model draws it. */
 function kernelSums(kernels: Kernels, model: Model, numSamples: number): BatchSums | null {
   const plan = model.mlpVaePlan?.();
   if (!plan) return null;
@@ -55,7 +54,9 @@ export function evaluateLoss(model: Model, data: Dataset, opts: EvaluateLossOpti
   const order = inOrder(data.count);
   const sums: Record<string, number> = {};
   const numSamples = opts.numSamples ?? 1;
-  const batchSums = (opts.kernels && kernelSums(opts.kernels, model, numSamples)) || portableSums(model, dim, numSamples);
+  // On the hand-fused kernels where start-up chose them and the model offers an MLP VAE plan.
+  const kernels = fusedKernels();
+  const batchSums = (kernels && kernelSums(kernels, model, numSamples)) || portableSums(model, dim, numSamples);
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);
     const x = gatherBatch(data, order, start, end);

@@ -5,7 +5,6 @@
  * and writes them to eval.json; the report shows the same.
  */
 import { Dataset } from '../data/dataset.js';
-import { Kernels } from '../fastpath/kernels.js';
 import type { Run } from '../io/run.js';
 import { isClassifier, isConditionalCodeModel, isConditionalLatentVariableModel, isSemiSupervisedModel } from '../models/labelled.js';
 import { DecoderKind } from '../models/likelihood.js';
@@ -96,8 +95,6 @@ export interface EvaluationOptions {
   batchSize?: number;
   /** Seed of every draw (eps, dequantization noise, prior draws). Default 0. */
   seed?: number;
-  /** Kernels of a fast path (src/node/native.ts), used where the model describes itself as an MLP VAE. */
-  kernels?: Kernels | null;
 }
 
 /** One measurement: `run` adds its figures to the evaluation, reporting images done. */
@@ -174,13 +171,13 @@ export function evaluationTasks(run: EvaluatedRun, data: Dataset, opts: Evaluati
 
   if (isLatentVariableModel(model)) {
     task('ELBO', async (into, onProgress) => {
-      const terms = evaluateLoss(model, data, { batchSize, numSamples, seed, kernels: opts.kernels, dequantize, onProgress });
+      const terms = evaluateLoss(model, data, { batchSize, numSamples, seed, dequantize, onProgress });
       const bits = bitsPerDimOf(scoring, decoder, dims, terms.total);
       Object.assign(into, { negElbo: terms.total, terms }, bits ? { bitsPerDim: bits } : {});
     });
     if (k > 0) {
       task(`-log p(x), k=${k}`, async (into, onProgress) => {
-        const ll = await estimateLogLikelihood(model, data, { k, seed, kernels: opts.kernels, dequantize, onProgress });
+        const ll = await estimateLogLikelihood(model, data, { k, seed, dequantize, onProgress });
         Object.assign(into, { k, negLogLikelihood: -ll.mean });
         if (into.bitsPerDim) into.bitsPerDim.negLogLikelihood = bitsPerDim(-ll.mean, dims, scoring.binWidth);
       });

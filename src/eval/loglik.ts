@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherLabels } from '../data/labelSplit.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
+import { fusedKernels } from '../fastpath/fused.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
 import { fillNormalWith } from '../fastpath/random.js';
@@ -20,8 +21,6 @@ export interface LogLikelihoodOptions {
   rowsPerPass?: number;
   /** Seed of the sampling stream. Default 0. */
   seed?: number;
-  /** Kernels of a fast path (src/node/native.ts); used when the model describes itself as an MLP VAE. */
-  kernels?: Kernels | null;
   /** Uniform dequantization of the images (continuous densities on 8-bit data). Default none. */
   dequantize?: Dequantization;
   onProgress?(doneImages: number, totalImages: number): void;
@@ -44,7 +43,7 @@ function portableLogWeights(model: LatentVariableModel, dim: number): LogWeights
     tf.tidy(() => model.importanceLogWeights(tf.tensor2d(x, [rows, dim]), samples, rng).dataSync() as Float32Array);
 }
 
-/** The same weights on the fast path's kernels, with eps drawn in the same order as the model draws them. */
+/** The same weights on the hand-fused kernels, with eps drawn in the same order as the model draws them. */
 function kernelLogWeights(kernels: Kernels, model: LatentVariableModel): LogWeights | null {
   const plan = model.mlpVaePlan?.();
   if (!plan) return null;
@@ -69,7 +68,9 @@ function labelledLogWeights(model: ConditionalLatentVariableModel, data: Dataset
  * decoder rows. Returns the mean over images, in nats, and each image's estimate.
  */
 export async function estimateLogLikelihood(model: LatentVariableModel, data: Dataset, opts: LogLikelihoodOptions = {}): Promise<{ mean: number; perImage: Float64Array }> {
-  const logWeights = (opts.kernels && kernelLogWeights(opts.kernels, model)) || portableLogWeights(model, imageSize(data));
+  // On the hand-fused kernels where start-up chose them and the model offers an MLP VAE plan.
+  const kernels = fusedKernels();
+  const logWeights = (kernels && kernelLogWeights(kernels, model)) || portableLogWeights(model, imageSize(data));
   return importanceEstimate(logWeights, data, opts);
 }
 
@@ -77,7 +78,7 @@ export async function estimateLogLikelihood(model: LatentVariableModel, data: Da
  * The same estimate of log p(x|y) for a conditional model, each image given its label: the proposal is
  * q(z|x,y), log (1/K) sum_k p(x|y,z_k) p(z_k) / q(z_k|x,y) (Burda et al. 2016, eq. 8, with y held fixed).
  */
-export async function estimateLogLikelihoodGivenLabel(model: ConditionalLatentVariableModel, data: Dataset, opts: Omit<LogLikelihoodOptions, 'kernels'> = {}): Promise<{ mean: number; perImage: Float64Array }> {
+export async function estimateLogLikelihoodGivenLabel(model: ConditionalLatentVariableModel, data: Dataset, opts: LogLikelihoodOptions = {}): Promise<{ mean: number; perImage: Float64Array }> {
   if (!data.labels) throw new Error(`${data.name}: log p(x|y) needs the label of every image, and this data set has none`);
   return importanceEstimate(labelledLogWeights(model, data, inOrder(data.count)), data, opts);
 }

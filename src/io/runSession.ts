@@ -4,10 +4,9 @@
  * epoch end writes. Browser-safe: the Node session (src/node/runSession.ts) adds the run directory, the web app
  * keeps the run in memory.
  */
-import type { Kernels } from '../fastpath/kernels.js';
 import { modelKindSpec, usesTrainSetting } from '../models/registry.js';
-import { trainModel } from '../train/byKind.js';
-import type { StepInfo, TrainData } from '../train/trainer.js';
+import type { StepInfo } from '../train/events.js';
+import { trainModel, TrainData } from '../train/train.js';
 import type { EpochRecord, TrainState } from '../train/state.js';
 import type { Run } from './run.js';
 
@@ -30,8 +29,6 @@ export interface TrainRunOptions {
   onProgress?(event: TrainProgress): void;
   /** At each epoch end, before its progress event: where a session writes its checkpoints. */
   onEpochEnd?(record: EpochRecord, state: TrainState, best: boolean): void | Promise<void>;
-  /** Kernels of the native fast path (src/node/engine.ts); null or absent: tfjs alone. */
-  kernels?: Kernels | null;
 }
 
 /** Whether `record` is the best epoch so far: the one a best checkpoint holds. */
@@ -52,20 +49,23 @@ export function checkpointsToWrite(record: EpochRecord, state: TrainState): { la
 /**
  * Trains `run` in place from its state to `run.config.train.epochs` with the trainer its kind declares.
  * Returns 'stopped' when the signal ended it (the run can go on from where it is), else 'finished'.
- * Every run the library trains goes through here.
+ * Every run the library trains goes through here. Steps run on the hand-fused kernels where start-up chose
+ * them (src/fastpath/fused.ts) and the model offers a plan, else on the tfjs backend.
  */
 export function trainRun(run: Run, data: TrainData, opts: TrainRunOptions = {}): Promise<'finished' | 'stopped'> {
   const { signal, onProgress } = opts;
-  return trainModel(run.model, run.optimizer, data, run.config, run.state, {
-    onStep: (info) => onProgress?.({ type: 'step', info }),
-    onEpochEnd: async (record, state) => {
-      const best = isBestEpoch(record, state);
-      await opts.onEpochEnd?.(record, state, best);
-      onProgress?.({ type: 'epoch', record, state, best });
+  return trainModel(run, data, {
+    train: run.config.train,
+    binarize: run.config.data.binarize === 'dynamic',
+    events: {
+      onStep: (info) => onProgress?.({ type: 'step', info }),
+      onEpochEnd: async (record, state) => {
+        const best = isBestEpoch(record, state);
+        await opts.onEpochEnd?.(record, state, best);
+        onProgress?.({ type: 'epoch', record, state, best });
+      },
+      shouldStop: () => signal?.aborted === true,
     },
-    shouldStop: () => signal?.aborted === true,
-  }, {
-    kernels: opts.kernels ?? null,
     onEngine: (path) => onProgress?.({ type: 'engine', path }),
   });
 }

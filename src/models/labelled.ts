@@ -34,10 +34,12 @@ export interface LabelCounts {
   unlabelled: number;
 }
 
-/** A model trained by the semi-supervised trainer (src/train/semiSupervised.ts). */
+/** A model trained by the semi-supervised regime (src/train/semiSupervised.ts). */
 export interface SemiSupervisedModel extends Classifier {
   /** The parameters the semi-supervised objective trains (all of them, or the last stage's). */
   readonly trainable: ParamStore;
+  /** How many training images keep their label, and how many of them each batch takes. */
+  readonly config: LabelSettings;
   /** Scalar terms of a mixed batch: `total` is the per-example objective the trainer minimizes. */
   semiSupervisedLoss(batch: MixedBatch, counts: LabelCounts, opts: LossOptions): { total: tf.Scalar } & Record<string, tf.Scalar>;
   /** Present on M2-shaped models (M2, M1+M2): lets a fast path train them (src/fastpath/m2.ts). */

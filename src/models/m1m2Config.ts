@@ -107,7 +107,6 @@ export const M1M2_KIND: ModelKindSpec<M1M2Config> = {
     const m2 = autoencoderParameters({ hidden: config.hidden }, features, 2 * config.latentDim, config.latentDim, config.classes);
     return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) };
   },
-  nativeKernels: { scores: false },
   // M2's decoder models M1's codes, not the images: no figure per pixel.
   decoderModels: 'features',
 };

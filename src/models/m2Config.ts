@@ -91,5 +91,4 @@ export const M2_KIND: ModelKindSpec<M2Config> = {
     const classifier = trunk.parameters + denseParameters([trunk.features, ...config.classifierHidden, config.classes]);
     return { parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim, config.classes) + classifier };
   },
-  nativeKernels: { scores: false },
 };

@@ -7,15 +7,15 @@
 import type { FieldSpec } from '../config/schema.js';
 import type { TrainConfig } from '../config/train.js';
 import type { ImageShape } from '../nn/convNet.js';
-import type { DecoderKind } from './decoders.js';
 import type { ModelSize } from './size.js';
 import type { Model } from './types.js';
 
-/** The trainers of the label-aware kinds (src/train/labelTrainers.ts). */
+/** The step strategies of the label-aware kinds (src/train/train.ts STRATEGIES). */
 export type LabelTrainerKind = 'labelled' | 'semi-supervised' | 'two-stage';
 
 /**
- * How a kind is trained. Declared by the kind, never guessed from its name. standard: gradient steps on the
+ * How a kind is trained: the name of its step strategy (src/train/train.ts STRATEGIES, each typed to the model
+ * it trains). Declared by the kind, never guessed from its name. standard: gradient steps on the
  * batch mean of `total`; fit: a closed-form fit to the training set in one pass (the model is a FittedModel);
  * multistep: the ordered optimizer steps the model declares (a MultiStepModel), each with its own optimizer;
  * labelled: steps on labelled batches; semi-supervised: mixed labelled and unlabelled batches; two-stage: a
@@ -57,12 +57,6 @@ export interface ModelKindSpec<C extends KindConfig = KindConfig> {
   unusedTrainSettings?: { keys: (keyof TrainConfig)[]; reason: string };
   /** The kind's own defaults for training settings, over the common ones (a fitted kind's one pass). */
   trainDefaults?: Partial<TrainConfig>;
-  /**
-   * The native kernels (src/fastpath, native/) train its MLP networks: with every decoder the config offers, or
-   * only with `decoders`; `scores`: they score it too (the ELBO and importance-weighted likelihood). Default:
-   * the kernels run none of it.
-   */
-  nativeKernels?: { decoders?: readonly DecoderKind[]; scores: boolean };
   /**
    * What the config's `decoder` models: the images' pixels (scored in bits per dimension on 8-bit data), or
    * features of another model (M1+M2's M2 models M1's codes). Default 'pixels' where the config has a decoder.

@@ -1,7 +1,7 @@
 // The VAE kind's spec: its config type, defaults, fields and training regime, apart from vae.ts, its math,
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation, ACTIVATIONS } from '../nn/activations.js';
-import { DecoderKind, decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
+import { DecoderKind, decoderReads, DECODERS } from './decoders.js';
 import { NET_DEFAULTS, NetKind, NET_FIELDS } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
 import { autoencoderParameters } from './size.js';
@@ -58,5 +58,4 @@ export const VAE_KIND: ModelKindSpec<VaeConfig> = {
   objective: '-elbo',
   load: async () => (await import('./vae.js')).createVae,
   size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim) }),
-  nativeKernels: { decoders: KERNEL_DECODERS, scores: true },
 };

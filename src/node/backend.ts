@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
+import { useFusedKernels } from '../fastpath/fused.js';
 import type { BackendChoice } from './backendChoice.js';
-import { loadNativeKernels, NativeLoad } from './native.js';
+import { EngineChoice, kernelsFor, loadNativeKernels, NativeLoad } from './native.js';
 import { NATIVE_BACKEND, registerNativeBackend } from './nativeBackend.js';
 import { adapterText, registerWebGpu, webGpuAdapter } from './webgpu.js';
 
@@ -12,6 +13,20 @@ export { BACKENDS, type BackendChoice } from './backendChoice.js';
 export interface BackendOptions {
   /** Threads of the native backend and kernels (OpenMP and OpenBLAS). Default: every core. */
   threads?: number;
+  /**
+   * The hand-fused kernels of the models that offer a plan for them (src/fastpath/fused.ts): `native` insists
+   * on them, `portable` declines them, `auto` takes them where the addon loads. Default: left as they are
+   * (none, unless set before).
+   */
+  engine?: EngineChoice;
+}
+
+/** The hand-fused kernels the last start-up chose, or why there are none. */
+let fused: NativeLoad = { kernels: null, reason: 'no engine chosen at start-up' };
+
+/** The hand-fused kernels start-up chose (with `engine`), or why there are none: for the engine line of a log. */
+export function fusedLoad(): NativeLoad {
+  return fused;
 }
 
 /** tfjs-node is optional: its install downloads libtensorflow, which not every machine can. */
@@ -42,7 +57,8 @@ function startNative(options: BackendOptions): NativeLoad {
  * Starts the numeric engine and returns the backend in use. `auto` takes WebGPU on a hardware GPU adapter
  * (src/node/webgpu.ts; never a software one), else vaekit's native backend where the addon loads (native/,
  * built at npm install), else @tensorflow/tfjs-node when the user has installed it, else the wasm backend
- * (XNNPACK with SIMD, one thread). `webgpu` also takes Chromium's SwiftShader where no GPU answers.
+ * (XNNPACK with SIMD, one thread). `webgpu` also takes Chromium's SwiftShader where no GPU answers. With
+ * `engine`, also chooses the hand-fused kernels.
  */
 export async function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<string> {
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) throw new Error(`threads must be a positive integer, not ${options.threads}`);
@@ -71,6 +87,10 @@ export async function initBackend(choice: BackendChoice = 'auto', options: Backe
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`--backend ${choice}: the ${name} backend failed to start`);
   await tf.ready();
+  if (options.engine !== undefined) {
+    fused = kernelsFor(options.engine);
+    useFusedKernels(fused.kernels);
+  }
   return name;
 }
 

@@ -2,10 +2,14 @@
  * The engine a Node run computes on, chosen once at start-up: the tfjs backend (vaekit's native backend first,
  * as `--backend auto` picks) and the native fast-path kernels where the addon loads.
  */
-import { BackendChoice, initBackend } from './backend.js';
-import { EngineChoice, kernelsFor, NativeLoad } from './native.js';
+import { BackendChoice, fusedLoad, initBackend } from './backend.js';
+import { EngineChoice, NativeLoad } from './native.js';
 
-/** A started engine: the tfjs backend in use and the native kernels (or why there are none). */
+/**
+ * A started engine, for what a run says about it: the tfjs backend in use and the hand-fused kernels start-up
+ * chose (or why there are none). The computation reads the choice from where start-up made it
+ * (src/fastpath/fused.ts), not from this.
+ */
 export interface Engine {
   /** The tfjs backend's name ('vaekit-native', 'wasm', ...). */
   backend: string;
@@ -24,6 +28,6 @@ export interface EngineOptions {
 
 /** Starts the engine (again, if already started: the backend is set as asked). */
 export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
-  const backend = await initBackend(opts.backend ?? 'auto', { threads: opts.threads });
-  return { backend, native: kernelsFor(opts.engine ?? 'auto') };
+  const backend = await initBackend(opts.backend ?? 'auto', { threads: opts.threads, engine: opts.engine ?? 'auto' });
+  return { backend, native: fusedLoad() };
 }

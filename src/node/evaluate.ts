@@ -75,7 +75,7 @@ export async function evaluate(run: EvaluatedRun, opts: EvaluateOptions = {}): P
     const why = hasDensity(model) ? 'has no importance-sampled estimate of its likelihood here: eval reports its bounds' : 'is deterministic: it has no likelihood to estimate';
     throw new RunOptionError(`${names.k}: a ${model.kind} model ${why}; drop ${names.k}`);
   }
-  const tasks = evaluationTasks(run, images, { k: opts.k ?? 5000, numSamples, batchSize, seed, kernels: engine.native.kernels });
+  const tasks = evaluationTasks(run, images, { k: opts.k ?? 5000, numSamples, batchSize, seed });
   const figures: Evaluation = { images: images.count };
   for (const task of tasks) {
     await task.run(figures, (done) => opts.onProgress?.({ type: 'task', name: task.name, done, total: images.count }));

@@ -3,7 +3,7 @@
  *
  * @module vaekit/node
  */
-export { initBackend, BACKENDS } from './backend.js';
+export { initBackend, fusedLoad, BACKENDS } from './backend.js';
 export type { BackendChoice } from './backend.js';
 export { loadDataset, mnistDataDir } from './datasets.js';
 export type { DatasetSpec, LoadedData } from './datasets.js';

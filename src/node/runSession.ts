@@ -18,7 +18,7 @@ import { prepareTrainingData } from '../data/prepare.js';
 import { countsEpochs, RunOptionError, TrainProgress, trainRun } from '../io/runSession.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { epochsTrained, initialTrainState, TrainState } from '../train/state.js';
-import { DivergedError } from '../train/trainer.js';
+import { DivergedError } from '../train/loop.js';
 import { labelClasses, LoadedData, loadDataset, withAbsoluteDataPaths } from './datasets.js';
 import { Engine, startEngine } from './engine.js';
 import { readRegularFileSync } from './files.js';
@@ -292,7 +292,6 @@ async function trainAndKeep(outDir: string, run: Run, data: ReturnType<typeof pr
   try {
     const status = await trainRun(run, data, {
       signal: opts.signal,
-      kernels: engine.native.kernels,
       onProgress: opts.onProgress,
       onEpochEnd: (_record, state: TrainState, best) => {
         saveLast();

@@ -1,7 +1,6 @@
-/** What training reports as it goes: the events every trainer and the epoch loop share. */
 import { EpochRecord, Metrics, TrainState } from './state.js';
 
-/** What the trainer reports as it goes. */
+/** Where training stands after a step, for progress displays. */
 export interface StepInfo {
   epoch: number;
   batch: number;
@@ -16,6 +15,7 @@ export interface StepInfo {
   beta: number;
 }
 
+/** What training reports as it goes, and how it is stopped. */
 export interface TrainEvents {
   onStep?(info: StepInfo): void;
   /** After each epoch (with validation), e.g. to write a checkpoint. */
@@ -23,3 +23,6 @@ export interface TrainEvents {
   /** Polled between steps; true ends training after the current step, leaving the state resumable. */
   shouldStop?(): boolean;
 }
+
+/** Where a model's steps run: on the hand-fused kernels ('native') or on the tfjs backend ('portable'). */
+export type EnginePath = 'native' | 'portable';

@@ -1,9 +1,15 @@
-/** Pieces shared by the trainers: running means, yielding, recording a step, closing an epoch, one tfjs step. */
+/**
+ * The one epoch loop: counters, learning rate and KL weight, the random streams, the divergence check, step
+ * records, validation and the close of each epoch. What a step does is the model's training regime, given to
+ * the loop as a Stepper (src/train/strategies.ts).
+ */
 import * as tf from '@tensorflow/tfjs';
 import { klWeight, learningRate, TrainConfig } from '../config/run.js';
-import { Adam } from './adam.js';
+import { BatchSource } from '../data/batches.js';
+import { Dataset } from '../data/dataset.js';
+import { Rng, Stream } from '../rng.js';
+import { EnginePath, TrainEvents } from './events.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
-import type { TrainEvents } from './events.js';
 
 /** A loss that became NaN or infinite; the step that produced it was not applied. */
 export class DivergedError extends Error {
@@ -13,6 +19,51 @@ export class DivergedError extends Error {
   constructor(readonly detail: string, readonly hint: string) {
     super(`${detail} ${hint}`);
   }
+}
+
+/** Batch values of a step's named terms, `total` first. */
+export interface StepTerms {
+  names: string[];
+  values: number[];
+}
+
+/** What one optimizer step is given besides the batch. */
+export interface StepInputs {
+  /** Weight of the KL term (after any warm-up). */
+  beta: number;
+  /** Monte Carlo samples of z per input. */
+  numSamples: number;
+  /** The step's eps stream. */
+  rng: Rng;
+}
+
+/**
+ * A training regime over one stretch of epochs, as the loop drives it: on each batch of `source`, the
+ * optimizer steps in order, each computed (`gradients`), then applied or, when a term is not finite, discarded.
+ */
+export interface Stepper<B> {
+  /** Where the steps run, for the engine line. */
+  readonly path: EnginePath;
+  readonly source: BatchSource<B>;
+  /** Optimizer steps per batch; each is computed after the one before it is applied. */
+  readonly stepsPerBatch: number;
+  /** Whether the steps weigh a KL term by the schedule's beta; those that do not are recorded at beta 1. */
+  readonly weighsKl: boolean;
+  /** What to try when a step diverges, for a run started afresh. */
+  readonly hint: string;
+  setLearningRate(lr: number): void;
+  /** Step `i` of a batch: its terms, its gradient held until apply or discard. */
+  gradients(batch: B, i: number, inputs: StepInputs): StepTerms;
+  apply(i: number): void;
+  discard(i: number): void;
+  /** The terms the batch records, from those of its steps. */
+  record(steps: StepTerms[]): StepTerms;
+  /** Validation figures on `val`, the model first brought up to date. */
+  validate(val: Dataset): Metrics;
+  /** What picks the best epoch (lower is better). */
+  score(record: EpochRecord): number;
+  /** Writes back what the engine holds (parameters, moments) and frees it; called however training ended. */
+  close(): void;
 }
 
 export function runningMeans(sums: Metrics, count: number): Metrics {
@@ -27,7 +78,7 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /** The error for a step whose loss terms are not all finite (the step is then not applied), or null. */
-export function divergence(names: string[], values: number[], state: TrainState, hint = 'Try a lower --lr.'): DivergedError | null {
+export function divergence({ names, values }: StepTerms, state: TrainState, hint: string): DivergedError | null {
   const bad = names.find((_, i) => !Number.isFinite(values[i]));
   if (bad === undefined) return null;
   return new DivergedError(`loss term "${bad}" became ${values[names.indexOf(bad)]} at epoch ${state.epoch + 1}, batch ${state.batch + 1} (step ${state.step + 1}); the step was not applied.`, hint);
@@ -37,7 +88,7 @@ export function divergence(names: string[], values: number[], state: TrainState,
  * The batch values of the scalar terms of `loss` (`total` first) and, by tfjs autodiff, the gradient of `total`
  * with respect to `vars`; the caller disposes the gradients.
  */
-export function termsAndGradients(vars: tf.Variable[], loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>): { names: string[]; values: number[]; grads: tf.NamedTensorMap } {
+export function termsAndGradients(vars: tf.Variable[], loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>): StepTerms & { grads: tf.NamedTensorMap } {
   let names: string[] = [];
   let stacked: tf.Tensor | null = null;
   const { value, grads } = tf.variableGrads(() => {
@@ -52,35 +103,10 @@ export function termsAndGradients(vars: tf.Variable[], loss: () => { total: tf.S
 }
 
 /**
- * One Adam step on the scalar `total` of `loss` over `vars`; returns the batch values of every term. A term
- * that is not finite throws a DivergedError naming it, and the step is not applied.
+ * Counts a step's time into the epoch (not the time spent yielded), tells onStep, yields to the event loop
+ * every 100 ms, and says whether shouldStop asks to stop.
  */
-export function gradientStep(vars: tf.Variable[], optimizer: Adam, loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>, state: TrainState): { names: string[]; values: number[] } {
-  const { names, values, grads } = termsAndGradients(vars, loss);
-  const diverged = divergence(names, values, state);
-  if (diverged) {
-    tf.dispose(grads);
-    throw diverged;
-  }
-  optimizer.apply(grads);
-  tf.dispose(grads);
-  return { names, values };
-}
-
-/** Where a step leaves its epoch, for the onStep event. */
-export interface StepPosition {
-  batches: number;
-  /** Examples of the epoch's pass done, of `total`. */
-  done: number;
-  total: number;
-  beta: number;
-}
-
-/**
- * What every trainer does after a step: counts the step's time into the epoch (not the time spent yielded),
- * tells onStep, yields to the event loop every 100 ms, and says whether shouldStop asks to stop.
- */
-export class StepClock {
+class StepClock {
   private stepStart = Date.now();
   private lastYield = Date.now();
 
@@ -89,7 +115,7 @@ export class StepClock {
     this.stepStart = Date.now();
   }
 
-  async afterStep(state: TrainState, events: TrainEvents, at: StepPosition): Promise<boolean> {
+  async afterStep(state: TrainState, events: TrainEvents, at: { batches: number; done: number; total: number; beta: number }): Promise<boolean> {
     const now = Date.now();
     state.partial.seconds += (now - this.stepStart) / 1000;
     this.stepStart = now;
@@ -104,7 +130,7 @@ export class StepClock {
 }
 
 /** Adds a step's values (batch means over `rows` examples) to the epoch's running sums and moves the counters. */
-export function recordStep(state: TrainState, names: string[], values: number[], rows: number): void {
+function recordStep(state: TrainState, { names, values }: StepTerms, rows: number): void {
   state.step += 1;
   state.batch += 1;
   const sums = state.partial.sums;
@@ -113,23 +139,73 @@ export function recordStep(state: TrainState, names: string[], values: number[],
 }
 
 /**
- * Closes an epoch: its record (with validation figures `val`), the best epoch by `score` (lower is better),
- * the counters, and the onEpochEnd event.
+ * Closes an epoch with its record: the best epoch by `score` (lower is better), the counters (the run stands
+ * at `nextEpoch`, one past the record's unless a fit says otherwise), and the onEpochEnd event.
  */
-export async function closeEpoch(state: TrainState, train: TrainConfig, val: Metrics | undefined, score: (r: EpochRecord) => number, validationSeconds: number, events: TrainEvents): Promise<void> {
-  const record: EpochRecord = {
-    epoch: state.epoch + 1,
-    beta: klWeight(train, state.epoch + 1),
-    lr: learningRate(train, state.epoch + 1),
-    train: runningMeans(state.partial.sums, state.partial.count),
-    val,
-    seconds: state.partial.seconds + validationSeconds,
-  };
+export async function closeEpoch(state: TrainState, record: EpochRecord, score: number, events: TrainEvents): Promise<void> {
   state.history.push(record);
-  const s = score(record);
-  if (state.best === null || s < state.best.total) state.best = { epoch: record.epoch, total: s };
-  state.epoch += 1;
+  if (state.best === null || score < state.best.total) state.best = { epoch: record.epoch, total: score };
+  state.epoch = record.epoch;
   state.batch = 0;
   state.partial = { sums: {}, count: 0, seconds: 0 };
   await events.onEpochEnd?.(record, state);
+}
+
+/** What the loop runs a stretch of epochs with. */
+export interface LoopOptions {
+  /** Epochs, batch size, rates and their schedule, KL weight and warm-up, samples, seed. */
+  train: TrainConfig;
+  /** Images validated after each epoch. */
+  val?: Dataset;
+  events?: TrainEvents;
+}
+
+/**
+ * Trains until `train.epochs` epochs are done, from wherever `state` stands. Every random draw is addressed by
+ * (seed, stream, epoch, batch, step): the batch source's shuffles and binarization by epoch and batch, eps by
+ * step (a batch of one step from (seed, eps, t), of several, step i from (seed, eps, t, i)), so a run resumed
+ * from any step draws exactly what it would have drawn. Returns 'stopped' if `shouldStop` ended it.
+ */
+export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts: LoopOptions): Promise<'finished' | 'stopped'> {
+  const { train, val, events = {} } = opts;
+  const { seed, epochs } = train;
+  const { batches, passSize } = stepper.source;
+  const clock = new StepClock();
+  while (state.epoch < epochs) {
+    const lr = learningRate(train, state.epoch + 1);
+    stepper.setLearningRate(lr);
+    clock.startEpoch();
+    while (state.batch < batches) {
+      const { batch, rows, done } = stepper.source.batch(state.epoch, state.batch);
+      const beta = stepper.weighsKl ? klWeight(train, state.epoch + (state.batch + 1) / batches) : 1;
+      const steps: StepTerms[] = [];
+      for (let i = 0; i < stepper.stepsPerBatch; i++) {
+        const rng = stepper.stepsPerBatch === 1 ? new Rng(seed, Stream.eps, state.step) : new Rng(seed, Stream.eps, state.step, i);
+        const terms = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng });
+        const diverged = divergence(terms, state, stepper.hint);
+        if (diverged) {
+          stepper.discard(i);
+          throw diverged;
+        }
+        stepper.apply(i);
+        steps.push(terms);
+      }
+      recordStep(state, stepper.record(steps), rows);
+      if (await clock.afterStep(state, events, { batches, done, total: passSize, beta })) return 'stopped';
+    }
+
+    const validationStart = Date.now();
+    const record: EpochRecord = {
+      epoch: state.epoch + 1,
+      beta: stepper.weighsKl ? klWeight(train, state.epoch + 1) : 1,
+      lr,
+      train: runningMeans(state.partial.sums, state.partial.count),
+      val: val ? stepper.validate(val) : undefined,
+      seconds: 0,
+    };
+    record.seconds = state.partial.seconds + (Date.now() - validationStart) / 1000;
+    await closeEpoch(state, record, stepper.score(record), events);
+    if (events.shouldStop?.() && state.epoch < epochs) return 'stopped';
+  }
+  return 'finished';
 }

@@ -1,22 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedKernels } from '../fastpath/fused.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { M2OnKernels, MixedArrays } from '../fastpath/m2.js';
 import { fillNormalWith } from '../fastpath/random.js';
 import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../models/labelled.js';
 import { Adam } from './adam.js';
-import { HeldTfjsGradients, StepOptions } from './engine.js';
+import { HeldTfjsGradients } from './engine.js';
+import { EnginePath } from './events.js';
 import { KernelAdam } from './kernelAdam.js';
-import { termsAndGradients } from './loop.js';
+import { StepInputs, StepTerms, termsAndGradients } from './loop.js';
 
 /**
- * Takes the semi-supervised trainer's steps: `gradients` computes the objective of a mixed batch and holds
- * its gradient, which the trainer then `apply`s or, if a term is not finite, `discard`s. As StepEngine
+ * Takes the semi-supervised steps: `gradients` computes the objective of a mixed batch and holds
+ * its gradient, which the loop then `apply`s or, if a term is not finite, `discard`s. As StepEngine
  * (src/train/engine.ts), for the semi-supervised objective.
  */
 export interface SemiSupervisedStepEngine {
-  readonly path: 'portable' | 'native';
+  readonly path: EnginePath;
   /** The batch values of the model's named terms, `total` first. */
-  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] };
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepInputs): StepTerms;
   apply(): void;
   discard(): void;
   /** Writes parameters and optimizer moments back to the model and the Adam instance. */
@@ -31,7 +33,7 @@ class TfjsSemiSupervisedEngine extends HeldTfjsGradients implements SemiSupervis
     super(optimizer);
   }
 
-  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] } {
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepInputs): StepTerms {
     const { dim, rowsL, rowsU } = batch;
     const { names, values, grads } = termsAndGradients(this.model.trainable.list(), () => {
       const mixed: MixedBatch = { labelled: { x: tf.tensor2d(batch.xl.subarray(0, rowsL * dim), [rowsL, dim]), labels: tf.tensor1d(Array.from(batch.yl).slice(0, rowsL), 'int32') } };
@@ -54,7 +56,7 @@ class KernelSemiSupervisedEngine implements SemiSupervisedStepEngine {
     this.adam = new KernelAdam(kernels, optimizer, this.net.values, this.net.grads);
   }
 
-  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepOptions): { names: string[]; values: number[] } {
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepInputs): StepTerms {
     const { latentDim: k, numClasses: K, features } = this.net.plan;
     // The same draws, in the same order, as the tfjs model: sampled features (labelled rows, then unlabelled
     // ones), the labelled bound's eps, then the unlabelled bound's.
@@ -77,8 +79,9 @@ class KernelSemiSupervisedEngine implements SemiSupervisedStepEngine {
   dispose(): void {}
 }
 
-/** The engine for a semi-supervised model: the kernels' fast path when given and the model has an M2 plan. */
-export function createSemiSupervisedEngine(model: SemiSupervisedModel, optimizer: Adam, kernels?: Kernels | null): SemiSupervisedStepEngine {
+/** The engine for a semi-supervised model: the hand-fused kernels where start-up chose them and the model has an M2 plan. */
+export function createSemiSupervisedEngine(model: SemiSupervisedModel, optimizer: Adam): SemiSupervisedStepEngine {
+  const kernels = fusedKernels();
   if (kernels && model.m2Plan) return new KernelSemiSupervisedEngine(kernels, model, optimizer);
   return new TfjsSemiSupervisedEngine(model, optimizer);
 }

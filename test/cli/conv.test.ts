@@ -31,7 +31,7 @@ test('train --net conv records the network, trains on the portable engine, resum
     rmSync(join(cwd, 'conv', 'eval.json'));
     const nativeEv = await vaekitInProcess(['eval', 'conv', '--limit', '50', '--k', '5', '--engine', 'native'], cwd);
     assert.notEqual(nativeEv.code, 0, transcript(nativeEv));
-    assert.match(nativeEv.stderr, /--engine native: the native kernels score only the MLP networks of vae .*not this vae with --net conv checkpoint; use --engine portable/);
+    assert.match(nativeEv.stderr, /--engine native: the native kernels score only models that offer an MLP VAE plan .*not this vae with --net conv checkpoint; use --engine portable/);
     assert.ok(!existsSync(join(cwd, 'conv', 'eval.json')), 'eval.json was written');
   }
   const sample = await vaekitInProcess(['sample', 'conv', '--n', '4', '--scale', '1'], cwd);
@@ -88,6 +88,6 @@ test('--engine native refuses a conv M2, naming the flag, and writes nothing', a
   assert.notEqual(r.code, 0, transcript(r));
   // Without the addon, --engine native is refused before any model exists, for that reason.
   const hasNative = loadNativeKernels().kernels !== null;
-  assert.match(r.stderr, hasNative ? /--engine native: the native kernels train only the MLP networks of vae \(decoders [^)]+\), m2 and m1m2, not --model m2 with --net conv; use --engine portable/ : /--engine native: /, transcript(r));
+  assert.match(r.stderr, hasNative ? /--engine native: the native kernels train only models that offer a hand-fused plan \(MLP networks with decoders [^)]+\), not --model m2 with --net conv; use --engine portable/ : /--engine native: /, transcript(r));
   assert.deepEqual(listFiles(cwd), []);
 });

@@ -16,7 +16,7 @@ import { M2, M2_DEFAULTS } from '../../src/models/m2.js';
 import { loadNativeKernels } from '../../src/node/native.js';
 import { Rng, Stream } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
-import { trainSemiSupervised } from '../../src/train/semiSupervised.js';
+import { trainRun } from '../helpers/train.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 
@@ -102,7 +102,7 @@ async function trainBothPaths(labelled: number): Promise<void> {
     const state = initialTrainState();
     const seen: number[] = [];
     let engine = '';
-    await trainSemiSupervised(model, adam, { train }, config, state, { onStep: (s) => seen.push(s.running.total) }, { kernels: path === 'native' ? kernels : null, onEngine: (p) => (engine = p) });
+    await trainRun({ model, optimizer: adam, state }, { train }, config, { onStep: (s) => seen.push(s.running.total) }, { fused: path === 'native' ? kernels : null, onEngine: (p) => (engine = p) });
     assert.equal(engine, path);
     assert.equal(adam.step, state.step);
     finals.push(model.trainable.list().map((v) => v.dataSync() as Float32Array));

@@ -10,6 +10,7 @@ import { resolveRunConfig, RunConfig } from '../../src/config/run.js';
 import { prepareTrainingData, PreparedData } from '../../src/data/prepare.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { evaluateLoss } from '../../src/eval/elbo.js';
+import { useFusedKernels } from '../../src/fastpath/fused.js';
 import { Kernels } from '../../src/fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../../src/fastpath/mlpVae.js';
 import { bernoulliWith, fillNormalWith } from '../../src/fastpath/random.js';
@@ -24,7 +25,7 @@ import { klStdNormal, reparameterize } from '../../src/prob/gaussian.js';
 import { Rng, Stream } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
 import { initialTrainState } from '../../src/train/state.js';
-import { train } from '../../src/train/trainer.js';
+import { trainRun } from '../helpers/train.js';
 import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 
 const loaded = loadNativeKernels();
@@ -67,7 +68,7 @@ test('without the addon vaekit falls back to the portable path and says why', as
   const data = prepareTrainingData(await loadDataset({ data: 'mnist' }), { ...cfg.data, limit: 100, valSize: 0 }, 0);
   const run = createRun(cfg, data.train.shape, initialTrainState());
   let path = '';
-  await train(run.model, run.optimizer, data, cfg, run.state, {}, { kernels: missing.kernels, onEngine: (p) => (path = p) });
+  await trainRun(run, data, cfg, {}, { fused: missing.kernels, onEngine: (p) => (path = p) });
   assert.equal(path, 'portable');
   assert.equal(run.state.step, 2);
   disposeRun(run);
@@ -270,7 +271,13 @@ test('the ELBO evaluation (validation, vaekit eval) agrees on both paths', { ski
   const val = prepareTrainingData(await loadDataset({ data: 'mnist' }), cfg.data, 0).val!;
   for (const numSamples of [1, 2]) {
     const model = new Vae({ ...VAE_DEFAULTS, hidden: [64] }, 784, 3);
-    const fast = evaluateLoss(model, val, { numSamples, seed: 5, kernels });
+    useFusedKernels(kernels);
+    let fast: Record<string, number>;
+    try {
+      fast = evaluateLoss(model, val, { numSamples, seed: 5 });
+    } finally {
+      useFusedKernels(null);
+    }
     const portable = evaluateLoss(model, val, { numSamples, seed: 5 });
     assert.deepEqual(Object.keys(fast), Object.keys(portable));
     for (const k of Object.keys(fast)) assertClose([fast[k]], [portable[k]], 1e-5, 0, `${k}, L=${numSamples}`);
@@ -290,7 +297,7 @@ test('300 training steps of the default model on real MNIST: the same losses on 
     const run = createRun(cfg, data.train.shape, initialTrainState());
     const steps: number[] = [];
     let path = '';
-    await train(run.model, run.optimizer, data, cfg, run.state, { onStep: (s) => steps.push(s.running.total) }, { kernels: withKernels ? kernels : null, onEngine: (p) => (path = p) });
+    await trainRun(run, data, cfg, { onStep: (s) => steps.push(s.running.total) }, { fused: withKernels ? kernels : null, onEngine: (p) => (path = p) });
     assert.equal(path, withKernels ? 'native' : 'portable');
     const history = run.state.history;
     disposeRun(run);
@@ -317,13 +324,13 @@ test('300 training steps of the default model on real MNIST: the same losses on 
 test('on the fast path, a run stopped mid-epoch and resumed ends bit-identical to an uninterrupted one', { skip }, async () => {
   const cfg = trainingConfig(2);
   const straight = createRun(cfg, data.train.shape, initialTrainState());
-  await train(straight.model, straight.optimizer, data, cfg, straight.state, {}, { kernels });
+  await trainRun(straight, data, cfg, {}, { fused: kernels });
   const first = createRun(cfg, data.train.shape, initialTrainState());
-  assert.equal(await train(first.model, first.optimizer, data, cfg, first.state, { shouldStop: () => first.state.step === 130 }, { kernels }), 'stopped');
+  assert.equal(await trainRun(first, data, cfg, { shouldStop: () => first.state.step === 130 }, { fused: kernels }), 'stopped');
   const bytes = encodeCheckpoint(runToCheckpoint(first));
   disposeRun(first);
   const resumed = runFromCheckpoint(decodeCheckpoint(bytes, 'memory'), 'memory');
-  assert.equal(await train(resumed.model, resumed.optimizer, data, resumed.config, resumed.state, {}, { kernels }), 'finished');
+  assert.equal(await trainRun(resumed, data, resumed.config, {}, { fused: kernels }), 'finished');
   assert.deepEqual(resumed.state.history.map((h) => h.train), straight.state.history.map((h) => h.train));
   assert.deepEqual(resumed.optimizer.stateTensors(), straight.optimizer.stateTensors());
   assert.deepEqual(resumed.model.params.snapshot(), straight.model.params.snapshot());

@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { Aae, AAE_DEFAULTS, AaeConfig } from '../../src/models/aae.js';
 import { samplePrior } from '../../src/prob/priors.js';
 import { Rng } from '../../src/rng.js';
-import { takeTrainingStep } from '../../src/train/multiStep.js';
+import { trainingStepGradients } from '../../src/train/multiStep.js';
 import { StepOptimizers } from '../../src/train/stepOptimizers.js';
 import { assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';
 
@@ -31,7 +31,10 @@ const LABELS = Int32Array.from({ length: ROWS }, (_, i) => (i % 4 === 3 ? -1 : i
 function step(model: Aae, optimizers: StepOptimizers, name: string, seed: number): number {
   const s = model.trainingSteps.find((t) => t.name === name)!;
   const variables = s.params.map((p) => model.params.get(p));
-  return takeTrainingStep(s, variables, optimizers.get(name), images(seed), LABELS, ROWS, DIM, new Rng(seed, 1), 'test');
+  const { values, grads } = trainingStepGradients(s, variables, { x: images(seed), rows: ROWS, labels: LABELS }, DIM, new Rng(seed, 1));
+  optimizers.get(name).apply(grads);
+  tf.dispose(grads);
+  return values[0];
 }
 
 test('the AAE declares recon, disc and gen, in that order, over encoder+decoder, discriminator, encoder', () => {

@@ -12,7 +12,7 @@ import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../..
 import { MODEL_KINDS } from '../../src/models/registry.js';
 import { isCodeModel } from '../../src/models/types.js';
 import { loadDataset } from '../../src/node/datasets.js';
-import { trainModel } from '../../src/train/byKind.js';
+import { trainRun } from '../helpers/train.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { useTestBackend } from '../helpers/engine.js';
 
@@ -45,7 +45,7 @@ test('vae, ae, dae, cae and pca each train through the trainer it declares, then
     const cfg = config(model);
     const run = createRun(cfg, data.train.shape, initialTrainState());
     const untrained = isCodeModel(run.model) ? reconstructionError(run.model, test500) : undefined;
-    assert.equal(await trainModel(run.model, run.optimizer, data, cfg, run.state), 'finished', kind);
+    assert.equal(await trainRun(run, data, cfg), 'finished', kind);
     assert.equal(run.state.epoch, 2, kind);
     assert.ok(Number.isFinite(run.state.history.at(-1)!.val!.total), kind);
     const copy = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run)), 'memory'), 'memory');
@@ -64,7 +64,7 @@ test('vae, ae, dae, cae and pca each train through the trainer it declares, then
 test('PCA reports its explained variance in the history', async () => {
   const cfg = config(SMALL.pca);
   const run = createRun(cfg, data.train.shape, initialTrainState());
-  await trainModel(run.model, run.optimizer, data, cfg, run.state);
+  await trainRun(run, data, cfg);
   const explained = run.state.history[0].train.explainedVariance;
   assert.ok(explained > 0.1 && explained < 1, `explained variance ${explained}`);
   assert.equal(run.optimizer.step, 0, 'a fit takes no optimizer step');
@@ -75,12 +75,12 @@ test('a DAE and a stochastic CAE stopped mid-epoch and resumed end exactly where
   for (const model of [SMALL.dae, { ...SMALL.cae, contractive: 'stochastic' }]) {
     const cfg = config(model);
     const straight = createRun(cfg, data.train.shape, initialTrainState());
-    await trainModel(straight.model, straight.optimizer, data, cfg, straight.state);
+    await trainRun(straight, data, cfg);
     const first = createRun(cfg, data.train.shape, initialTrainState());
-    assert.equal(await trainModel(first.model, first.optimizer, data, cfg, first.state, { shouldStop: () => first.state.step === 21 }), 'stopped');
+    assert.equal(await trainRun(first, data, cfg, { shouldStop: () => first.state.step === 21 }), 'stopped');
     const resumed = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(first)), 'memory'), 'memory');
     disposeRun(first);
-    await trainModel(resumed.model, resumed.optimizer, data, resumed.config, resumed.state);
+    await trainRun(resumed, data, resumed.config);
     assert.deepEqual(resumed.state.history.map((h) => [h.train, h.val]), straight.state.history.map((h) => [h.train, h.val]), String(model.kind));
     assert.deepEqual(resumed.model.params.snapshot(), straight.model.params.snapshot());
     disposeRun(straight);

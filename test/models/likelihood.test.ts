@@ -9,6 +9,7 @@ import { logDiscretizedLogistic } from '../../src/prob/logistic.js';
 import { Rng } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
 import { createStepEngine } from '../../src/train/engine.js';
+import { useFusedKernels } from '../../src/fastpath/fused.js';
 import { assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';
 
 before(async () => {
@@ -68,18 +69,20 @@ test('a discretized-logistic VAE offers no fast-path plan and trains through tfj
   // Kernels that fail if touched: the engine must not pick them.
   const kernels = new Proxy({}, { get: () => { throw new Error('kernels touched'); } }) as Kernels;
   const adam = new Adam(model.params, { lr: 1e-2 });
-  const engine = createStepEngine(model, adam, 12, kernels);
+  useFusedKernels(kernels);
+  const engine = createStepEngine(model, adam, 12);
+  useFusedKernels(null);
   assert.equal(engine.path, 'portable');
   const x = Float32Array.from({ length: 4 * 12 }, (_, i) => ((i * 37) % 256) / 255);
-  const first = engine.gradients(x, 4, { beta: 1, numSamples: 1, rng: new Rng(0) });
+  const first = engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) });
   assert.deepEqual(first.names, ['total', 'recon', 'kl']);
   assert.ok(first.values.every(Number.isFinite));
   engine.apply();
   for (let i = 0; i < 30; i++) {
-    engine.gradients(x, 4, { beta: 1, numSamples: 1, rng: new Rng(0) });
+    engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) });
     engine.apply();
   }
-  const last = engine.gradients(x, 4, { beta: 1, numSamples: 1, rng: new Rng(0) });
+  const last = engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) });
   engine.discard();
   assert.ok(last.values[0] < first.values[0], `loss ${first.values[0]} -> ${last.values[0]}`);
   engine.dispose();

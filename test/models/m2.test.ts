@@ -15,7 +15,8 @@ import { ImageShape } from '../../src/nn/convNet.js';
 import { ParamStore } from '../../src/nn/params.js';
 import { Rng } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
-import { hasNativePath } from '../../src/train/engine.js';
+import { offersFusedEngine } from '../../src/train/train.js';
+import { useFusedKernels } from '../../src/fastpath/fused.js';
 import { createSemiSupervisedEngine } from '../../src/train/semiSupervisedEngine.js';
 import { assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';
 
@@ -185,11 +186,13 @@ test('only MLP networks declare the M2 fast path: a conv M2 and an M1+M2 with a 
   const conv = tinyM2(CONV);
   assert.equal(typeof mlp.m2Plan, 'function');
   assert.equal(conv.m2Plan, undefined);
-  assert.ok(hasNativePath(mlp) && !hasNativePath(conv));
+  assert.ok(offersFusedEngine(mlp) && !offersFusedEngine(conv));
   // Kernels that fail if touched: the conv model never reaches them.
   const untouchable = new Proxy({}, { get: () => assert.fail('the kernels were used for a conv M2') }) as Kernels;
   const adam = new Adam(conv.trainable, { lr: 1e-3 });
-  const engine = createSemiSupervisedEngine(conv, adam, untouchable);
+  useFusedKernels(untouchable);
+  const engine = createSemiSupervisedEngine(conv, adam);
+  useFusedKernels(null);
   assert.equal(engine.path, 'portable');
   engine.dispose();
   adam.dispose();
@@ -200,7 +203,7 @@ test('only MLP networks declare the M2 fast path: a conv M2 and an M1+M2 with a 
   assert.ok(convM1.params.names().some((n) => n.startsWith('m1/encoder.conv.')) && !convM1.params.names().some((n) => n.startsWith('m2/') && n.includes('conv')));
   assert.equal(convM1.m2Plan, undefined);
   assert.equal(typeof mlpM1.m2Plan, 'function');
-  assert.ok(!hasNativePath(convM1) && hasNativePath(mlpM1));
+  assert.ok(!offersFusedEngine(convM1) && offersFusedEngine(mlpM1));
   const { x, labels } = tinyInputs(8, IMAGE_DIM);
   tf.tidy(() => {
     assert.deepEqual(convM1.classifierLogProbs(x).shape, [BATCH, K]);

@@ -22,7 +22,7 @@ import { configGroups } from '../../src/cli/sharedFlags.js';
 import { klStdNormal, logNormal, logStdNormal, reparameterize } from '../../src/prob/gaussian.js';
 import { monteCarloMean } from '../../src/prob/estimators.js';
 import { Rng } from '../../src/rng.js';
-import { trainModel } from '../../src/train/byKind.js';
+import { trainRun } from '../helpers/train.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { assertClose, useTestBackend } from '../helpers/engine.js';
 
@@ -154,7 +154,7 @@ test('trainModel trains it with the trainer it declares, and its checkpoint load
   const run = createRun(c, data.shape, initialTrainState());
   const before = run.model.params.snapshot();
   try {
-    assert.equal(await trainModel(run.model, run.optimizer, { train: data }, c, run.state), 'finished');
+    assert.equal(await trainRun(run, { train: data }, c), 'finished');
     assert.equal(run.state.epoch, 1);
     const record = run.state.history[0];
     assert.ok(Number.isFinite(record.train.total) && Number.isFinite(record.train.kl), JSON.stringify(record));

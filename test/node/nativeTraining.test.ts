@@ -13,7 +13,7 @@ import { createRun, disposeRun } from '../../src/io/run.js';
 import { initBackend } from '../../src/node/backend.js';
 import { loadNativeKernels } from '../../src/node/native.js';
 import { Rng } from '../../src/rng.js';
-import { trainModel } from '../../src/train/byKind.js';
+import { trainRun } from '../helpers/train.js';
 import { initialTrainState } from '../../src/train/state.js';
 
 const load = loadNativeKernels();
@@ -59,7 +59,7 @@ async function trainOn(backend: 'native' | 'wasm', model: Record<string, unknown
   const config = resolveRunConfig([{ source: 'test', values: { model, train: { epochs, batchSize: 16, seed: 3 }, data: { valSize: 0, binarize: 'none' } } }]);
   const data = prepareTrainingData({ train: syntheticImages() }, config.data, 0);
   const run = createRun(config, data.train.shape, initialTrainState());
-  await trainModel(run.model, run.optimizer, data, config, run.state, {}, { kernels: null });
+  await trainRun(run, data, config, {}, { fused: null });
   const losses = run.state.history.flatMap((r) => Object.keys(r.train).sort().map((k) => r.train[k]));
   disposeRun(run);
   return losses;

@@ -18,7 +18,7 @@ import { createRun, disposeRun } from '../../src/io/run.js';
 import { initBackend } from '../../src/node/backend.js';
 import { loadDataset } from '../../src/node/datasets.js';
 import { listGpuAdapters, releaseWebGpu, webGpuAdapter } from '../../src/node/webgpu.js';
-import { trainModel } from '../../src/train/byKind.js';
+import { trainRun } from '../helpers/train.js';
 import { initialTrainState } from '../../src/train/state.js';
 
 /**
@@ -62,7 +62,7 @@ async function figures(backend: 'cpu' | 'webgpu', model: Record<string, unknown>
   const run = createRun(cfg, loaded.train.shape, initialTrainState());
   try {
     const data = prepareTrainingData(loaded, cfg.data, cfg.train.seed);
-    assert.equal(await trainModel(run.model, run.optimizer, data, cfg, run.state), 'finished');
+    assert.equal(await trainRun(run, data, cfg, {}, { fused: null }), 'finished');
     const out: Record<string, number> = {};
     run.state.history.forEach((h, e) => {
       for (const [k, v] of Object.entries(h.train)) out[`epoch ${e + 1} train ${k}`] = v;

@@ -8,9 +8,9 @@ import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../..
 import { Batch, LossOptions, LossTerms, MultiStepModel } from '../../src/models/types.js';
 import { ParamStore } from '../../src/nn/params.js';
 import { loadDataset } from '../../src/node/datasets.js';
-import { trainModel } from '../../src/train/byKind.js';
-import { trainSteps } from '../../src/train/multiStep.js';
+import { trainRun } from '../helpers/train.js';
 import { initialTrainState } from '../../src/train/state.js';
+import { multiStep } from '../../src/train/multiStep.js';
 import { StepOptimizers } from '../../src/train/stepOptimizers.js';
 import { assertClose, useTestBackend } from '../helpers/engine.js';
 
@@ -29,7 +29,7 @@ test('a short AAE training on real MNIST lowers the reconstruction loss and logs
   const cfg = config({ epochs: 3 });
   const run = createRun(cfg, data.train.shape, initialTrainState());
   const seen: string[][] = [];
-  const status = await trainModel(run.model, run.optimizer, data, cfg, run.state, { onStep: (s) => seen.push(Object.keys(s.running)) });
+  const status = await trainRun(run, data, cfg, { onStep: (s) => seen.push(Object.keys(s.running)) });
   assert.equal(status, 'finished');
   assert.deepEqual(seen[0], ['total', 'recon', 'disc', 'gen']);
   const [first, , last] = run.state.history;
@@ -49,11 +49,11 @@ test('a checkpoint round trip keeps all three networks and all three optimizers;
   const cfg = config({ epochs: 2 }, { stochasticEncoder: true });
   const straight = createRun(cfg, data.train.shape, initialTrainState());
   const before = tf.memory().numTensors;
-  await trainSteps(straight.model, straight.optimizer, data, cfg, straight.state, {});
+  await trainRun(straight, data, cfg, {});
   assert.equal(tf.memory().numTensors, before, 'training leaked tensors');
 
   const first = createRun(cfg, data.train.shape, initialTrainState());
-  assert.equal(await trainSteps(first.model, first.optimizer, data, cfg, first.state, { shouldStop: () => first.state.step === 13 }), 'stopped');
+  assert.equal(await trainRun(first, data, cfg, { shouldStop: () => first.state.step === 13 }), 'stopped');
   const bytes = encodeCheckpoint(runToCheckpoint(first));
   const copy = runFromCheckpoint(decodeCheckpoint(bytes, 'memory'), 'memory');
   assert.deepEqual(copy.model.params.snapshot(), first.model.params.snapshot());
@@ -68,7 +68,7 @@ test('a checkpoint round trip keeps all three networks and all three optimizers;
   }
   disposeRun(first);
 
-  assert.equal(await trainSteps(copy.model, copy.optimizer, data, copy.config, copy.state, {}), 'finished');
+  assert.equal(await trainRun(copy, data, copy.config, {}), 'finished');
   assert.deepEqual(copy.state.history.map((h) => h.train), straight.state.history.map((h) => h.train));
   const a = straight.model.params.snapshot();
   for (const [name, v] of copy.model.params.snapshot()) assertClose(v, a.get(name)!, 0, 0, name);
@@ -105,16 +105,15 @@ class TwoScalars implements MultiStepModel {
   }
 }
 
-test('the multi-step trainer runs whatever steps a model of any kind declares, in order, each with its optimizer', async () => {
+test('the multi-step regime runs whatever steps a model of any kind declares, in order, each with its optimizer', async () => {
   const model = new TwoScalars();
   const optimizers = new StepOptimizers(model.params, model.trainingSteps, { lr: 1 });
   const cfg = config({ epochs: 4, lr: 0.05 }); // the trainer sets every step's rate from the config, each epoch
   const state = initialTrainState();
-  await trainSteps(model, optimizers, { train: data.train }, cfg, state);
+  await multiStep.train(model, { optimizer: optimizers, state, data: { train: data.train }, train: cfg.train, binarize: cfg.data.binarize === 'dynamic', events: {}, onEngine: () => {} });
   assert.deepEqual(model.order.slice(0, 4), ['a', 'b', 'a', 'b']);
   assert.ok(Math.abs(model.params.get('a').dataSync()[0] - 1) < 0.2 && Math.abs(model.params.get('b').dataSync()[0] + 1) < 0.2, 'both scalars should approach their targets');
   assert.deepEqual(Object.keys(state.history[0].train), ['total', 'first', 'second']);
-  await assert.rejects(trainSteps(model, optimizers.get('first'), { train: data.train }, cfg, initialTrainState()), /one optimizer per step/);
   assert.throws(() => optimizers.apply(), /optimizer of each step/);
   optimizers.dispose();
   model.dispose();

@@ -16,7 +16,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { ConditionalCodeModel, isClassifier, SemiSupervisedModel } from '../../src/models/labelled.js';
 import { loadDataset } from '../../src/node/datasets.js';
-import { trainModel } from '../../src/train/byKind.js';
+import { trainRun } from '../helpers/train.js';
 import { Rng } from '../../src/rng.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { assertClose, useTestBackend } from '../helpers/engine.js';
@@ -78,7 +78,7 @@ test('M2 with every image labelled: the classifier q(y|x) learns (held-out error
   const run = createRun(c, [28, 28, 1], initialTrainState());
   assert.ok(isClassifier(run.model));
   const before = classificationError(run.model, mnist.test);
-  await trainModel(run.model, run.optimizer, data, c, run.state);
+  await trainRun(run, data, c);
   const after = classificationError(run.model, mnist.test);
   assert.ok(before > 0.7, `error before training ${before}`);
   assert.ok(after < 0.35, `test error after 3 epochs ${after} (before ${before})`);
@@ -93,7 +93,7 @@ async function trainWithStops(c: RunConfig, stops: number[]): Promise<{ params: 
   let run = createRun(c, [28, 28, 1], initialTrainState());
   for (;;) {
     const stopAt = stops.find((s) => s > run.state.step);
-    const status = await trainModel(run.model, run.optimizer, data, c, run.state, { shouldStop: () => stopAt !== undefined && run.state.step >= stopAt });
+    const status = await trainRun(run, data, c, { shouldStop: () => stopAt !== undefined && run.state.step >= stopAt });
     if (status === 'finished') break;
     const bytes = encodeCheckpoint(runToCheckpoint(run));
     disposeRun(run);
@@ -119,7 +119,7 @@ test('M1+M2: stage 1 moves only M1, stage 2 only M2, and resuming across the sta
   const run = createRun(c, [28, 28, 1], initialTrainState());
   const initial = run.model.params.snapshot();
   let afterStage1 = new Map<string, Float32Array>();
-  await trainModel(run.model, run.optimizer, data, c, run.state, { onEpochEnd: (r) => void (r.epoch === 1 && (afterStage1 = run.model.params.snapshot())) });
+  await trainRun(run, data, c, { onEpochEnd: (r) => void (r.epoch === 1 && (afterStage1 = run.model.params.snapshot())) });
   const final = run.model.params.snapshot();
   const same = (a: Float32Array, b: Float32Array) => a.every((v, i) => v === b[i]);
   for (const [name, v0] of initial) {
@@ -152,7 +152,7 @@ test('M1+M2 with a learning-rate step: a run resumed with --lr-steps added for e
   const resumed = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(firstPart.run)), 'memory'), 'memory');
   disposeRun(firstPart.run);
   resumed.config = scheduled;
-  assert.equal(await trainModel(resumed.model, resumed.optimizer, prepared(scheduled), scheduled, resumed.state), 'finished');
+  assert.equal(await trainRun(resumed, prepared(scheduled), scheduled), 'finished');
   for (const [name, values] of straight.params) assertClose(resumed.model.params.snapshot().get(name)!, values, 0, 0, name);
 
   // Without the step the third epoch ends elsewhere: the rate did change the updates.
@@ -204,7 +204,7 @@ test('conv M2: a few portable steps on real MNIST lower the objective; the check
   const objective = () => tf.tidy(() => model.semiSupervisedLoss(batch, { labelled: 100, unlabelled: 700 }, { beta: 1, numSamples: 1, rng: new Rng(3) }).total.dataSync()[0]);
   const before = objective();
   let path = '';
-  await trainModel(run.model, run.optimizer, data, c, run.state, {}, { onEngine: (p) => void (path = p) });
+  await trainRun(run, data, c, {}, { onEngine: (p) => void (path = p) });
   const after = objective();
   assert.equal(path, 'portable');
   assert.equal(run.state.step, 9, '900 unlabelled images in batches of 100');

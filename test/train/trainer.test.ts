@@ -7,7 +7,8 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { loadDataset } from '../../src/node/datasets.js';
 import { epochsTrained, initialTrainState } from '../../src/train/state.js';
-import { DivergedError, train } from '../../src/train/trainer.js';
+import { DivergedError } from '../../src/train/loop.js';
+import { trainRun } from '../helpers/train.js';
 import { assertClose, useTestBackend } from '../helpers/engine.js';
 
 let data: PreparedData;
@@ -26,7 +27,7 @@ before(async () => {
 test('a short training on real MNIST lowers the training and validation loss', async () => {
   const cfg = config({ epochs: 3 });
   const run = createRun(cfg, data.train.shape, initialTrainState());
-  const status = await train(run.model, run.optimizer, data, cfg, run.state);
+  const status = await trainRun(run, data, cfg);
   assert.equal(status, 'finished');
   const [first, , last] = run.state.history;
   assert.equal(run.state.history.length, 3);
@@ -41,7 +42,7 @@ test('training leaks no tensors', async () => {
   const cfg = config({ epochs: 1 });
   const run = createRun(cfg, data.train.shape, initialTrainState());
   const before = tf.memory().numTensors;
-  await train(run.model, run.optimizer, data, cfg, run.state);
+  await trainRun(run, data, cfg);
   assert.equal(tf.memory().numTensors, before);
   disposeRun(run);
 });
@@ -50,7 +51,7 @@ test('the same seed reproduces a run; another seed does not', async () => {
   const losses = async (seed: number) => {
     const cfg = config({ epochs: 1, seed });
     const run = createRun(cfg, data.train.shape, initialTrainState());
-    await train(run.model, run.optimizer, data, cfg, run.state);
+    await trainRun(run, data, cfg);
     const out = run.state.history[0].train;
     disposeRun(run);
     return out;
@@ -62,10 +63,10 @@ test('the same seed reproduces a run; another seed does not', async () => {
 test('a run stopped mid-epoch and resumed from its checkpoint ends exactly where an uninterrupted run ends', async () => {
   const cfg = config({ epochs: 2 });
   const straight = createRun(cfg, data.train.shape, initialTrainState());
-  await train(straight.model, straight.optimizer, data, cfg, straight.state);
+  await trainRun(straight, data, cfg);
 
   const first = createRun(cfg, data.train.shape, initialTrainState());
-  const status = await train(first.model, first.optimizer, data, cfg, first.state, { shouldStop: () => first.state.step === 37 });
+  const status = await trainRun(first, data, cfg, { shouldStop: () => first.state.step === 37 });
   assert.equal(status, 'stopped');
   assert.equal(first.state.epoch, 1);
   assert.equal(first.state.batch, 12);
@@ -77,7 +78,7 @@ test('a run stopped mid-epoch and resumed from its checkpoint ends exactly where
   disposeRun(first);
 
   const resumed = runFromCheckpoint(decodeCheckpoint(bytes, 'memory'), 'memory');
-  assert.equal(await train(resumed.model, resumed.optimizer, data, resumed.config, resumed.state), 'finished');
+  assert.equal(await trainRun(resumed, data, resumed.config), 'finished');
   assert.deepEqual(resumed.state.history.map((h) => h.train), straight.state.history.map((h) => h.train));
   assert.deepEqual(resumed.state.history.map((h) => h.val), straight.state.history.map((h) => h.val));
   const a = straight.model.params.snapshot();
@@ -90,7 +91,7 @@ test('--lr-steps: each epoch trains with its scheduled rate; a step by 1e-6 all 
   const moved = async (schedule: Record<string, unknown>) => {
     const run = createRun(config({ epochs: 2, ...schedule }), data.train.shape, initialTrainState());
     let afterFirst = new Map<string, Float32Array>();
-    await train(run.model, run.optimizer, data, run.config, run.state, { onEpochEnd: (r) => void (r.epoch === 1 && (afterFirst = run.model.params.snapshot())) });
+    await trainRun(run, data, run.config, { onEpochEnd: (r) => void (r.epoch === 1 && (afterFirst = run.model.params.snapshot())) });
     let most = 0;
     for (const [name, v] of run.model.params.snapshot()) v.forEach((x, i) => (most = Math.max(most, Math.abs(x - afterFirst.get(name)![i]))));
     const rates = run.state.history.map((r) => r.lr);
@@ -108,7 +109,7 @@ test('--lr-steps: each epoch trains with its scheduled rate; a step by 1e-6 all 
 test('a checkpoint round trip gives the same outputs', async () => {
   const cfg = config({ epochs: 1 });
   const run = createRun(cfg, data.train.shape, initialTrainState());
-  await train(run.model, run.optimizer, data, cfg, run.state);
+  await trainRun(run, data, cfg);
   const copy = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run)), 'memory'), 'memory');
   assert.deepEqual(copy.config, run.config);
   assert.deepEqual(copy.state, run.state);
@@ -125,7 +126,7 @@ test('a loss that becomes NaN stops training before the bad step is applied', as
   const w = run.model.params.get('decoder.1.b');
   let steps = 0;
   await assert.rejects(
-    train(run.model, run.optimizer, data, cfg, run.state, {
+    trainRun(run, data, cfg, {
       onStep: () => {
         if (++steps === 5) w.assign(tf.fill(w.shape, NaN)); // poison the weights: the next loss is NaN
       },
@@ -141,7 +142,7 @@ test('KL warm-up scales the KL weight linearly from 0 to beta', async () => {
   const cfg = config({ epochs: 2, warmupEpochs: 2, beta: 1 });
   const run = createRun(cfg, data.train.shape, initialTrainState());
   const betas: number[] = [];
-  await train(run.model, run.optimizer, data, cfg, run.state, { onStep: (s) => betas.push(s.beta) });
+  await trainRun(run, data, cfg, { onStep: (s) => betas.push(s.beta) });
   assert.ok(betas[0] > 0 && betas[0] < 0.05, `first beta ${betas[0]}`);
   assert.equal(betas.at(-1), 1);
   for (let i = 1; i < betas.length; i++) assert.ok(betas[i] > betas[i - 1]);

@@ -1,0 +1,28 @@
+import { RunConfig } from '../../src/config/run.js';
+import { fusedKernels, useFusedKernels } from '../../src/fastpath/fused.js';
+import { Kernels } from '../../src/fastpath/kernels.js';
+import { Model } from '../../src/models/types.js';
+import { Adam } from '../../src/train/adam.js';
+import { EnginePath, TrainEvents } from '../../src/train/events.js';
+import { TrainState } from '../../src/train/state.js';
+import { TrainData, trainModel, TrainStatus } from '../../src/train/train.js';
+
+/**
+ * trainModel with a run config's training settings and binarization, as the CLI calls it; with `fused`, on those
+ * hand-fused kernels (null: none) for this call only, as start-up would choose them.
+ */
+export async function trainRun(
+  run: { model: Model; optimizer: Adam; state: TrainState },
+  data: TrainData,
+  config: RunConfig,
+  events: TrainEvents = {},
+  options: { fused?: Kernels | null; onEngine?(path: EnginePath): void } = {},
+): Promise<TrainStatus> {
+  const before = fusedKernels();
+  if (options.fused !== undefined) useFusedKernels(options.fused);
+  try {
+    return await trainModel(run, data, { train: config.train, binarize: config.data.binarize === 'dynamic', events, onEngine: options.onEngine });
+  } finally {
+    useFusedKernels(before);
+  }
+}
