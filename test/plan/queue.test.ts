@@ -90,7 +90,8 @@ test('six runs through a queue, two workers, one killed mid-run: every run done,
   }
   assert.ok(killed !== undefined, `worker A was never seen mid-run:\n${a.out()}`);
   assert.equal(await a.exited, null);
-  const code = await Promise.race([b.exited, sleep(240_000).then(() => 'timeout')]);
+  // An unref'd timer: once worker B has exited, nothing keeps this process waiting for it.
+  const code = await Promise.race([b.exited, new Promise((res) => setTimeout(res, 240_000, 'timeout').unref())]);
   assert.equal(code, 0, `worker B:\n${b.out()}`);
 
   const status = vaekit(['plan', 'status', 'sw', '--queue', url], cwd);
