@@ -64,12 +64,12 @@ class ConvVae(nn.Module):
         return (nll + kl_std_normal(mu, logvar)).mean()
 
 
-def mlp(*sizes):
+def mlp(*sizes, activation=nn.ReLU):
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(nn.Linear(sizes[i], sizes[i + 1]))
         if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
+            layers.append(activation())
     return nn.Sequential(*layers)
 
 
@@ -100,9 +100,9 @@ class M2(nn.Module):
     def __init__(self, x_dim=784, gaussian=False, k=10, latent=50, hidden=500, min_log_var=-6.0):
         super().__init__()
         self.k, self.gaussian, self.min_log_var = k, gaussian, min_log_var
-        self.encoder = mlp_softplus(x_dim + k, hidden, 2 * latent)
-        self.decoder = mlp_softplus(latent + k, hidden, 2 * x_dim if gaussian else x_dim)
-        self.classifier = mlp_softplus(x_dim, hidden, k)
+        self.encoder = mlp(x_dim + k, hidden, 2 * latent, activation=nn.Softplus)
+        self.decoder = mlp(latent + k, hidden, 2 * x_dim if gaussian else x_dim, activation=nn.Softplus)
+        self.classifier = mlp(x_dim, hidden, k, activation=nn.Softplus)
 
     def bound(self, x, y):
         onehot = F.one_hot(y, self.k).float()
@@ -127,15 +127,6 @@ class M2(nn.Module):
         log_q = F.log_softmax(self.classifier(xu), 1)
         unlabelled = (log_q.exp() * (per_label + log_q)).sum(1).mean()  # eq. 7, negated
         return labelled * n_labelled / n + alpha * classifier + unlabelled * n_unlabelled / n
-
-
-def mlp_softplus(*sizes):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(nn.Softplus())
-    return nn.Sequential(*layers)
 
 
 def contractive_exact(enc, x):
@@ -184,7 +175,7 @@ def main():
             F.softplus(-disc(enc(x))).mean().backward()
             opt_g.step()
     elif a.kind in ("m2", "m1m2"):
-        m1 = mlp_softplus(784, 600, 600, 100) if a.kind == "m1m2" else None
+        m1 = mlp(784, 600, 600, 100, activation=nn.Softplus) if a.kind == "m1m2" else None
         model = M2(50, gaussian=True) if m1 else M2()
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         xl, yl = torch.bernoulli(torch.rand(100, 784)), torch.arange(100) % 10
