@@ -6,7 +6,7 @@
 export type FieldType =
   /** orAuto: the word 'auto' is a value too, meaning a default that depends on the data (e.g. data.valSize). */
   | { type: 'int'; min: number; max?: number; orAuto?: boolean }
-  | { type: 'number'; min?: number; exclusiveMin?: number }
+  | { type: 'number'; min?: number; exclusiveMin?: number; exclusiveMax?: number }
   | { type: 'enum'; choices: readonly string[] }
   | { type: 'int-list'; min: number; allowEmpty?: boolean }
   | { type: 'string'; nullable?: boolean }
@@ -37,6 +37,7 @@ export function describeType(t: FieldType): string {
     case 'int':
       return `${t.max !== undefined ? `an integer from ${t.min} to ${t.max}` : `an integer >= ${t.min}`}${t.orAuto ? ' or auto' : ''}`;
     case 'number':
+      if (t.exclusiveMax !== undefined) return `a number from ${t.min ?? t.exclusiveMin} to below ${t.exclusiveMax}`;
       return t.exclusiveMin !== undefined ? `a number > ${t.exclusiveMin}` : t.min !== undefined ? `a number >= ${t.min}` : 'a number';
     case 'enum':
       return `one of ${t.choices.join(', ')}`;
@@ -71,6 +72,7 @@ export function checkValue(spec: FieldSpec, value: unknown, where: string): unkn
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) fail(where, t, value);
       if ((t.min !== undefined && value < t.min) || (t.exclusiveMin !== undefined && value <= t.exclusiveMin)) fail(where, t, value);
+      if (t.exclusiveMax !== undefined && value >= t.exclusiveMax) fail(where, t, value);
       return value;
     case 'enum':
       if (typeof value !== 'string' || !t.choices.includes(value)) fail(where, t, value);

@@ -21,9 +21,13 @@ export interface TrainConfig {
   numSamples: number;
   /** Seed of every random stream of the run. Default 0. */
   seed: number;
+  /** Adam's decay of the second moment (Kingma & Ba 2015, Alg. 1). Default 0.999. */
+  adamBeta2: number;
+  /** Adam's epsilon, added to the root of the second moment. Default 1e-8 (Burda et al. 2016 used 1e-4). */
+  adamEpsilon: number;
 }
 
-export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0 };
+export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8 };
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -34,6 +38,8 @@ export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'beta', flag: 'beta', help: 'weight of the KL term (beta-VAE)', type: { type: 'number', min: 0 } },
   { key: 'warmupEpochs', flag: 'warmup-epochs', help: 'epochs of linear KL warm-up from 0 to beta', type: { type: 'number', min: 0 } },
   { key: 'numSamples', flag: 'samples', help: 'Monte Carlo samples of z per input (L)', type: { type: 'int', min: 1 } },
+  { key: 'adamBeta2', flag: 'adam-beta2', help: "Adam's decay of the second moment", type: { type: 'number', min: 0, exclusiveMax: 1 } },
+  { key: 'adamEpsilon', flag: 'adam-eps', help: "Adam's epsilon, added to the root of the second moment", type: { type: 'number', exclusiveMin: 0 } },
   { key: 'seed', flag: 'seed', help: 'seed of every random stream (init, shuffling, binarization, eps)', type: { type: 'int', min: 0 } },
 ];
 

@@ -33,7 +33,7 @@ const PARAM = 'param/';
 /** Builds a fresh model and optimizer from a resolved config. */
 export function createRun(config: RunConfig, inputShape: [number, number, number], state: TrainState): Run {
   const model = createModel(config.model, inputShape[0] * inputShape[1] * inputShape[2], config.train.seed, inputShape);
-  const options = { lr: config.train.lr };
+  const options = { lr: config.train.lr, beta2: config.train.adamBeta2, epsilon: config.train.adamEpsilon };
   // A model trained by several steps gets one Adam per step, bundled where the single Adam goes.
   const optimizer = isMultiStepModel(model) ? new StepOptimizers(model.params, model.trainingSteps, options) : new Adam(model.params, options);
   return { config, inputShape, model, optimizer, state };
