@@ -48,9 +48,15 @@ function startNative(options: BackendOptions): NativeLoad {
   const load = loadNativeKernels();
   if (load.kernels) {
     registerNativeBackend(load.kernels.backend, load.kernels.adam);
-    load.kernels.backend.setThreads(options.threads ?? cpus().length);
+    load.kernels.backend.setThreads(options.threads ?? defaultThreads());
   }
   return load;
+}
+
+/** OMP_NUM_THREADS where the user set it (as OpenMP programs honour it), else every core. */
+function defaultThreads(): number {
+  const asked = Number(process.env.OMP_NUM_THREADS);
+  return Number.isInteger(asked) && asked >= 1 ? asked : cpus().length;
 }
 
 /**

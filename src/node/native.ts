@@ -60,5 +60,5 @@ export function kernelsFor(choice: EngineChoice): NativeLoad {
 export function describeKernels(load: NativeLoad): string {
   if (!load.kernels) return `portable (tfjs); native kernels unavailable: ${load.reason}`;
   const info = load.kernels.info();
-  return `native (${info.blas.split(' ').slice(0, 2).join(' ')}, ${info.threads} threads, ${info.parallel})`;
+  return `native (${info.blas.split(' ').slice(0, 2).join(' ')}, ${info.threads} thread${info.threads === 1 ? "" : "s"}, ${info.parallel})`;
 }
