@@ -34,7 +34,7 @@ function backendText(backend: string): string {
  */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only models that offer a hand-fused plan (MLP networks with the kernels' decoders)`;
+  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only models that offer a hand-fused plan (MLP networks with the kernels' decoders and the standard prior)`;
   return `portable (${backendText(backend)}); native kernels unavailable: ${native.reason}`;
 }
 
