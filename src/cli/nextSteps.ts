@@ -1,7 +1,7 @@
 /** The picture commands that apply to a trained model, for `vaekit train` to suggest when it finishes. */
 import { Model } from '../models/types.js';
 import { isClassifier } from '../models/labelled.js';
-import { canDecode, canDecodeGivenLabel, canEncode, canEncodeGivenLabel, hasStandardNormalPrior } from '../views/capabilities.js';
+import { canDecode, canDecodeGivenLabel, canEncode, canEncodeGivenLabel, hasPrior } from '../views/capabilities.js';
 
 /** Lines "vaekit <command> <runDir>   # what it shows", only for the parts the model has. */
 export function viewCommandLines(model: Model, runDir: string): string[] {
@@ -9,7 +9,7 @@ export function viewCommandLines(model: Model, runDir: string): string[] {
   const encoder = canEncode(model);
   const k = (model as { latentDim?: number }).latentDim ?? 0;
   const rows: [string, string, string?][] = [];
-  if (decoder && hasStandardNormalPrior(model)) rows.push(['sample', 'images decoded from prior draws']);
+  if (decoder && hasPrior(model)) rows.push(['sample', 'images decoded from prior draws']);
   if (decoder && encoder) rows.push(['reconstruct', 'test images beside their reconstructions']);
   if (decoder && k >= 2) rows.push(['manifold', 'the decoded latent grid', k === 2 ? '' : ' --dims 0,1']);
   if (encoder && k >= 2) rows.push(['embed', k === 2 ? 'the test set in latent space' : 'the test set in latent space (first two principal components)']);

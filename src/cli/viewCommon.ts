@@ -9,7 +9,7 @@ import { labelClasses, loadDataset } from '../node/datasets.js';
 import { ensureDir } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
-import { canDecode, canDecodeGivenLabel, canEncode, CodeDecoder, CodeEncoder, hasStandardNormalPrior } from '../views/capabilities.js';
+import { canDecode, canDecodeGivenLabel, canEncode, CodeDecoder, CodeEncoder, hasPrior } from '../views/capabilities.js';
 import { gridLayout } from '../views/grid.js';
 import { RgbaImage } from '../views/image.js';
 import { ParsedCommand, UsageError } from './flags.js';
@@ -99,7 +99,7 @@ export function requireAutoencoder(model: Model): Model & CodeEncoder & CodeDeco
 }
 
 export function requirePrior(model: Model): Model & CodeDecoder {
-  if (!hasStandardNormalPrior(model)) throw new UsageError(`model kind ${model.kind} has no prior over codes to sample from`);
+  if (!hasPrior(model)) throw new UsageError(`model kind ${model.kind} has no prior over codes to sample from`);
   return requireDecoder(model);
 }
 

@@ -9,8 +9,8 @@ import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch } from '../data/transforms.js';
 import type { Model } from '../models/types.js';
 import type { TrainState } from '../train/state.js';
-import { canDecode, canEncode, encodeMean, hasStandardNormalPrior } from '../views/capabilities.js';
-import { priorCodes } from '../views/samples.js';
+import { canDecode, canEncode, encodeMean, hasPrior } from '../views/capabilities.js';
+import { modelPriorCodes } from '../views/samples.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { disposeRun, Run, runFromCheckpoint, runToCheckpoint } from './run.js';
 
@@ -107,11 +107,11 @@ export class TrainedRun {
     return out;
   }
 
-  /** `n` samples of the model: codes z ~ N(0, I) (reproducible from `seed`, default 0), decoded to mean images. */
+  /** `n` samples of the model: codes z ~ p(z) of its prior (reproducible from `seed`, default 0), decoded to mean images. */
   sample(n: number, opts: { seed?: number } = {}): Float32Array {
     const model = this.run.model;
-    if (!canDecode(model) || !hasStandardNormalPrior(model)) throw new Error(`a ${model.kind} model has no N(0, I) prior to sample from`);
-    return this.decode(priorCodes(n, model.latentDim, opts.seed ?? 0));
+    if (!canDecode(model) || !hasPrior(model)) throw new Error(`a ${model.kind} model has no prior to sample from`);
+    return this.decode(modelPriorCodes(model, n, opts.seed ?? 0));
   }
 
   /** The run as checkpoint bytes, what `openRun` reads; `weightsOnly` leaves out the optimizer state (a third of the size). */

@@ -7,7 +7,7 @@ import { NET_DEFAULTS, NetFields } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
 import { autoencoderParameters, denseParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
-import { VAE_FIELDS } from './vaeConfig.js';
+import { VAE_NETWORK_FIELDS } from './vaeConfig.js';
 
 /** Configuration of the adversarial autoencoder (Makhzani et al. 2015). */
 export interface AaeConfig extends NetFields {
@@ -51,7 +51,7 @@ export const AAE_DEFAULTS: AaeConfig = {
 
 const AAE_FIELDS: FieldSpec[] = [
   { key: 'latentDim', flag: 'latent', help: 'dimensions of the code z', type: { type: 'int', min: 1 } },
-  ...VAE_FIELDS.slice(1),
+  ...VAE_NETWORK_FIELDS.slice(1),
   { key: 'discHidden', flag: 'disc-hidden', help: 'hidden layer sizes of the discriminator d(z)', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'prior', flag: 'prior', help: 'p(z): N(0, I); 10 Gaussians on a circle (first two dimensions); a 2-D swiss roll', type: { type: 'enum', choices: PRIORS } },
   { key: 'labels', flag: 'labels', help: 'show the discriminator a one-hot label: the component for prior draws, the class for images', type: { type: 'boolean' } },

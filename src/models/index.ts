@@ -9,6 +9,9 @@ export { DECODERS, KERNEL_DECODERS, isKernelDecoder, MIN_LOG_SCALE, logLikelihoo
 export type { DecoderKind, LikelihoodOptions } from './likelihood.js';
 export { Vae, ConvVae, PortableMlpVae, createVae, VAE_DEFAULTS } from './vae.js';
 export type { VaeConfig } from './vae.js';
+export { StandardNormalPrior } from './latentPrior.js';
+export type { LatentPrior } from './latentPrior.js';
+export { VampPrior } from './vampPrior.js';
 export { Autoencoder, AE_DEFAULTS, DAE_DEFAULTS, CAE_DEFAULTS, RECON_LOSSES, CONTRACTIVE_FORMS } from './autoencoder.js';
 export type { AeConfig, DaeConfig, CaeConfig, AutoencoderConfig, ReconLoss, ContractiveForm } from './autoencoder.js';
 export { jacobianFrobeniusSq, stochasticContraction, activationSlope } from './contractive.js';

@@ -62,10 +62,13 @@ export interface CodeModel extends Model {
   /** Mean of p(x|z), or the reconstruction for a deterministic model: pixel intensities [batch, dim]. */
   decodeMean(z: tf.Tensor2D): tf.Tensor2D;
   /**
-   * The distribution codes are drawn from to sample new images; null for deterministic models (autoencoders,
-   * PCA), which define no density over codes, so `sample` has nothing to draw from.
+   * The distribution codes are drawn from to sample new images: N(0, I); 'learned', a prior with parameters of
+   * its own (the VampPrior), which the model draws from itself (`samplePriorCodes`); or null for deterministic
+   * models (autoencoders, PCA), which define no density over codes, so `sample` has nothing to draw from.
    */
-  readonly prior: 'standard-normal' | null;
+  readonly prior: 'standard-normal' | 'learned' | null;
+  /** n codes z ~ p(z), row after row [n * latentDim], drawn from `rng` alone; required of a 'learned' prior. */
+  samplePriorCodes?(n: number, rng: Rng): Float32Array;
 }
 
 /** Narrowing helper for the views: every kind vaekit ships passes it. */

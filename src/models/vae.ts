@@ -2,13 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
-import { logStdNormal, logNormal, klStdNormal, reparameterize } from '../prob/gaussian.js';
+import { logNormal, reparameterize } from '../prob/gaussian.js';
 import { monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
+import { LatentPrior, StandardNormalPrior } from './latentPrior.js';
 import { buildDecoder, buildEncoder, Network } from './networks.js';
 import { Batch, CodeModel, LatentVariableModel, LossOptions, LossTerms, MlpVaePlan } from './types.js';
-import { VaeConfig } from './vaeConfig.js';
+import { DEFAULT_PSEUDO_INPUTS, VaeConfig } from './vaeConfig.js';
+import { VampPrior } from './vampPrior.js';
 
 export { VAE_DEFAULTS } from './vaeConfig.js';
 export type { VaeConfig } from './vaeConfig.js';
@@ -27,16 +29,20 @@ export function repeatRows(t: tf.Tensor2D, times: number): tf.Tensor2D {
 }
 
 /**
- * Gaussian encoder q(z|x) = N(mean, diag(exp(logVar))), prior N(0, I), decoder p(x|z), trained on the
+ * Gaussian encoder q(z|x) = N(mean, diag(exp(logVar))), prior p(z), decoder p(x|z), trained on the
  * negative ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z)) with L Monte Carlo samples of z. The networks
- * are the config's (MLP or conv); `Vae` and `ConvVae` below fix which.
+ * are the config's (MLP or conv); `Vae` and `ConvVae` below fix which. The prior is the config's: N(0, I), or the
+ * VampPrior (src/models/vampPrior.ts). It enters in two places, both through `latentPrior`: the KL (`kl`) and
+ * log p(z) in the importance weights (`logPrior`).
  */
 abstract class GaussianVae implements LatentVariableModel {
   // Typed wide so that a kind built on the VAE (a model file of one's own) can name itself and its prior.
   readonly kind: string = 'vae';
   readonly params = new ParamStore();
   readonly latentDim: number;
-  readonly prior: CodeModel['prior'] = 'standard-normal';
+  readonly prior: CodeModel['prior'];
+  /** p(z): its log-density, its closed-form KL where it has one, its draws. */
+  readonly latentPrior: LatentPrior;
   protected readonly encoder: Network;
   protected readonly decoder: Network;
   protected readonly likelihood: LikelihoodOptions;
@@ -49,11 +55,41 @@ abstract class GaussianVae implements LatentVariableModel {
     this.encoder = buildEncoder(this.params, 'encoder', config, inputDim, shape, 2 * k, 'linear', rng);
     this.decoder = buildDecoder(this.params, 'decoder', config, k, inputDim, shape, decoderOutputSize(config.decoder, inputDim), rng);
     this.likelihood = buildLikelihood(this.params, 'decoder.ar', config, shape);
+    // Drawn after the networks, so a VampPrior model starts from the same networks as a standard one.
+    const vamp = config.prior === 'vamp';
+    this.latentPrior = vamp
+      ? new VampPrior(this.params, 'prior', config.pseudoInputs ?? DEFAULT_PSEUDO_INPUTS, inputDim, k, (u, inputGrad) => this.encode(u, inputGrad), rng)
+      : new StandardNormalPrior(k);
+    this.prior = vamp ? 'learned' : 'standard-normal';
   }
 
-  encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
-    const [mean, logVar] = tf.split(this.encoder.apply(x), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+  /** q(z|x); `inputGrad` when x is trained (the VampPrior's pseudo-inputs), not data. */
+  encode(x: tf.Tensor2D, inputGrad = false): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const [mean, logVar] = tf.split(this.encoder.apply(x, inputGrad), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
     return { mean, logVar };
+  }
+
+  /** log p(z) of the model's prior per row of z [rows, latentDim]. */
+  logPrior(z: tf.Tensor2D): tf.Tensor1D {
+    return this.latentPrior.logDensity(z);
+  }
+
+  /**
+   * KL(q(z|x) || p(z)) per example: in closed form where the prior has one (N(0, I)), else by Monte Carlo over
+   * the L draws z [L * batch] of q(z|x) = N(meanK, exp(logVarK)) (rows repeated sample-major), E_q[log q(z|x) -
+   * log p(z)] (Tomczak & Welling 2018, sec. 3), with the draws the reconstruction term uses.
+   */
+  kl(mean: tf.Tensor2D, logVar: tf.Tensor2D, z: tf.Tensor2D, meanK: tf.Tensor2D, logVarK: tf.Tensor2D, numSamples: number): tf.Tensor1D {
+    return tf.tidy(() => {
+      const closed = this.latentPrior.klClosedForm(mean, logVar);
+      if (closed) return closed;
+      return monteCarloMean(tf.sub(logNormal(z, meanK, logVarK), this.logPrior(z)), numSamples) as tf.Tensor1D;
+    });
+  }
+
+  /** n codes z ~ p(z) [n * latentDim], drawn from `rng` alone: what `sample` decodes. */
+  samplePriorCodes(n: number, rng: Rng): Float32Array {
+    return this.latentPrior.sample(n, rng);
   }
 
   /** The code of x: the mean of q(z|x). */
@@ -80,9 +116,11 @@ abstract class GaussianVae implements LatentVariableModel {
       const { x } = batch;
       const numSamples = opts.numSamples;
       const { mean, logVar } = this.encode(x);
-      const kl = klStdNormal(mean, logVar) as tf.Tensor1D;
+      const meanK = repeatRows(mean, numSamples);
+      const logVarK = repeatRows(logVar, numSamples);
       const eps = drawEps(opts.rng, numSamples * x.shape[0], this.latentDim);
-      const z = reparameterize(repeatRows(mean, numSamples), repeatRows(logVar, numSamples), eps) as tf.Tensor2D;
+      const z = reparameterize(meanK, logVarK, eps) as tf.Tensor2D;
+      const kl = this.kl(mean, logVar, z, meanK, logVarK, numSamples);
       const logLik = logLikelihood(this.decode(z), repeatRows(x, numSamples), this.likelihood);
       const recon = tf.neg(monteCarloMean(logLik, numSamples)) as tf.Tensor1D;
       const total = tf.add(recon, tf.mul(kl, opts.beta)) as tf.Tensor1D;
@@ -97,7 +135,7 @@ abstract class GaussianVae implements LatentVariableModel {
       const logVarK = repeatRows(logVar, numSamples);
       const z = reparameterize(meanK, logVarK, drawEps(rng, numSamples * x.shape[0], this.latentDim)) as tf.Tensor2D;
       const logPxz = logLikelihood(this.decode(z), repeatRows(x, numSamples), this.likelihood);
-      const logW = tf.sub(tf.add(logPxz, logStdNormal(z)), logNormal(z, meanK, logVarK));
+      const logW = tf.sub(tf.add(logPxz, this.logPrior(z)), logNormal(z, meanK, logVarK));
       return tf.reshape(logW, [numSamples, x.shape[0]]) as tf.Tensor2D;
     });
   }
@@ -107,11 +145,20 @@ abstract class GaussianVae implements LatentVariableModel {
   }
 }
 
+/**
+ * Whether the hand-fused MLP VAE kernels (src/fastpath/mlpVae.ts) run this config's loss: MLP networks, a decoder
+ * they implement, and the N(0, I) prior, whose KL they compute in closed form.
+ */
+function fusedKernelsRun(config: VaeConfig): boolean {
+  return (config.net ?? 'mlp') === 'mlp' && isKernelDecoder(config.decoder) && (config.prior ?? 'standard') === 'standard';
+}
+
 /** The VAE with MLP encoder and decoder: it describes itself as plain layers, so a fast path can train it. */
 export class Vae extends GaussianVae {
   constructor(config: VaeConfig, inputDim: number, seed: number) {
     if ((config.net ?? 'mlp') !== 'mlp') throw new Error(`Vae is the MLP VAE; build a net "${config.net}" VAE with createVae`);
     if (!isKernelDecoder(config.decoder)) throw new Error(`Vae offers the fast path, whose decoders are ${KERNEL_DECODERS.join(', ')}; build a ${config.decoder} VAE with createVae`);
+    if (!fusedKernelsRun(config)) throw new Error(`Vae offers the fast path, whose prior is N(0, I); build a ${config.prior} prior VAE with createVae`);
     super(config, inputDim, seed);
   }
 
@@ -129,8 +176,8 @@ export class ConvVae extends GaussianVae {
 }
 
 /**
- * The MLP VAE with a decoder the native kernels lack (discretized-logistic, gaussian-ar). It offers no mlpVaePlan, so the
- * engines train and score it through tfjs.
+ * The MLP VAE with a decoder the native kernels lack (discretized-logistic, gaussian-ar) or a prior they lack (the
+ * VampPrior). It offers no mlpVaePlan, so the engines train and score it through tfjs.
  */
 export class PortableMlpVae extends GaussianVae {
   constructor(config: VaeConfig, inputDim: number, seed: number, shape?: ImageShape) {
@@ -140,10 +187,10 @@ export class PortableMlpVae extends GaussianVae {
 }
 
 /**
- * The VAE its config asks for: `Vae` for net mlp (`PortableMlpVae` when the decoder is not one the native
- * kernels run), `ConvVae` (which needs the image shape) for net conv.
+ * The VAE its config asks for: `Vae` for net mlp (`PortableMlpVae` when the decoder or the prior is not one the
+ * native kernels run), `ConvVae` (which needs the image shape) for net conv.
  */
 export function createVae(config: VaeConfig, inputDim: number, seed: number, shape?: ImageShape): Vae | ConvVae | PortableMlpVae {
   if (config.net === 'conv') return new ConvVae(config, inputDim, seed, shape);
-  return isKernelDecoder(config.decoder) ? new Vae(config, inputDim, seed) : new PortableMlpVae(config, inputDim, seed, shape);
+  return fusedKernelsRun(config) ? new Vae(config, inputDim, seed) : new PortableMlpVae(config, inputDim, seed, shape);
 }

@@ -26,7 +26,16 @@ export interface VaeConfig {
   net?: NetKind;
   /** conv: channels of the convolutions. Default [32, 64]. */
   channels?: number[];
+  /** p(z): 'standard' N(0, I), or 'vamp', the VampPrior (Tomczak & Welling 2018). Default (and when absent) 'standard'. */
+  prior?: VaePriorKind;
+  /** vamp: the number K of learned pseudo-inputs. Default 500. */
+  pseudoInputs?: number;
 }
+
+export const VAE_PRIORS = ['standard', 'vamp'] as const;
+/** K of the VampPrior, as in the paper's experiments (Tomczak & Welling 2018). */
+export const DEFAULT_PSEUDO_INPUTS = 500;
+export type VaePriorKind = (typeof VAE_PRIORS)[number];
 
 export const VAE_DEFAULTS: VaeConfig = {
   kind: 'vae',
@@ -37,9 +46,12 @@ export const VAE_DEFAULTS: VaeConfig = {
   sigma: 1,
   minLogVar: -6,
   ...NET_DEFAULTS,
+  prior: 'standard',
+  pseudoInputs: DEFAULT_PSEUDO_INPUTS,
 };
 
-export const VAE_FIELDS: FieldSpec[] = [
+/** The networks' and the likelihood's fields, which the kinds built like the VAE share (the AAE's). */
+export const VAE_NETWORK_FIELDS: FieldSpec[] = [
   { key: 'latentDim', flag: 'latent', help: 'dimensions of the latent code z', type: { type: 'int', min: 1 } },
   { key: 'hidden', flag: 'hidden', help: 'hidden layer sizes of the encoder, e.g. 400 or 500,300; the decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'activation', flag: 'activation', help: 'nonlinearity of the hidden layers', type: { type: 'enum', choices: ACTIVATIONS } },
@@ -49,13 +61,21 @@ export const VAE_FIELDS: FieldSpec[] = [
   ...NET_FIELDS,
 ];
 
+export const VAE_FIELDS: FieldSpec[] = [
+  ...VAE_NETWORK_FIELDS,
+  { key: 'prior', flag: 'prior', help: 'p(z): standard N(0, I), KL in closed form; or vamp, the VampPrior (Tomczak & Welling 2018): the mixture of the posteriors q(z|u_k) of K learned pseudo-inputs, KL by Monte Carlo over the --samples draws (portable engine)', type: { type: 'enum', choices: VAE_PRIORS } },
+  { key: 'pseudoInputs', flag: 'pseudo-inputs', help: 'vamp: the number K of learned pseudo-inputs u_k (images, each a parameter)', type: { type: 'int', min: 1 }, appliesWhen: (m) => m.prior === 'vamp' },
+];
+
 export const VAE_KIND: ModelKindSpec<VaeConfig> = {
   kind: 'vae',
-  description: 'variational autoencoder: Gaussian encoder, N(0, I) prior, ELBO objective',
+  description: 'variational autoencoder: Gaussian encoder, N(0, I) prior or the VampPrior, ELBO objective',
   defaults: VAE_DEFAULTS,
   fields: VAE_FIELDS,
   trainer: 'standard',
   objective: '-elbo',
   load: async () => (await import('./vae.js')).createVae,
-  size: (config, shape) => ({ parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim) }),
+  size: (config, shape) => ({
+    parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim) + (config.prior === 'vamp' ? (config.pseudoInputs ?? DEFAULT_PSEUDO_INPUTS) * shape[0] * shape[1] * shape[2] : 0),
+  }),
 };

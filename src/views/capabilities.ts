@@ -23,6 +23,8 @@ export interface CodeDecoder {
   decodeMean(z: tf.Tensor2D): tf.Tensor2D;
   /** A draw x ~ p(x|z) for each code [rows * dim], where the model's likelihood offers one. */
   decodeDraw?(z: tf.Tensor2D, rng: Rng): Float32Array;
+  /** n codes z ~ p(z) [n * latentDim] of the model's own prior; absent: N(0, I). */
+  samplePriorCodes?(n: number, rng: Rng): Float32Array;
 }
 
 function hasLatentDim(m: object): boolean {
@@ -47,6 +49,20 @@ export function canDecode(m: Model): m is Model & CodeDecoder {
 export function hasStandardNormalPrior(m: Model): boolean {
   const prior = (m as { prior?: unknown }).prior;
   return prior === undefined ? isLatentVariableModel(m) : prior === 'standard-normal';
+}
+
+/**
+ * Whether the model has a prior to draw codes from, so decoded draws are samples of the model: N(0, I), or a
+ * learned prior (the VampPrior) that the model draws from itself (`samplePriorCodes`).
+ */
+export function hasPrior(m: Model): boolean {
+  if (hasStandardNormalPrior(m)) return true;
+  return (m as { prior?: unknown }).prior === 'learned' && typeof (m as Partial<CodeDecoder>).samplePriorCodes === 'function';
+}
+
+/** The prior the model's codes are drawn from, in words: 'N(0, I)' or 'p(z), the learned prior'. */
+export function priorText(m: Model): string {
+  return (m as { prior?: unknown }).prior === 'learned' ? 'p(z), the learned prior' : 'N(0, I)';
 }
 
 /** The code of each image [batch, latentDim]: the posterior mean for a probabilistic encoder. */

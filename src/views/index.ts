@@ -7,9 +7,9 @@ export { imageFromIntensities, imagesFromBatch, upscaleNearest } from './image.j
 export type { RgbaImage } from './image.js';
 export { imageGrid, gridLayout, cellOrigin } from './grid.js';
 export type { GridOptions, GridLayout } from './grid.js';
-export { canEncode, canDecode, hasStandardNormalPrior } from './capabilities.js';
+export { canEncode, canDecode, hasPrior, hasStandardNormalPrior } from './capabilities.js';
 export { gaussianGridCoordinates, manifoldGrid, traversalCodes, lerp, slerp, interpolationCodes } from './latents.js';
-export { sampleGrid, priorCodes, labelSampleGrid } from './samples.js';
+export { sampleGrid, priorCodes, modelPriorCodes, labelSampleGrid } from './samples.js';
 export { reconstructionGrid } from './reconstructions.js';
 export { manifoldImage } from './manifold.js';
 export { traversalImage } from './traversal.js';

@@ -8,7 +8,7 @@ import { metricText } from '../eval/describe.js';
 import { Model } from '../models/types.js';
 import { EpochRecord, TrainState } from '../train/state.js';
 import { analogyImage } from './analogies.js';
-import { canDecode, canDecodeGivenLabel, canEncode, canEncodeGivenLabel, CodeDecoder, CodeEncoder, decoderForLabel, hasStandardNormalPrior, LabelledDecoder, LabelledEncoder } from './capabilities.js';
+import { canDecode, canDecodeGivenLabel, canEncode, canEncodeGivenLabel, CodeDecoder, CodeEncoder, decoderForLabel, hasPrior, hasStandardNormalPrior, LabelledDecoder, LabelledEncoder, priorText } from './capabilities.js';
 import { confusionSvg } from './confusion.js';
 import { trainingCurves } from './curves.js';
 import { embeddingSvg } from './embedding.js';
@@ -76,8 +76,8 @@ export function runReportHtml(input: RunReportInput): string {
   const kLabel = labelDecoder?.latentDim ?? 0;
   const seed = input.seed ?? 0;
 
-  if (decoder && hasStandardNormalPrior(model)) {
-    image('Samples', `${REPORT.samples} decoded draws z ~ N(0, I) (seed ${seed}): the mean of p(x|z) of each. vaekit sample`, sampleGrid(decoder, shape, { n: REPORT.samples, seed, scale }));
+  if (decoder && hasPrior(model)) {
+    image('Samples', `${REPORT.samples} decoded draws z ~ ${priorText(model)} (seed ${seed}): the mean of p(x|z) of each. vaekit sample`, sampleGrid(decoder, shape, { n: REPORT.samples, seed, scale }));
   } else if (labelDecoder && hasStandardNormalPrior(model)) {
     const n = REPORT.samplesPerLabel;
     image('Samples by label', `Row y: the same ${n} draws z ~ N(0, I) (seed ${seed}) decoded with label y, the mean of p(x|y,z) of each: the style kept along a column. vaekit sample --label y --n ${n}`, labelSampleGrid(labelDecoder, shape, { perLabel: n, seed, scale }));

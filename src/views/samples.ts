@@ -12,16 +12,21 @@ export function priorCodes(n: number, latentDim: number, seed: number): Float32A
   return new Rng(seed, PRIOR_SAMPLES).fillNormal(new Float32Array(n * latentDim));
 }
 
+/** `n` draws z ~ p(z) of the model's prior [n, latentDim] (N(0, I) unless it draws its own), reproducible from the seed. */
+export function modelPriorCodes(model: Pick<CodeDecoder, 'latentDim' | 'samplePriorCodes'>, n: number, seed: number): Float32Array {
+  return model.samplePriorCodes ? model.samplePriorCodes(n, new Rng(seed, PRIOR_SAMPLES)) : priorCodes(n, model.latentDim, seed);
+}
+
 /** Counter of the stream of draws x ~ p(x|z) for the prior samples. */
 const PRIOR_DRAWS = 102;
 
 /**
- * A grid of decoded prior samples, z ~ N(0, I): the mean of p(x|z) (Bernoulli or Gaussian means), or with
+ * A grid of decoded prior samples, z ~ p(z) (N(0, I), or the model's own prior): the mean of p(x|z) (Bernoulli or Gaussian means), or with
  * `draw` a draw x ~ p(x|z) (ancestral sampling: what the model generates, noise and all).
  */
 export function sampleGrid(model: CodeDecoder, shape: readonly [number, number, number], opts: { n: number; seed: number; draw?: boolean } & GridOptions): RgbaImage {
   const draw = opts.draw ? new Rng(opts.seed, PRIOR_DRAWS) : undefined;
-  return imageGrid(decodeToImages(model, priorCodes(opts.n, model.latentDim, opts.seed), shape, draw), opts);
+  return imageGrid(decodeToImages(model, modelPriorCodes(model, opts.n, opts.seed), shape, draw), opts);
 }
 
 /**

@@ -39,7 +39,7 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
   // Colour data is not binarized unless asked.
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10' } } }]).data.binarize, 'none');
   assert.equal(resolveRunConfig([{ source: 'flags', values: { data: { data: 'cifar10', binarize: 'dynamic' } } }]).data.binarize, 'dynamic');
-  assert.deepEqual(config.model, { kind: 'vae', latentDim: 20, hidden: [400], activation: 'relu', decoder: 'bernoulli', sigma: 1, minLogVar: -6, net: 'mlp', channels: [32, 64] });
+  assert.deepEqual(config.model, { kind: 'vae', latentDim: 20, hidden: [400], activation: 'relu', decoder: 'bernoulli', sigma: 1, minLogVar: -6, net: 'mlp', channels: [32, 64], prior: 'standard', pseudoInputs: 500 });
   // Layers that name nothing change nothing.
   assert.deepEqual(resolveRunConfig([{ source: 'empty.json', values: {} }, { source: 'flags', values: { train: {}, model: {} } }]), config);
 });

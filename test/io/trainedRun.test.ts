@@ -39,7 +39,7 @@ test('an autoencoder has no prior to sample; openRun reads a checkpoint from byt
   await useTestBackend();
   const ae = trainedRun({ kind: 'ae' });
   try {
-    assert.throws(() => ae.sample(2), /a ae model has no N\(0, I\) prior to sample from/);
+    assert.throws(() => ae.sample(2), /a ae model has no prior to sample from/);
     const back = openRun(ae.checkpointBytes({ weightsOnly: true }), 'ae.ckpt');
     try {
       assert.equal(back.config.model.kind, 'ae');

@@ -1,6 +1,6 @@
 /**
  * Every model kind trains the same on vaekit's native backend as on wasm: a hundred Adam steps of each kind
- * (conv networks and the autoregressive decoder included) give the same per-epoch losses to 1e-4 relative.
+ * (conv networks, the autoregressive decoder and the VampPrior included) give the same per-epoch losses to 1e-4 relative.
  * Both backends run the same tfjs ops; only the kernels differ, so only float rounding may differ.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -42,6 +42,8 @@ const CASES: { what: string; model: Record<string, unknown>; epochs?: number }[]
   { what: 'vae, mlp', model: { kind: 'vae', ...MLP } },
   { what: 'vae, conv, gaussian-learned', model: { kind: 'vae', ...CONV, decoder: 'gaussian-learned' } },
   { what: 'vae, conv, gaussian-ar', model: { kind: 'vae', ...CONV, decoder: 'gaussian-ar' } },
+  { what: 'vae, mlp, vamp prior', model: { kind: 'vae', ...MLP, prior: 'vamp', pseudoInputs: 10 } },
+  { what: 'vae, conv, vamp prior', model: { kind: 'vae', ...CONV, prior: 'vamp', pseudoInputs: 10 } },
   { what: 'ae', model: { kind: 'ae', ...MLP } },
   { what: 'dae', model: { kind: 'dae', ...MLP } },
   { what: 'cae, exact', model: { kind: 'cae', ...MLP, contractive: 'exact' } },

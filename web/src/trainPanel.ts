@@ -12,7 +12,7 @@ import { modelKindSpec, MODEL_KINDS } from '../../src/models/registry.js';
 import { trainRun } from '../../src/io/runSession.js';
 import { StepInfo } from '../../src/train/events.js';
 import { initialTrainState, Metrics } from '../../src/train/state.js';
-import { canDecode, canDecodeGivenLabel, canEncode, decoderForLabel, hasStandardNormalPrior } from '../../src/views/capabilities.js';
+import { canDecode, canDecodeGivenLabel, canEncode, decoderForLabel, hasPrior, priorText } from '../../src/views/capabilities.js';
 import { decodeToImages } from '../../src/views/decode.js';
 import { imageGrid } from '../../src/views/grid.js';
 import { RgbaImage } from '../../src/views/image.js';
@@ -201,9 +201,9 @@ export class TrainPanel {
     const shape = run.inputShape;
     let img: RgbaImage | null = null;
     let caption = '';
-    if (canDecode(m) && hasStandardNormalPrior(m)) {
+    if (canDecode(m) && hasPrior(m)) {
       img = sampleGrid(m, shape, { n: 36, seed: 0, scale: 2 });
-      caption = 'samples z ~ N(0, I), refreshed each epoch';
+      caption = `samples z ~ ${priorText(m)}, refreshed each epoch`;
     } else if (canDecodeGivenLabel(m)) {
       const rows = Array.from({ length: m.numClasses }, (_, c) => decodeToImages(decoderForLabel(m, c), priorCodes(6, m.latentDim, 0), shape)).flat();
       img = imageGrid(rows, { columns: 6, scale: 2 });
