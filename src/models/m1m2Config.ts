@@ -118,7 +118,9 @@ export const M1M2_KIND: ModelKindSpec<M1M2Config> = {
     // M2 models M1's features, a vector of m1Latent values, with dense layers only.
     const features: ImageShape = [1, 1, config.m1Latent];
     const m2 = autoencoderParameters({ hidden: config.hidden }, features, 2 * config.latentDim, config.latentDim, config.classes);
-    return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) };
+    // With featureMinStd, the mask over z1 (features/mask) is stored beside the weights.
+    const mask = (config.featureMinStd ?? 0) > 0 ? config.m1Latent : 0;
+    return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) + mask };
   },
   // M2's decoder models M1's codes, not the images: no figure per pixel.
   decoderModels: 'features',
