@@ -235,7 +235,7 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   const seedList = onlySeed === undefined ? Array.from({ length: seeds }, (_, s) => s) : [onlySeed];
   const configs = labelCounts.flatMap((n) => seedList.map((s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
-  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto', { engine });
+  const backend = await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto', { engine, threads: args.flags.threads as number | undefined });
   const native = fusedLoad();
   const first = configs[0].config;
   const loaded = await loadDataset({ data: first.data.data, dataDir: first.data.dataDir ?? undefined, classes: labelClasses(first) });

@@ -61,7 +61,7 @@ export class M2OnKernels {
 
   /**
    * What M2 models for `rows` stacked images: the images, or the first model's q(z1|x): a draw from it with
-   * `featureEps` [rows, k1], else its mean.
+   * `featureEps` [rows, k1], else its mean, times the plan's mask where it has one.
    */
   private modelled(x: Float32Array, rows: number, featureEps: Float32Array | null): Float32Array {
     if (!this.features) return x;
@@ -74,6 +74,8 @@ export class M2OnKernels {
     } else {
       for (let r = 0; r < rows; r++) z1.set(encOut.subarray(r * 2 * k1, r * 2 * k1 + k1), r * k1);
     }
+    const mask = this.plan.features!.mask;
+    if (mask) for (let i = 0; i < rows * k1; i++) z1[i] *= mask[i % k1];
     return z1;
   }
 

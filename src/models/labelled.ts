@@ -63,9 +63,9 @@ export interface M2Plan {
   likelihood: LikelihoodOptions;
   /**
    * M1+M2: M2 models a fixed first model's q(z1|x), its mean or (`sample`) a draw from it per step, drawn
-   * before M2's eps; that model's encoder and its values.
+   * before M2's eps; that model's encoder and its values; with `mask`, z1 times it (0 drops a dimension).
    */
-  features?: { encoder: readonly DenseLayerRef[]; latentDim: number; values: Map<string, Float32Array>; sample: boolean };
+  features?: { encoder: readonly DenseLayerRef[]; latentDim: number; values: Map<string, Float32Array>; sample: boolean; mask?: Float32Array | null };
 }
 
 export function isSemiSupervisedModel(m: Model): m is SemiSupervisedModel {

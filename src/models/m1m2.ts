@@ -15,6 +15,12 @@ export type { M1M2Config } from './m1m2Config.js';
 /** Names of each stage's parameters inside the model's one store (and so in its checkpoint). */
 export const STAGE_PREFIXES = { first: 'm1/', second: 'm2/' } as const;
 
+/** The store's name of the 0/1 mask over z1 that featureMinStd sets: in neither stage, so no optimizer moves it. */
+export const FEATURE_MASK = 'features/mask';
+
+/** Training images whose codes choose the active units (as Kingma et al.'s code, x_u[0:1000]). */
+export const ACTIVE_UNIT_IMAGES = 1000;
+
 /**
  * A model trained in two declared stages by the 'two-stage' trainer: `first` unsupervised on every training
  * image (the standard trainer), then the whole model semi-supervised with only the second stage's
@@ -25,6 +31,24 @@ export interface TwoStageModel extends SemiSupervisedModel {
   readonly second: Model;
   /** How many of the run's epochs stage 1 takes. */
   readonly firstEpochs: number;
+  /** Stage 1's batch size, when it has its own. */
+  readonly firstBatchSize?: number;
+  /** Called once when stage 2 starts, with the images (row after row) the model may fit settings to. */
+  beforeSecondStage?(x: Float32Array, rows: number): void;
+}
+
+/** 1 for each column of `values` [rows, cols] whose (population) standard deviation exceeds `minStd`, else 0. */
+export function activeUnits(values: ArrayLike<number>, rows: number, cols: number, minStd: number): Float32Array {
+  const out = new Float32Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let sum = 0;
+    for (let i = 0; i < rows; i++) sum += values[i * cols + j];
+    const mean = sum / rows;
+    let squares = 0;
+    for (let i = 0; i < rows; i++) squares += (values[i * cols + j] - mean) ** 2;
+    out[j] = Math.sqrt(squares / rows) > minStd ? 1 : 0;
+  }
+  return out;
 }
 
 export function isTwoStageModel(m: Model): m is TwoStageModel {
@@ -47,6 +71,9 @@ export class M1M2 implements TwoStageModel, ConditionalCodeModel {
   readonly first: ReturnType<typeof createVae>;
   readonly second: M2;
   readonly firstEpochs: number;
+  readonly firstBatchSize?: number;
+  /** With featureMinStd: 1 for the dimensions of z1 that M2 sees, 0 for those held at 0. */
+  private readonly featureMask: tf.Variable | null = null;
   /**
    * Declared only with an MLP M1, whose encoder the native kernels run to make M2's features
    * (src/fastpath/m2.ts); with a conv M1 the engines train both stages through tfjs.
@@ -65,16 +92,20 @@ export class M1M2 implements TwoStageModel, ConditionalCodeModel {
     this.numClasses = config.classes;
     this.latentDim = config.latentDim;
     this.firstEpochs = config.m1Epochs;
+    if ((config.m1BatchSize ?? 0) > 0) this.firstBatchSize = config.m1BatchSize;
     // The stages' variables, shared (not copied) under prefixed names.
     for (const [prefix, store] of [[STAGE_PREFIXES.first, this.first.params], [STAGE_PREFIXES.second, this.second.params]] as const) {
       for (const [name, v] of store.vars) this.params.vars.set(prefix + name, v);
     }
+    // Every dimension kept until stage 2 starts and chooses (beforeSecondStage).
+    if ((config.featureMinStd ?? 0) > 0) this.featureMask = this.params.add(FEATURE_MASK, tf.ones([config.m1Latent]));
     const m2Plan = this.second.m2Plan;
     if (first instanceof Vae && m2Plan) {
       // M2's plan on the features of M1's encoder, M1 fixed.
       this.m2Plan = () => {
         const plan = first.mlpVaePlan();
-        const features = { encoder: plan.encoder, latentDim: plan.latentDim, values: first.params.snapshot(), sample: config.features === 'sample' };
+        const mask = this.featureMask ? (this.featureMask.dataSync().slice() as Float32Array) : null;
+        const features = { encoder: plan.encoder, latentDim: plan.latentDim, values: first.params.snapshot(), sample: config.features === 'sample', mask };
         return { ...m2Plan(), features };
       };
     }
@@ -90,11 +121,32 @@ export class M1M2 implements TwoStageModel, ConditionalCodeModel {
    * parameters, so autodiff prunes this path from the backward pass.
    */
   features(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D {
-    if (!rng || this.config.features === 'mean') return this.first.encodeMean(x);
+    const mask = this.featureMask;
+    if (!rng || this.config.features === 'mean') return mask ? tf.tidy(() => tf.mul(this.first.encodeMean(x), mask) as tf.Tensor2D) : this.first.encodeMean(x);
     return tf.tidy(() => {
       const { mean, logVar } = this.first.encode(x);
-      return reparameterize(mean, logVar, drawEps(rng, x.shape[0], this.first.latentDim)) as tf.Tensor2D;
+      const z1 = reparameterize(mean, logVar, drawEps(rng, x.shape[0], this.first.latentDim)) as tf.Tensor2D;
+      return mask ? (tf.mul(z1, mask) as tf.Tensor2D) : z1;
     });
+  }
+
+  /**
+   * With featureMinStd, chooses M1's active units (Kingma et al.'s code, learn_yz_x_ss.py: the standard
+   * deviation over images of the posterior mean above 0.1; Burda et al. 2016 call a unit active by the same
+   * statistic, its variance above 0.01): from the mean of q(z1|x) on the first ACTIVE_UNIT_IMAGES of `x`.
+   * M1 is fixed from here on, so running this again gives the same mask.
+   */
+  beforeSecondStage(x: Float32Array, rows: number): void {
+    const mask = this.featureMask;
+    if (!mask) return;
+    const n = Math.min(rows, ACTIVE_UNIT_IMAGES);
+    const means = tf.tidy(() => this.first.encodeMean(tf.tensor2d(x.subarray(0, n * this.inputDim), [n, this.inputDim])).dataSync());
+    mask.assign(tf.tensor1d(activeUnits(means, n, this.config.m1Latent, this.config.featureMinStd ?? 0)));
+  }
+
+  /** How many dimensions of z1 M2 sees. */
+  get activeFeatures(): number {
+    return this.featureMask ? Array.from(this.featureMask.dataSync()).reduce((a, v) => a + v, 0) : this.config.m1Latent;
   }
 
   classifierLogProbs(x: tf.Tensor2D): tf.Tensor2D {

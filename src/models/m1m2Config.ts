@@ -24,6 +24,15 @@ export interface M1M2Config extends LabelSettings {
    * 'mean' takes its mean. Classification always takes the mean. Default 'sample'.
    */
   features: 'sample' | 'mean';
+  /**
+   * Keep only M1's active units: at the start of stage 2, the dimensions of z1 whose posterior mean varies
+   * across the first 1,000 training images with a standard deviation above this are kept and the others are
+   * held at 0 for M2 (Kingma et al.'s code, nips14-ssl learn_yz_x_ss.py, keeps those above 0.1). 0 keeps every
+   * dimension. Default (and when absent, as in checkpoints from before it) 0.
+   */
+  featureMinStd?: number;
+  /** Stage 1's batch size (M1 on every image); 0: the run's --batch-size. Default (and when absent) 0. */
+  m1BatchSize?: number;
   /** Dimensions of M2's z2. Default 50. */
   latentDim: number;
   /** Hidden layers of M2's q(z2|z1,y); p(z1|y,z2) mirrors them. Default [500]. */
@@ -61,6 +70,8 @@ export const M1M2_DEFAULTS: M1M2Config = {
   m1Hidden: [600, 600],
   m1Epochs: 10,
   features: 'sample',
+  featureMinStd: 0,
+  m1BatchSize: 0,
   latentDim: 50,
   hidden: [500],
   classifierHidden: [500],
@@ -79,6 +90,8 @@ const M1M2_FIELDS: FieldSpec[] = [
   { key: 'm1Latent', flag: 'm1-latent', help: 'dimensions of M1\'s latent z1: the features M2 models', type: { type: 'int', min: 1 } },
   { key: 'm1Hidden', flag: 'm1-hidden', help: 'hidden layer sizes of M1\'s encoder; its decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },
   { key: 'm1Epochs', flag: 'm1-epochs', help: 'epochs of stage 1 (M1 on every training image), counted in --epochs; the rest train M2', type: { type: 'int', min: 0 } },
+  { key: 'm1BatchSize', flag: 'm1-batch-size', help: 'images per step in stage 1 (M1); 0: --batch-size, which then sizes only stage 2\'s unlabelled part', type: { type: 'int', min: 0 } },
+  { key: 'featureMinStd', flag: 'feature-min-std', help: 'keep only M1\'s active units: the dimensions of z1 whose posterior mean has a standard deviation above this over the first 1,000 training images (chosen when stage 2 starts); the others are held at 0 for M2. Kingma et al.\'s code keeps those above 0.1; 0 keeps all', type: { type: 'number', min: 0 } },
   { key: 'features', flag: 'features', help: 'what M2 trains on: a fresh draw from M1\'s q(z1|x) each step (sample, as Kingma et al.\'s code) or its mean; classification always uses the mean', type: { type: 'enum', choices: ['sample', 'mean'] } },
   ...netFields(
     'M1\'s networks: mlp (dense layers) or conv (strided convolutions, then the --m1-hidden dense layers; its decoder mirrors them with transposed convolutions); M2 stays an MLP on M1\'s features either way; conv trains on the portable engine only',
@@ -105,7 +118,9 @@ export const M1M2_KIND: ModelKindSpec<M1M2Config> = {
     // M2 models M1's features, a vector of m1Latent values, with dense layers only.
     const features: ImageShape = [1, 1, config.m1Latent];
     const m2 = autoencoderParameters({ hidden: config.hidden }, features, 2 * config.latentDim, config.latentDim, config.classes);
-    return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) };
+    // With featureMinStd, the mask over z1 (features/mask) is stored beside the weights.
+    const mask = (config.featureMinStd ?? 0) > 0 ? config.m1Latent : 0;
+    return { parameters: m1 + m2 + denseParameters([config.m1Latent, ...config.classifierHidden, config.classes]) + mask };
   },
   // M2's decoder models M1's codes, not the images: no figure per pixel.
   decoderModels: 'features',

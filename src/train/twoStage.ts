@@ -1,4 +1,5 @@
-import { STAGE_PREFIXES, TwoStageModel } from '../models/m1m2.js';
+import { gatherBatch, inOrder } from '../data/transforms.js';
+import { ACTIVE_UNIT_IMAGES, STAGE_PREFIXES, TwoStageModel } from '../models/m1m2.js';
 import { ParamStore } from '../nn/params.js';
 import { Adam } from './adam.js';
 import { TrainEvents } from './events.js';
@@ -58,7 +59,7 @@ async function stage(ctx: TrainContext, store: ParamStore, prefix: string, run: 
 
 /**
  * Two stages (M1+M2, Kingma et al. 2014, sec. 2.3). Epochs 1..firstEpochs train the first model alone,
- * unsupervised on every training image, one gradient step per batch (on the hand-fused kernels where it offers
+ * unsupervised on every training image, one gradient step per batch (of its own size where it has one) (on the hand-fused kernels where it offers
  * a plan); the remaining epochs train the whole model with the semi-supervised step, only the second stage's
  * parameters moving. Stage 2 starts a fresh Adam (t = 0; its moments were never touched) and forgets stage 1's
  * best epoch, since its validation score is the classification error.
@@ -70,7 +71,7 @@ export const twoStages: StepStrategy<TwoStageModel> = {
     const { state } = ctx;
     if (ctx.train.epochs <= firstEpochs) throw new Error(`epochs ${ctx.train.epochs} leave no epoch for the second stage after the first stage's ${firstEpochs}: pass more --epochs`);
     if (state.epoch < firstEpochs) {
-      const first = { ...ctx, train: { ...ctx.train, epochs: firstEpochs } };
+      const first = { ...ctx, train: { ...ctx.train, epochs: firstEpochs, batchSize: model.firstBatchSize ?? ctx.train.batchSize } };
       const status = await stage(first, model.first.params, STAGE_PREFIXES.first, (c) => runStretch(gradientStepper(model.first, c.optimizer, c), c));
       if (status === 'stopped') return 'stopped';
     }
@@ -78,6 +79,12 @@ export const twoStages: StepStrategy<TwoStageModel> = {
     if (state.epoch === firstEpochs && state.batch === 0 && state.best !== null && state.best.epoch <= firstEpochs) {
       ctx.optimizer.step = 0;
       state.best = null;
+    }
+    // Settings the second stage takes from the fixed first one (M1+M2's active units), once as it starts; a run
+    // resumed later in stage 2 has them from its checkpoint.
+    if (state.epoch === firstEpochs && state.batch === 0 && model.beforeSecondStage) {
+      const rows = Math.min(ctx.data.train.count, ACTIVE_UNIT_IMAGES);
+      model.beforeSecondStage(gatherBatch(ctx.data.train, inOrder(ctx.data.train.count), 0, rows), rows);
     }
     return stage(ctx, model.trainable, STAGE_PREFIXES.second, (c) => runStretch(semiSupervisedStepper(model, c.optimizer, c), c));
   },

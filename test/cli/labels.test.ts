@@ -89,6 +89,6 @@ test('ssl --model m1m2 trains M1 then M2 into one checkpoint, M1 once per seed f
   assert.match(badSeed.stderr, /--only-seed 3: the seeds are 0\.\.2/);
   const help = await vaekitInProcess(['ssl', '--model', 'm1m2', '--help'], cwd);
   assert.equal(help.code, 0, transcript(help));
-  for (const flag of ['--labels <n,n,...>', '--seeds', '--only-seed', '--m1-epochs', '--features', '--alpha', '--labelled-batch']) assert.ok(help.stdout.includes(flag), `${flag} missing`);
+  for (const flag of ['--labels <n,n,...>', '--seeds', '--only-seed', '--m1-epochs', '--features', '--feature-min-std', '--m1-batch-size', '--alpha', '--labelled-batch', '--threads']) assert.ok(help.stdout.includes(flag), `${flag} missing`);
   assert.ok(!help.stdout.includes('--labelled <n>'), '--labels stands for the model\'s --labelled');
 });

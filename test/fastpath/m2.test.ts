@@ -11,7 +11,7 @@ import { Dataset } from '../../src/data/dataset.js';
 import { Kernels } from '../../src/fastpath/kernels.js';
 import { M2OnKernels } from '../../src/fastpath/m2.js';
 import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../../src/models/labelled.js';
-import { M1M2, M1M2_DEFAULTS } from '../../src/models/m1m2.js';
+import { FEATURE_MASK, M1M2, M1M2_DEFAULTS } from '../../src/models/m1m2.js';
 import { M2, M2_DEFAULTS } from '../../src/models/m2.js';
 import { loadNativeKernels } from '../../src/node/native.js';
 import { Rng, Stream } from '../../src/rng.js';
@@ -83,6 +83,13 @@ test('M1+M2 on the kernels: M2 on the mean of M1\'s q(z1|x), or draws from it, a
   for (const features of ['mean', 'sample'] as const) {
     const model = new M1M2({ ...M1M2_DEFAULTS, m1Latent: 5, m1Hidden: [11], latentDim: 3, hidden: [8], classifierHidden: [6], classes: K, alpha: 0.2, features }, DIM, 2);
     compare(model, 5, 4, 1, `m1m2 ${features}`);
+    model.dispose();
+  }
+  // With --feature-min-std, the units the mask drops are held at 0 on both paths.
+  for (const features of ['mean', 'sample'] as const) {
+    const model = new M1M2({ ...M1M2_DEFAULTS, m1Latent: 5, m1Hidden: [11], latentDim: 3, hidden: [8], classifierHidden: [6], classes: K, alpha: 0.2, features, featureMinStd: 0.1 }, DIM, 2);
+    model.params.get(FEATURE_MASK).assign(tf.tensor1d([1, 0, 1, 1, 0]));
+    compare(model, 5, 4, 1, `m1m2 ${features}, units 1 and 4 dropped`);
     model.dispose();
   }
 });

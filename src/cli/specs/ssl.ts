@@ -1,7 +1,7 @@
 /** The flags, help and examples of `vaekit ssl`; its code, ../ssl.ts, loads only when it runs. */
 import { MODEL_KINDS } from '../../models/registry.js';
 import { CommandSpec } from '../flags.js';
-import { BACKEND_FLAG, configGroups, ENGINE_FLAG, otherKindsFlags } from '../sharedFlags.js';
+import { BACKEND_FLAG, configGroups, ENGINE_FLAG, otherKindsFlags, THREADS_FLAG } from '../sharedFlags.js';
 
 /** The kinds the experiment runs: those trained by a semi-supervised objective. */
 const SSL_KINDS: string[] = Object.values(MODEL_KINDS).filter((s) => ['semi-supervised', 'two-stage'].includes(s.trainer)).map((s) => s.kind);
@@ -29,6 +29,7 @@ export function sslSpec(kind: string): CommandSpec {
       { flag: 'out', help: 'experiment directory: <model>-<labels>/seed-<s>/ per run, and the table ssl.md, ssl.json', type: { type: 'string' }, defaultText: 'runs/ssl' },
       BACKEND_FLAG,
       ENGINE_FLAG,
+      THREADS_FLAG,
     ],
     examples: [
       'vaekit ssl --model m2 --labels 100 --seeds 3',
