@@ -1,9 +1,8 @@
 import { join, resolve } from 'node:path';
-import { ConfigLayer, resolveRunConfig, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
+import { ConfigLayer, objectiveName, resolveRunConfig, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { disposeRun, readRunMeta } from '../io/run.js';
 import { countsEpochs } from '../io/runSession.js';
-import { modelKindSpec } from '../models/registry.js';
 import { withAbsoluteDataPaths } from '../node/datasets.js';
 import type { Engine } from '../node/engine.js';
 import { NotAFileError, readRegularFileSync } from '../node/files.js';
@@ -113,11 +112,13 @@ export async function trainSession(opts: TrainDirectoryOptions & { engine: Engin
         progress?.finish();
         progress = null;
         const { record, best } = e;
-        const objective = modelKindSpec(config.model.kind).objective;
+        const objective = objectiveName(config);
         const counts = countsEpochs(config.model.kind);
         // Semi-supervised kinds validate on classification error alone: no objective to show there.
         const val = !record.val ? '' : record.val.total === undefined ? `  val ${termsText(record.val)}` : `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})`;
-        const head = counts ? `epoch ${record.epoch}/${config.train.epochs}  train loss` : `fitted in one pass over ${trainCount} images: train ${objective}`;
+        // An objective other than the kind's own is named, so a log says what its figures are.
+        const loss = config.train.objective === 'elbo' ? 'loss' : objective;
+        const head = counts ? `epoch ${record.epoch}/${config.train.epochs}  train ${loss}` : `fitted in one pass over ${trainCount} images: train ${objective}`;
         log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${best && counts ? '  [best]' : ''}`);
         return;
       }
@@ -147,7 +148,7 @@ export async function trainSession(opts: TrainDirectoryOptions & { engine: Engin
       log(`resume with: vaekit train --resume --out ${outDir}`);
       return 130;
     }
-    const objective = modelKindSpec(config.model.kind).objective;
+    const objective = objectiveName(config);
     const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
     const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
     log(`done: ${outDir} (${countsEpochs(config.model.kind) ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);
