@@ -85,7 +85,7 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   const objectives = spec.objectives ?? ['elbo'];
   if (!objectives.includes(train.objective)) {
     const offering = Object.values(MODEL_KINDS).filter((s) => s.objectives?.includes(train.objective)).map((s) => s.kind);
-    throw new ConfigError(`train.objective ${train.objective} is not offered by a ${kind} model, which trains on its own objective (train.objective elbo); ${train.objective} is offered by ${offering.join(', ')}`);
+    throw new ConfigError(`train.objective ${train.objective}: the ${kind} kind trains on its own objective only (train.objective elbo); ${train.objective} is offered by ${offering.join(', ')}`);
   }
   return { model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig, train, data };
 }
