@@ -28,7 +28,7 @@ export interface TrainConfig {
   numSamples: number;
   /**
    * elbo: the kind's own objective (the ELBO for a VAE); iwae: the importance-weighted bound of numSamples draws,
-   * for the vae kind. Default elbo.
+   * for the vae kind. Default 'elbo'.
    */
   objective: Objective;
   /** Seed of every random stream of the run. Default 0. */
