@@ -24,6 +24,8 @@ export class MlpVaeOnKernels {
   /** The last forward pass's layer outputs and z, for the backward pass. */
   private saved: { encoded: Float32Array[]; decoded: Float32Array[]; z: Float32Array; weights: Float64Array | null } | null = null;
   private readonly decoderCode: number;
+  /** The IWAE's normalized weights of the last forward pass, in float64 (they are exponentials), reused across steps. */
+  private weightsBuffer = new Float64Array(0);
 
   constructor(private readonly kernels: Kernels, readonly plan: MlpVaePlan, values: Map<string, Float32Array>) {
     this.net = new LayersOnKernels(kernels, values);
@@ -58,7 +60,8 @@ export class MlpVaeOnKernels {
     if (objective === 'iwae') {
       // d(-log p)/d(out) per draw, weighed below by the draw's normalized importance weight.
       this.kernels.logLikelihood(decOut, x, drawn, dim, rows, this.decoderCode, lik.sigma, lik.minLogVar, logLik, dDecOut, 1);
-      const weights = new Float64Array(drawn);
+      if (this.weightsBuffer.length < drawn) this.weightsBuffer = new Float64Array(drawn);
+      const weights = this.weightsBuffer.subarray(0, drawn);
       const means = iwaeForward(encoded[encoded.length - 1], eps, z, logLik, { rows, latentDim: k, samples }, beta, weights);
       if (dDecOut) weighDecoderGrad(dDecOut, dDecOut.length / drawn, weights, rows);
       this.saved = { encoded, decoded, z, weights };
