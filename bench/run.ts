@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: vaekit against the PyTorch references (bench/reference/) in one run.
  *   - one row per model kind and network (conv VAE on CIFAR-10, aae, ae, cvae, dae, cae exact and stochastic,
- *     m2 and m1m2's second stage through tfjs ops, the MLP VAE through tfjs ops):
+ *     m2 and m1m2's second stage through tfjs ops, the Burda IWAE K = 5 and the MLP VAE through tfjs ops):
  *     training throughput on vaekit's native tfjs backend and on wasm against PyTorch (kinds.py) of the same
  *     shape, with a per-kernel time profile of a few native steps of each (`--kinds-only`: only these; `--rows TEXT`:
  *     only the rows whose description contains TEXT)
@@ -113,6 +113,8 @@ interface KindRow {
   batch: number;
   /** Labelled images of a semi-supervised kind (its default 100): outside the epoch's batches of `batch` images. */
   labelled?: number;
+  /** Training settings beyond the batch size (e.g. the IWAE's objective and K). Default none. */
+  train?: Record<string, unknown>;
   /** Timed steps on the native backend and in PyTorch; wasm takes a third as many (at least 4). */
   steps: number;
   reference: (py: string, steps: number, ompDefault?: boolean) => number;
@@ -155,6 +157,15 @@ const KIND_ROWS: KindRow[] = [
     reference: kindReference('m1m2'),
   },
   {
+    what: 'vae, MLP 784-200-200-50 tanh, IWAE K = 5, batch 20 (--preset burda-iwae-k5), through tfjs ops',
+    data: 'mnist',
+    model: { kind: 'vae', hidden: [200, 200], latentDim: 50, activation: 'tanh' },
+    train: { objective: 'iwae', numSamples: 5, adamEpsilon: 1e-4 },
+    batch: 20,
+    steps: 300,
+    reference: kindReference('iwae'),
+  },
+  {
     what: 'vae, MLP 784-400-20, through tfjs ops (--engine portable; the fused engine is below)',
     data: 'mnist',
     model: { kind: 'vae' },
@@ -167,7 +178,7 @@ const KIND_ROWS: KindRow[] = [
 /** A row's run config for `steps` full batches (label kinds: plus their labelled images, kept out of the epoch). */
 function rowConfig(row: KindRow, steps: number) {
   const labelled = row.labelled ?? 0;
-  return resolveRunConfig([{ source: 'bench', values: { model: row.model, train: { epochs: 1, batchSize: row.batch }, data: { data: row.data, valSize: 0, limit: steps * row.batch + labelled } } }]);
+  return resolveRunConfig([{ source: 'bench', values: { model: row.model, train: { ...row.train, epochs: 1, batchSize: row.batch }, data: { data: row.data, valSize: 0, limit: steps * row.batch + labelled } } }]);
 }
 
 /** Images per second of `steps` training steps of a row on the backend in use (after a short warm-up). */

@@ -18,6 +18,8 @@ images, or CIFAR-10-sized values in [0, 1]): the arithmetic per step does not de
 --kind cae-stochastic: the ae plus 0.1 ||h(x + eps) - h(x)||^2 / sigma^2, eps ~ N(0, 0.1^2 I) (Rifai et al. 2011b).
 --kind m2: M2 of Kingma et al. 2014 as m2.py builds it (784+10-500-(50, 50), 60-500-784 Bernoulli, 784-500-10,
   softplus; every unlabelled image decoded under all 10 labels), 100 labelled and 128 unlabelled images a step.
+--kind iwae: the IWAE of Burda et al. 2016: 784-200-200-(50, 50) and 50-200-200-784 with tanh, Bernoulli, the
+  negative bound -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x) of K = 5 draws (eq. 8); Adam (eps 1e-4), batch 20.
 --kind m1m2: M1+M2's second stage: M1's encoder 784-600-600-(50, 50) (softplus, not trained) draws z1 from
   q(z1|x); M2 on z1 with a learned-variance Gaussian p(z1|y,z2) (60-500-(50, 50), floor -6 as the conv VAE's).
   Images per second counts the unlabelled images.
@@ -94,6 +96,23 @@ class Cvae(nn.Module):
         return (bce(self.dec(torch.cat([zs, onehot], 1)), x) + kl_std_normal(mu, logvar)).mean()
 
 
+class Iwae(nn.Module):
+    def __init__(self, k=5):
+        super().__init__()
+        self.k = k
+        self.enc = mlp(784, 200, 200, 100, activation=nn.Tanh)
+        self.dec = mlp(50, 200, 200, 784, activation=nn.Tanh)
+
+    def loss(self, x):
+        mu, logvar = self.enc(x).chunk(2, dim=1)
+        eps = torch.randn(self.k, *mu.shape, device=x.device)
+        zs = mu + torch.exp(0.5 * logvar) * eps
+        log_px = -F.binary_cross_entropy_with_logits(self.dec(zs), x.expand(self.k, -1, -1), reduction="none").sum(2)
+        log_pz = -0.5 * (LOG_2PI + zs.pow(2)).sum(2)
+        log_q = -0.5 * (LOG_2PI + logvar + eps.pow(2)).sum(2)
+        return -(torch.logsumexp(log_px + log_pz - log_q, 0) - math.log(self.k)).mean()  # Burda et al. 2016, eq. 8
+
+
 class M2(nn.Module):
     """M2 (Kingma et al. 2014) on inputs of x_dim; `gaussian`: learned-variance Gaussian likelihood, else Bernoulli."""
 
@@ -140,7 +159,7 @@ def contractive_exact(enc, x):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--kind", required=True, choices=["conv-vae", "aae", "ae", "cvae", "dae", "cae-exact", "cae-stochastic", "m2", "m1m2"])
+    p.add_argument("--kind", required=True, choices=["conv-vae", "aae", "ae", "cvae", "dae", "cae-exact", "cae-stochastic", "m2", "m1m2", "iwae"])
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu", help="torch device: cpu, or cuda for a GPU (bench/gpu.sh)")
@@ -148,7 +167,7 @@ def main():
     dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    batch = 64 if a.kind == "conv-vae" else 128
+    batch = {"conv-vae": 64, "iwae": 20}.get(a.kind, 128)
     batches = 8
     if a.kind == "conv-vae":
         data = [torch.rand(batch, 3, 32, 32, device=dev) for _ in range(batches)]
@@ -210,8 +229,8 @@ def main():
             loss.backward()
             opt.step()
     else:
-        model = {"conv-vae": ConvVae, "ae": Ae, "cvae": Cvae}[a.kind]().to(dev)
-        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        model = {"conv-vae": ConvVae, "ae": Ae, "cvae": Cvae, "iwae": Iwae}[a.kind]().to(dev)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-4 if a.kind == "iwae" else 1e-8)
 
         def step(i):
             opt.zero_grad()

@@ -68,7 +68,14 @@ function unknownFlag(spec: CommandSpec, flag: string, known: string[]): UsageErr
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
   for (const f of spec.flags) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string', ...(f.repeatable ? { multiple: true } : {}) };
-  for (const g of spec.groups ?? []) for (const f of g.fields) options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
+  for (const g of spec.groups ?? []) {
+    for (const f of g.fields) {
+      options[f.flag] = { type: f.type.type === 'boolean' ? 'boolean' : 'string' };
+      if (f.alias === undefined) continue;
+      if (Object.hasOwn(options, f.alias)) throw new Error(`vaekit ${spec.name}: --${f.alias} names two flags`);
+      options[f.alias] = options[f.flag];
+    }
+  }
   // parseArgs reads "--min-log-var -8" as a flag without a value; glue negative numbers to their flag.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -100,8 +107,9 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
     }
     for (const g of spec.groups ?? []) {
       for (const f of g.fields) {
-        const raw = values[f.flag];
-        if (raw !== undefined) out.config[g.section][f.key] = typeof raw === 'boolean' || Array.isArray(raw) ? raw : parseFlag(f, raw);
+        if (f.alias !== undefined && values[f.alias] !== undefined && values[f.flag] !== undefined) throw new UsageError(`--${f.alias} is another name for --${f.flag}: give one of them`);
+        const [flag, raw] = f.alias !== undefined && values[f.alias] !== undefined ? [f.alias, values[f.alias]] : [f.flag, values[f.flag]];
+        if (raw !== undefined) out.config[g.section][f.key] = typeof raw === 'boolean' || Array.isArray(raw) ? raw : parseFlag({ ...f, flag }, raw);
       }
     }
   } catch (e) {
@@ -134,7 +142,7 @@ export function helpText(spec: CommandSpec): string {
     for (const f of g.fields) {
       const def = (g.defaults as Record<string, unknown>)[f.key];
       const defText = Array.isArray(def) ? def.join(',') : def === null ? 'none' : String(def);
-      lines.push(row(`--${f.flag}${typeText(f.type)}`, `${f.help} (default ${defText})`));
+      lines.push(row(`--${f.flag}${f.alias !== undefined ? `, --${f.alias}` : ''}${typeText(f.type)}`, `${f.help} (default ${defText})`));
     }
     lines.push('');
   }

@@ -9,6 +9,7 @@ import { BACKENDS } from '../node/backendChoice.js';
 import { readRegularFileSync } from '../node/files.js';
 import { ENGINES } from '../node/native.js';
 import { CommandFlag, FieldGroup } from './flags.js';
+import { presetPath } from '../node/presets.js';
 
 export const BACKEND_FLAG: CommandFlag = {
   flag: 'backend',
@@ -42,7 +43,7 @@ export const MODEL_FLAG: CommandFlag = {
 
 /**
  * The model kind a command line asks for, read before parsing since the kind decides which flags exist:
- * --model, else the "model.kind" of a --config file, else vae. Anything unreadable is left to the parser.
+ * --model, else the "model.kind" of a --config file or --preset, else vae. Anything unreadable is left to the parser.
  */
 export function modelKindOf(argv: string[]): string {
   let configPath: string | undefined;
@@ -51,6 +52,7 @@ export function modelKindOf(argv: string[]): string {
     const value = inline ?? argv[i + 1];
     if (flag === '--model' && isModelKind(value)) return value;
     if (flag === '--config') configPath = value;
+    if (flag === '--preset') configPath = presetPath(value) ?? undefined;
   }
   if (configPath) {
     try {

@@ -1,54 +1,65 @@
 import { join, resolve } from 'node:path';
-import { ConfigLayer, resolveRunConfig, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
+import { ConfigLayer, objectiveName, resolveRunConfig, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { disposeRun, readRunMeta } from '../io/run.js';
 import { countsEpochs } from '../io/runSession.js';
-import { modelKindSpec } from '../models/registry.js';
 import { withAbsoluteDataPaths } from '../node/datasets.js';
 import type { Engine } from '../node/engine.js';
 import { NotAFileError, readRegularFileSync } from '../node/files.js';
 import { defaultRunDirectory } from '../node/fit.js';
 import { fusedLoad } from '../node/backend.js';
 import { EngineChoice } from '../node/native.js';
+import { presetNames, presetPath } from '../node/presets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES } from '../node/runFiles.js';
 import { RunDivergedError, SessionNames, SessionProgress, TrainDirectoryOptions, trainRunDirectory } from '../node/runSession.js';
 import { checkNativeEngine, engineText, flagKeyName, modelSettingsText, nats, refuseUnused, resumedDivergenceHint, startBackend, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
+import { didYouMean } from './suggest.js';
 import { viewCommandLines } from './nextSteps.js';
 import { stopOnSigint } from './stopOnSigint.js';
 
-function readConfigFile(path: string): ConfigLayer {
+function readConfigFile(path: string, flag: string): ConfigLayer {
   let text: string;
   try {
     text = readRegularFileSync(path).toString('utf8');
   } catch (e) {
-    throw new UsageError(`--config: cannot read ${path}${e instanceof NotAFileError ? `: expected a regular file, found ${e.kind}` : ''}`);
+    throw new UsageError(`${flag}: cannot read ${path}${e instanceof NotAFileError ? `: expected a regular file, found ${e.kind}` : ''}`);
   }
   try {
     return { source: path, values: parseConfigText(text) as ConfigLayer['values'] };
   } catch (e) {
-    throw new UsageError(`--config: ${path} is not valid JSON (${(e as Error).message})`);
+    throw new UsageError(`${flag}: ${path} is not valid JSON (${(e as Error).message})`);
   }
+}
+
+/** The file of a shipped config, or an error listing the names there are. */
+function presetFile(name: string): string {
+  const path = presetPath(name);
+  if (path === null) throw new UsageError(`--preset: no config named "${name}"${didYouMean(name, presetNames(), '')} (the presets: ${presetNames().join(', ') || 'none'})`);
+  return path;
 }
 
 export async function trainCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   if (args.flags.model !== undefined) args.config.model.kind = args.flags.model;
   const flagLayer: ConfigLayer = { source: 'flags', values: args.config };
   const resume = args.flags.resume === true;
-  if (resume && args.flags.config) throw new UsageError('--resume takes its config from the checkpoint; drop --config');
+  if (args.flags.preset !== undefined && args.flags.config !== undefined) throw new UsageError('--preset and --config each give the config file: drop one of them');
+  const configPath = args.flags.preset !== undefined ? presetFile(args.flags.preset as string) : (args.flags.config as string | undefined);
+  const configFlag = args.flags.preset !== undefined ? '--preset' : '--config';
+  if (resume && configPath) throw new UsageError(`--resume takes its config from the checkpoint; drop ${configFlag}`);
   if (resume && !args.flags.out) throw new UsageError('--resume needs --out <run directory>');
   if (resume && args.flags['init-from']) throw new UsageError('--init-from starts a new run; --resume continues one: drop one of them');
   const engineChoice = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const backend = await startBackend(args.flags, engineChoice);
   const native = fusedLoad();
 
-  const userLayers = resume || !args.flags.config ? [flagLayer] : [readConfigFile(args.flags.config as string), flagLayer];
+  const userLayers = resume || !configPath ? [flagLayer] : [readConfigFile(configPath, configFlag), flagLayer];
   const fresh = resume ? null : withAbsoluteDataPaths(resolveRunConfig(userLayers));
   if (fresh !== null) refuseUnused(userLayers, (v) => unusedTrainSettings(fresh.model.kind, v), `--model ${fresh.model.kind}`);
-  const outDir = (args.flags.out as string | undefined) ?? defaultRunDirectory(fresh as RunConfig);
+  const outDir = (args.flags.out as string | undefined) ?? (args.flags.preset !== undefined ? join('runs', args.flags.preset as string) : defaultRunDirectory(fresh as RunConfig));
   // A --config file kept in the run directory is the user's, not a run's.
-  const keep: string[] = args.flags.config && resolve(args.flags.config as string) === resolve(outDir, RUN_FILES.config) ? [RUN_FILES.config] : [];
+  const keep: string[] = configPath && resolve(configPath) === resolve(outDir, RUN_FILES.config) ? [RUN_FILES.config] : [];
   return trainSession({
     out: outDir,
     config: fresh ?? undefined,
@@ -113,11 +124,13 @@ export async function trainSession(opts: TrainDirectoryOptions & { engine: Engin
         progress?.finish();
         progress = null;
         const { record, best } = e;
-        const objective = modelKindSpec(config.model.kind).objective;
+        const objective = objectiveName(config);
         const counts = countsEpochs(config.model.kind);
         // Semi-supervised kinds validate on classification error alone: no objective to show there.
         const val = !record.val ? '' : record.val.total === undefined ? `  val ${termsText(record.val)}` : `  val ${objective} ${nats(record.val.total)} (${termsText(record.val)})`;
-        const head = counts ? `epoch ${record.epoch}/${config.train.epochs}  train loss` : `fitted in one pass over ${trainCount} images: train ${objective}`;
+        // An objective other than the kind's own is named, so a log says what its figures are.
+        const loss = config.train.objective === 'elbo' ? 'loss' : objective;
+        const head = counts ? `epoch ${record.epoch}/${config.train.epochs}  train ${loss}` : `fitted in one pass over ${trainCount} images: train ${objective}`;
         log(`${head} ${nats(record.train.total)} (${termsText(record.train)})${val}  ${record.seconds.toFixed(1)} s${best && counts ? '  [best]' : ''}`);
         return;
       }
@@ -147,7 +160,7 @@ export async function trainSession(opts: TrainDirectoryOptions & { engine: Engin
       log(`resume with: vaekit train --resume --out ${outDir}`);
       return 130;
     }
-    const objective = modelKindSpec(config.model.kind).objective;
+    const objective = objectiveName(config);
     const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
     const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
     log(`done: ${outDir} (${countsEpochs(config.model.kind) ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);

@@ -81,11 +81,18 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
   const data = resolveSection(DATA_FIELDS, DATA_DEFAULTS, pick('data'));
   // Binarization is for grey levels read as Bernoulli probabilities; colour data keeps its values unless asked.
   if (data.data === 'cifar10' && layers.every(({ values }) => values.data?.binarize === undefined)) data.binarize = 'none';
-  return {
-    model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig,
-    train: resolveSection(TRAIN_FIELDS, { ...TRAIN_DEFAULTS, ...spec.trainDefaults }, pick('train')),
-    data,
-  };
+  const train = resolveSection(TRAIN_FIELDS, { ...TRAIN_DEFAULTS, ...spec.trainDefaults }, pick('train'));
+  const objectives = spec.objectives ?? ['elbo'];
+  if (!objectives.includes(train.objective)) {
+    const offering = Object.values(MODEL_KINDS).filter((s) => s.objectives?.includes(train.objective)).map((s) => s.kind);
+    throw new ConfigError(`train.objective ${train.objective}: the ${kind} kind trains on its own objective only (train.objective elbo); ${train.objective} is offered by ${offering.join(', ')}`);
+  }
+  return { model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig, train, data };
+}
+
+/** What a run's objective `total` is called in logs: the kind's (e.g. -elbo), or -iwae(k=K). */
+export function objectiveName(config: { model: { kind: string }; train: TrainConfig }): string {
+  return config.train.objective === 'iwae' ? `-iwae(k=${config.train.numSamples})` : modelKindSpec(config.model.kind).objective;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface FieldSpec {
   key: string;
   /** Command-line flag, without the dashes. */
   flag: string;
+  /** A second name for the flag (e.g. k for samples, the literature's K of the IWAE bound). Default none. */
+  alias?: string;
   /** One line for --help. */
   help: string;
   type: FieldType;

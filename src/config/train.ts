@@ -1,6 +1,10 @@
 /** The training section of a run's config: its type, defaults and fields, and the schedules they define. */
 import { FieldSpec } from './schema.js';
 
+/** What a `vae` is trained on: the ELBO, or the importance-weighted bound of Burda, Grosse & Salakhutdinov 2016. */
+export type Objective = 'elbo' | 'iwae';
+export const OBJECTIVES: readonly Objective[] = ['elbo', 'iwae'];
+
 /** How a model is trained. */
 export interface TrainConfig {
   /** Passes over the training set. Default 10. */
@@ -17,8 +21,16 @@ export interface TrainConfig {
   beta: number;
   /** Epochs over which the KL weight rises linearly from 0 to beta (Bowman et al. 2016). Default 0. */
   warmupEpochs: number;
-  /** Monte Carlo samples of z per input (L in Kingma & Welling 2014, eq. 7). Default 1. */
+  /**
+   * Monte Carlo samples of z per input: L in Kingma & Welling 2014, eq. 7, averaged by the ELBO; K in Burda et al.
+   * 2016, eq. 8, weighted by the IWAE bound. Default 1.
+   */
   numSamples: number;
+  /**
+   * elbo: the kind's own objective (the ELBO for a VAE); iwae: the importance-weighted bound of numSamples draws,
+   * for the vae kind. Default 'elbo'.
+   */
+  objective: Objective;
   /** Seed of every random stream of the run. Default 0. */
   seed: number;
   /** Adam's decay of the second moment (Kingma & Ba 2015, Alg. 1). Default 0.999. */
@@ -27,7 +39,7 @@ export interface TrainConfig {
   adamEpsilon: number;
 }
 
-export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8 };
+export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, objective: 'elbo', seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8 };
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -37,7 +49,8 @@ export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'lrStepFactor', flag: 'lr-step-factor', help: 'what each of --lr-steps multiplies the learning rate by', type: { type: 'number', exclusiveMin: 0 } },
   { key: 'beta', flag: 'beta', help: 'weight of the KL term (beta-VAE)', type: { type: 'number', min: 0 } },
   { key: 'warmupEpochs', flag: 'warmup-epochs', help: 'epochs of linear KL warm-up from 0 to beta', type: { type: 'number', min: 0 } },
-  { key: 'numSamples', flag: 'samples', help: 'Monte Carlo samples of z per input (L)', type: { type: 'int', min: 1 } },
+  { key: 'numSamples', flag: 'samples', alias: 'k', help: 'samples of z per input (L for the ELBO, K for the IWAE bound)', type: { type: 'int', min: 1 } },
+  { key: 'objective', flag: 'objective', help: 'elbo, or iwae: the importance-weighted bound of K samples (vae only)', type: { type: 'enum', choices: OBJECTIVES } },
   { key: 'adamBeta2', flag: 'adam-beta2', help: "Adam's decay of the second moment", type: { type: 'number', min: 0, exclusiveMax: 1 } },
   { key: 'adamEpsilon', flag: 'adam-eps', help: "Adam's epsilon, added to the root of the second moment", type: { type: 'number', exclusiveMin: 0 } },
   { key: 'seed', flag: 'seed', help: 'seed of every random stream (init, shuffling, binarization, eps)', type: { type: 'int', min: 0 } },

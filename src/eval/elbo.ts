@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Objective } from '../config/train.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
 import { fusedKernels } from '../fastpath/fused.js';
@@ -16,6 +17,8 @@ export interface EvaluateLossOptions {
   numSamples?: number;
   /** Seed of the eps stream. Default 0. */
   seed?: number;
+  /** Which bound `total` negates: the ELBO, or the IWAE bound of numSamples draws (train.objective). Default 'elbo'. */
+  objective?: Objective;
   /** Uniform dequantization of the images (continuous densities on 8-bit data). Default none. */
   dequantize?: Dequantization;
   onProgress?(done: number, total: number): void;
@@ -24,27 +27,27 @@ export interface EvaluateLossOptions {
 /** Sums over a batch x [rows, dim] of the loss terms with beta = 1, by name. */
 type BatchSums = (x: Float32Array, rows: number, rng: Rng) => [string, number][];
 
-function portableSums(model: Model, dim: number, numSamples: number): BatchSums {
+function portableSums(model: Model, dim: number, numSamples: number, objective: Objective): BatchSums {
   return (x, rows, rng) =>
     tf.tidy(() => {
-      const terms = model.lossTerms({ x: tf.tensor2d(x, [rows, dim]) }, { beta: 1, numSamples, rng });
+      const terms = model.lossTerms({ x: tf.tensor2d(x, [rows, dim]) }, { beta: 1, numSamples, rng, objective });
       return Object.entries(terms).map(([k, t]) => [k, tf.sum(t).dataSync()[0]]);
     });
 }
 
 /** The same sums on the hand-fused kernels, with eps drawn as the model draws it. */
-function kernelSums(kernels: Kernels, model: Model, numSamples: number): BatchSums | null {
+function kernelSums(kernels: Kernels, model: Model, numSamples: number, objective: Objective): BatchSums | null {
   const plan = model.mlpVaePlan?.();
   if (!plan) return null;
   const net = new MlpVaeOnKernels(kernels, plan, model.params.snapshot());
   return (x, rows, rng) => {
     const eps = fillNormalWith(kernels, rng, new Float32Array(numSamples * rows * plan.latentDim));
-    return Object.entries(net.losses(x, rows, 1, numSamples, eps)).map(([k, v]) => [k, v * rows]);
+    return Object.entries(net.losses(x, rows, 1, numSamples, eps, objective)).map(([k, v]) => [k, v * rows]);
   };
 }
 
 /**
- * Mean per-example loss terms over a data set with beta = 1, so `total` is the negative ELBO in nats.
+ * Mean per-example loss terms over a data set with beta = 1, so `total` is the negative ELBO (or IWAE bound) in nats.
  * The data set is used as given (binarize it first if the model was trained on binary data). Changes
  * nothing in the model.
  */
@@ -56,7 +59,8 @@ export function evaluateLoss(model: Model, data: Dataset, opts: EvaluateLossOpti
   const numSamples = opts.numSamples ?? 1;
   // On the hand-fused kernels where start-up chose them and the model offers an MLP VAE plan.
   const kernels = fusedKernels();
-  const batchSums = (kernels && kernelSums(kernels, model, numSamples)) || portableSums(model, dim, numSamples);
+  const objective = opts.objective ?? 'elbo';
+  const batchSums = (kernels && kernelSums(kernels, model, numSamples, objective)) || portableSums(model, dim, numSamples, objective);
   for (let start = 0, b = 0; start < data.count; start += batchSize, b++) {
     const end = Math.min(start + batchSize, data.count);
     const x = gatherBatch(data, order, start, end);

@@ -1,5 +1,7 @@
+import type { Objective } from '../config/train.js';
 import { DECODERS } from '../models/likelihood.js';
 import { MlpVaePlan } from '../models/types.js';
+import { addEntropyGrad, addPriorGrad, iwaeForward, weighDecoderGrad } from './iwae.js';
 import { Kernels } from './kernels.js';
 import { LayersOnKernels } from './mlp.js';
 
@@ -12,15 +14,18 @@ export interface LossMeans {
 
 /**
  * The MLP VAE of src/models/vae.ts run on a set of kernels instead of tfjs: the same layers, the same
- * negative ELBO (reconstruction + beta * KL, L samples of z), and its gradient written out by hand, layer by
- * layer. Parameters are plain arrays named as in the model's ParamStore; eps is passed in, drawn by the
- * caller from the same stream the tfjs path uses, so both paths see the same numbers.
+ * negative ELBO (reconstruction + beta * KL, L samples of z) or negative IWAE bound (K samples, src/fastpath/iwae.ts),
+ * and its gradient written out by hand, layer by layer. Parameters are plain arrays named as in the model's
+ * ParamStore; eps is passed in, drawn by the caller from the same stream the tfjs path uses, so both paths see
+ * the same numbers.
  */
 export class MlpVaeOnKernels {
   private readonly net: LayersOnKernels;
   /** The last forward pass's layer outputs and z, for the backward pass. */
-  private saved: { encoded: Float32Array[]; decoded: Float32Array[]; z: Float32Array } | null = null;
+  private saved: { encoded: Float32Array[]; decoded: Float32Array[]; z: Float32Array; weights: Float64Array | null } | null = null;
   private readonly decoderCode: number;
+  /** The IWAE's normalized weights of the last forward pass, in float64 (they are exponentials), reused across steps. */
+  private weightsBuffer = new Float64Array(0);
 
   constructor(private readonly kernels: Kernels, readonly plan: MlpVaePlan, values: Map<string, Float32Array>) {
     this.net = new LayersOnKernels(kernels, values);
@@ -42,7 +47,7 @@ export class MlpVaeOnKernels {
    * eps [samples * rows, latentDim] (sample-major): the batch means of the terms. Keeps each layer's output,
    * and with `dDecOut` also writes d(mean recon)/d(decoder output), for the backward pass.
    */
-  private forwardTerms(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array, dDecOut: Float32Array | null): LossMeans {
+  private forwardTerms(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array, dDecOut: Float32Array | null, objective: Objective): LossMeans {
     const { latentDim: k, inputDim: dim, likelihood: lik } = this.plan;
     const drawn = samples * rows;
     const encoded = this.net.forward(this.plan.encoder, x, rows, 'enc');
@@ -50,10 +55,21 @@ export class MlpVaeOnKernels {
     const kl = this.net.work.get('kl', rows);
     this.kernels.gaussianHead(encoded[encoded.length - 1], eps, rows, k, samples, z, kl);
     const decoded = this.net.forward(this.plan.decoder, z, drawn, 'dec');
+    const decOut = decoded[decoded.length - 1];
     const logLik = this.net.work.get('logLik', drawn);
+    if (objective === 'iwae') {
+      // d(-log p)/d(out) per draw, weighed below by the draw's normalized importance weight.
+      this.kernels.logLikelihood(decOut, x, drawn, dim, rows, this.decoderCode, lik.sigma, lik.minLogVar, logLik, dDecOut, 1);
+      if (this.weightsBuffer.length < drawn) this.weightsBuffer = new Float64Array(drawn);
+      const weights = this.weightsBuffer.subarray(0, drawn);
+      const means = iwaeForward(encoded[encoded.length - 1], eps, z, logLik, { rows, latentDim: k, samples }, beta, weights);
+      if (dDecOut) weighDecoderGrad(dDecOut, dDecOut.length / drawn, weights, rows);
+      this.saved = { encoded, decoded, z, weights };
+      return means;
+    }
     // d(batch mean of recon)/d(log p of one draw) = -1 / (samples * rows).
-    this.kernels.logLikelihood(decoded[decoded.length - 1], x, drawn, dim, rows, this.decoderCode, lik.sigma, lik.minLogVar, logLik, dDecOut, 1 / drawn);
-    this.saved = { encoded, decoded, z };
+    this.kernels.logLikelihood(decOut, x, drawn, dim, rows, this.decoderCode, lik.sigma, lik.minLogVar, logLik, dDecOut, 1 / drawn);
+    this.saved = { encoded, decoded, z, weights: null };
     let reconSum = 0;
     let klSum = 0;
     for (let i = 0; i < drawn; i++) reconSum -= logLik[i];
@@ -63,24 +79,31 @@ export class MlpVaeOnKernels {
     return { total: recon + beta * klMean, recon, kl: klMean };
   }
 
-  /** Batch means of the negative ELBO's terms, without gradients (evaluation). */
-  losses(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array): LossMeans {
-    return this.forwardTerms(x, rows, beta, samples, eps, null);
+  /** Batch means of the terms of the negative ELBO (or IWAE bound), without gradients (evaluation). */
+  losses(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array, objective: Objective = 'elbo'): LossMeans {
+    return this.forwardTerms(x, rows, beta, samples, eps, null, objective);
   }
 
   /**
-   * The batch means of the terms, as `losses`, and in `grads` the gradient of the batch mean of
-   * recon + beta * KL with respect to every parameter.
+   * The batch means of the terms, as `losses`, and in `grads` the gradient of the batch mean of `total`
+   * (recon + beta * KL, or the negative IWAE bound) with respect to every parameter.
    */
-  gradients(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array): LossMeans {
+  gradients(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array, objective: Objective = 'elbo'): LossMeans {
     const k = this.plan.latentDim;
     const dDecOut = this.net.work.get('dDecOut', samples * rows * this.plan.decoder[this.plan.decoder.length - 1].outSize);
-    const means = this.forwardTerms(x, rows, beta, samples, eps, dDecOut);
-    const { encoded, decoded, z } = this.saved!;
+    const means = this.forwardTerms(x, rows, beta, samples, eps, dDecOut, objective);
+    const { encoded, decoded, z, weights } = this.saved!;
     const encOut = encoded[encoded.length - 1];
     const dz = this.net.backward(this.plan.decoder, z, decoded, dDecOut, samples * rows, 'dec', true)!;
     const dEncOut = this.net.work.get('dEncOut', rows * 2 * k);
-    this.kernels.gaussianHeadGrad(encOut, eps, dz, rows, k, samples, beta / rows, dEncOut);
+    if (weights) {
+      // IWAE: the KL is not analytic; the prior and q(z|x) enter through each draw's weight (src/fastpath/iwae.ts).
+      addPriorGrad(z, weights, rows, k, beta, dz);
+      this.kernels.gaussianHeadGrad(encOut, eps, dz, rows, k, samples, 0, dEncOut);
+      addEntropyGrad(rows, k, beta, dEncOut);
+    } else {
+      this.kernels.gaussianHeadGrad(encOut, eps, dz, rows, k, samples, beta / rows, dEncOut);
+    }
     this.net.backward(this.plan.encoder, x, encoded, dEncOut, rows, 'enc', false);
     return means;
   }

@@ -5,7 +5,7 @@
  * between kinds is a field here or a method the model offers.
  */
 import type { FieldSpec } from '../config/schema.js';
-import type { TrainConfig } from '../config/train.js';
+import type { Objective, TrainConfig } from '../config/train.js';
 import type { ImageShape } from '../nn/convNet.js';
 import type { ModelSize } from './size.js';
 import type { Model } from './types.js';
@@ -43,6 +43,11 @@ export interface ModelKindSpec<C extends KindConfig = KindConfig> {
   trainer: TrainerKind;
   /** What the objective `total` is called in logs, e.g. '-elbo'. */
   objective: string;
+  /**
+   * The training objectives (train.objective) the kind's model computes in `lossTerms`: elbo is the kind's own,
+   * iwae the importance-weighted bound. Default elbo only.
+   */
+  objectives?: readonly Objective[];
   /**
    * Loads the model's code and returns what builds a new model of the kind (src/models/create.ts loads every
    * registered kind's before it creates any).

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Objective } from '../config/train.js';
 import { DenseLayerRef } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
@@ -14,10 +15,12 @@ export interface Batch {
 export interface LossOptions {
   /** Weight of the KL term (after any warm-up). */
   beta: number;
-  /** Monte Carlo samples of z per input (L). */
+  /** Monte Carlo samples of z per input (L for the ELBO, K for the IWAE bound). */
   numSamples: number;
   /** The stream eps is drawn from; the caller chooses its seed and counters. */
   rng: Rng;
+  /** Which bound `total` negates; a kind computes only those its spec declares (`objectives`). Default 'elbo'. */
+  objective?: Objective;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { logNormal, reparameterize } from '../prob/gaussian.js';
-import { monteCarloMean } from '../prob/estimators.js';
+import { logMeanExp, monteCarloMean } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { LatentPrior, StandardNormalPrior } from './latentPrior.js';
@@ -30,10 +30,11 @@ export function repeatRows(t: tf.Tensor2D, times: number): tf.Tensor2D {
 
 /**
  * Gaussian encoder q(z|x) = N(mean, diag(exp(logVar))), prior p(z), decoder p(x|z), trained on the
- * negative ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z)) with L Monte Carlo samples of z. The networks
- * are the config's (MLP or conv); `Vae` and `ConvVae` below fix which. The prior is the config's: N(0, I), or the
- * VampPrior (src/models/vampPrior.ts). It enters in two places, both through `latentPrior`: the KL (`kl`) and
- * log p(z) in the importance weights (`logPrior`).
+ * negative ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z)) with L Monte Carlo samples of z, or on the
+ * negative IWAE bound of K samples (train.objective iwae). The networks are the config's (MLP or conv); `Vae`
+ * and `ConvVae` below fix which. The prior is the config's: N(0, I), or the VampPrior (src/models/vampPrior.ts).
+ * It enters in two places, both through `latentPrior`: the KL (`kl`) and log p(z) in the importance weights
+ * and the IWAE bound (`logPrior`).
  */
 abstract class GaussianVae implements LatentVariableModel {
   // Typed wide so that a kind built on the VAE (a model file of one's own) can name itself and its prior.
@@ -112,8 +113,12 @@ abstract class GaussianVae implements LatentVariableModel {
   }
 
   lossTerms(batch: Batch, opts: LossOptions): LossTerms {
+    return (opts.objective ?? 'elbo') === 'iwae' ? this.iwaeTerms(batch.x, opts) : this.elboTerms(batch.x, opts);
+  }
+
+  /** The negative ELBO with L samples of z and the analytic KL. */
+  private elboTerms(x: tf.Tensor2D, opts: LossOptions): LossTerms {
     return tf.tidy(() => {
-      const { x } = batch;
       const numSamples = opts.numSamples;
       const { mean, logVar } = this.encode(x);
       const meanK = repeatRows(mean, numSamples);
@@ -128,15 +133,40 @@ abstract class GaussianVae implements LatentVariableModel {
     });
   }
 
+  /**
+   * The negative importance-weighted bound of K = numSamples draws (Burda, Grosse & Salakhutdinov 2016, eq. 8):
+   * total = -log (1/K) sum_k w_k, log w_k = log p(x|z_k) + beta * (log p(z_k) - log q(z_k|x)); beta = 1 is the
+   * IWAE, K = 1 the ELBO with a one-draw KL. recon and kl are the ELBO's terms on the same draws, for the log.
+   */
+  private iwaeTerms(x: tf.Tensor2D, opts: LossOptions): LossTerms {
+    return tf.tidy(() => {
+      const { logLik, logPrior, logQ } = this.sampledTerms(x, opts.numSamples, opts.rng);
+      const klDraws = tf.sub(logQ, logPrior);
+      const logW = tf.reshape(tf.sub(logLik, tf.mul(klDraws, opts.beta)), [opts.numSamples, x.shape[0]]);
+      const total = tf.neg(logMeanExp(logW, 0)) as tf.Tensor1D;
+      const recon = tf.neg(monteCarloMean(logLik, opts.numSamples)) as tf.Tensor1D;
+      const kl = monteCarloMean(klDraws, opts.numSamples) as tf.Tensor1D;
+      return { total, recon, kl };
+    });
+  }
+
+  /**
+   * For draws z_k = mean + sigma * eps_k of q(z|x), sample-major [numSamples * rows]: log p(x|z_k), log p(z_k)
+   * and log q(z_k|x).
+   */
+  private sampledTerms(x: tf.Tensor2D, numSamples: number, rng: Rng): { logLik: tf.Tensor1D; logPrior: tf.Tensor1D; logQ: tf.Tensor1D } {
+    const { mean, logVar } = this.encode(x);
+    const meanK = repeatRows(mean, numSamples);
+    const logVarK = repeatRows(logVar, numSamples);
+    const z = reparameterize(meanK, logVarK, drawEps(rng, numSamples * x.shape[0], this.latentDim)) as tf.Tensor2D;
+    const logLik = logLikelihood(this.decode(z), repeatRows(x, numSamples), this.likelihood) as tf.Tensor1D;
+    return { logLik, logPrior: this.logPrior(z), logQ: logNormal(z, meanK, logVarK) as tf.Tensor1D };
+  }
+
   importanceLogWeights(x: tf.Tensor2D, numSamples: number, rng: Rng): tf.Tensor2D {
     return tf.tidy(() => {
-      const { mean, logVar } = this.encode(x);
-      const meanK = repeatRows(mean, numSamples);
-      const logVarK = repeatRows(logVar, numSamples);
-      const z = reparameterize(meanK, logVarK, drawEps(rng, numSamples * x.shape[0], this.latentDim)) as tf.Tensor2D;
-      const logPxz = logLikelihood(this.decode(z), repeatRows(x, numSamples), this.likelihood);
-      const logW = tf.sub(tf.add(logPxz, this.logPrior(z)), logNormal(z, meanK, logVarK));
-      return tf.reshape(logW, [numSamples, x.shape[0]]) as tf.Tensor2D;
+      const { logLik, logPrior, logQ } = this.sampledTerms(x, numSamples, rng);
+      return tf.reshape(tf.sub(tf.add(logLik, logPrior), logQ), [numSamples, x.shape[0]]) as tf.Tensor2D;
     });
   }
 

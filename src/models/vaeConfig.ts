@@ -74,6 +74,7 @@ export const VAE_KIND: ModelKindSpec<VaeConfig> = {
   fields: VAE_FIELDS,
   trainer: 'standard',
   objective: '-elbo',
+  objectives: ['elbo', 'iwae'],
   load: async () => (await import('./vae.js')).createVae,
   size: (config, shape) => ({
     parameters: autoencoderParameters(config, shape, 2 * config.latentDim, config.latentDim) + (config.prior === 'vamp' ? (config.pseudoInputs ?? DEFAULT_PSEUDO_INPUTS) * shape[0] * shape[1] * shape[2] : 0),

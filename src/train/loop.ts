@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { klWeight, learningRate, TrainConfig } from '../config/run.js';
+import type { Objective } from '../config/train.js';
 import { BatchSource } from '../data/batches.js';
 import { Dataset } from '../data/dataset.js';
 import { Rng, Stream } from '../rng.js';
@@ -35,6 +36,8 @@ export interface StepInputs {
   numSamples: number;
   /** The step's eps stream. */
   rng: Rng;
+  /** Which bound the step's `total` negates. Default 'elbo'. */
+  objective?: Objective;
 }
 
 /**
@@ -181,7 +184,7 @@ export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts:
       const steps: StepTerms[] = [];
       for (let i = 0; i < stepper.stepsPerBatch; i++) {
         const rng = stepper.stepsPerBatch === 1 ? new Rng(seed, Stream.eps, state.step) : new Rng(seed, Stream.eps, state.step, i);
-        const terms = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng });
+        const terms = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng, objective: train.objective });
         const diverged = divergence(terms, state, stepper.hint);
         if (diverged) {
           stepper.discard(i);

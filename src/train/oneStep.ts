@@ -41,11 +41,11 @@ function oneStepStepper(engine: StepEngine, optimizer: Adam, ctx: TrainContext, 
  * kernels where the model offers an MLP VAE plan, else on tfjs; validation is the mean of its terms.
  */
 export function gradientStepper(model: Model, optimizer: Adam, ctx: TrainContext): Stepper<ImageBatch> {
-  const { numSamples, seed } = ctx.train;
+  const { numSamples, seed, objective } = ctx.train;
   return oneStepStepper(createStepEngine(model, optimizer, imageSize(ctx.data.train)), optimizer, ctx, {
     labels: false,
     hint: 'Try a lower --lr, or --warmup-epochs.',
-    validate: (val) => evaluateLoss(model, val, { batchSize: 500, numSamples, seed }),
+    validate: (val) => evaluateLoss(model, val, { batchSize: 500, numSamples, seed, objective }),
   });
 }
 

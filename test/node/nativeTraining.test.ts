@@ -1,6 +1,6 @@
 /**
  * Every model kind trains the same on vaekit's native backend as on wasm: a hundred Adam steps of each kind
- * (conv networks, the autoregressive decoder and the VampPrior included) give the same per-epoch losses to 1e-4 relative.
+ * (conv networks, the autoregressive decoder, the VampPrior and the IWAE bound included) give the same per-epoch losses to 1e-4 relative.
  * Both backends run the same tfjs ops; only the kernels differ, so only float rounding may differ.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -37,9 +37,14 @@ const MLP = { hidden: [16], latentDim: 3 };
 const CONV = { net: 'conv', channels: [4, 6], hidden: [], latentDim: 3 };
 const LABELS = { classes: 4, labelled: 16, labelledBatch: 8, hidden: [16], classifierHidden: [16], latentDim: 3 };
 
-/** Each kind and network, tiny; 5 batches of 16 an epoch, 20 epochs: 100 steps (M2: 64 unlabelled, 4 batches). */
-const CASES: { what: string; model: Record<string, unknown>; epochs?: number }[] = [
+/**
+ * Each kind and network, tiny; 5 batches of 16 an epoch, 20 epochs: 100 steps (M2: 64 unlabelled, 4 batches);
+ * the IWAE bound, 25 steps.
+ */
+const CASES: { what: string; model: Record<string, unknown>; epochs?: number; train?: Record<string, unknown> }[] = [
   { what: 'vae, mlp', model: { kind: 'vae', ...MLP } },
+  { what: 'vae, mlp, iwae k=4', model: { kind: 'vae', ...MLP }, train: { objective: 'iwae', numSamples: 4 }, epochs: 5 },
+  { what: 'vae, conv, iwae k=3', model: { kind: 'vae', ...CONV }, train: { objective: 'iwae', numSamples: 3 }, epochs: 5 },
   { what: 'vae, conv, gaussian-learned', model: { kind: 'vae', ...CONV, decoder: 'gaussian-learned' } },
   { what: 'vae, conv, gaussian-ar', model: { kind: 'vae', ...CONV, decoder: 'gaussian-ar' } },
   { what: 'vae, mlp, vamp prior', model: { kind: 'vae', ...MLP, prior: 'vamp', pseudoInputs: 10 } },
@@ -56,9 +61,9 @@ const CASES: { what: string; model: Record<string, unknown>; epochs?: number }[]
 ];
 
 /** The per-epoch training means of every loss term of a case, trained on `backend` through tfjs ops. */
-async function trainOn(backend: 'native' | 'wasm', model: Record<string, unknown>, epochs: number): Promise<number[]> {
+async function trainOn(backend: 'native' | 'wasm', model: Record<string, unknown>, epochs: number, train: Record<string, unknown> = {}): Promise<number[]> {
   await initBackend(backend);
-  const config = resolveRunConfig([{ source: 'test', values: { model, train: { epochs, batchSize: 16, seed: 3 }, data: { valSize: 0, binarize: 'none' } } }]);
+  const config = resolveRunConfig([{ source: 'test', values: { model, train: { epochs, batchSize: 16, seed: 3, ...train }, data: { valSize: 0, binarize: 'none' } } }]);
   const data = prepareTrainingData({ train: syntheticImages() }, config.data, 0);
   const run = createRun(config, data.train.shape, initialTrainState());
   await trainRun(run, data, config, {}, { fused: null });
@@ -69,9 +74,9 @@ async function trainOn(backend: 'native' | 'wasm', model: Record<string, unknown
 
 test('a hundred steps of every kind give the same losses on the native backend as on wasm (1e-4 relative)', { skip }, async () => {
   try {
-    for (const { what, model, epochs = 20 } of CASES) {
-      const wasm = await trainOn('wasm', model, epochs);
-      const native = await trainOn('native', model, epochs);
+    for (const { what, model, epochs = 20, train } of CASES) {
+      const wasm = await trainOn('wasm', model, epochs, train);
+      const native = await trainOn('native', model, epochs, train);
       assert.equal(native.length, wasm.length, `${what}: number of figures`);
       assert.ok(native.length >= epochs, `${what}: a figure per epoch`);
       native.forEach((v, i) => {
