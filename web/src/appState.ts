@@ -2,7 +2,7 @@
 import { Dataset } from '../../src/data/dataset.js';
 import { LabelledCodes } from '../../src/io/codes.js';
 import { disposeRun, Run } from '../../src/io/run.js';
-import { settle } from '../../src/tensorReads.js';
+import { Reads, settle } from '../../src/tensorReads.js';
 import { ModelView } from './modelView.js';
 
 /** A model open in the page. */
@@ -67,15 +67,27 @@ export class AppState {
     if (!test || !view.encodes || view.latentDim < 1 || !view.fits(test)) return null;
     if (view.conditional && !test.labels) return null;
     const count = Math.min(SCATTER_COUNT, test.count);
-    const codes = settle(view.encodeDatasetReads(test, count));
+    const codes = settle(this.whileOpen(m, view.encodeDatasetReads(test, count)));
     const set = (z: Float32Array) => (m.codes = { codes: z, latentDim: view.latentDim, labels: test.labels?.subarray(0, count) });
     if (!(codes instanceof Promise)) {
-      set(codes);
+      if (codes) set(codes);
       return null;
     }
     return codes.then((z) => {
+      if (!z || this.current !== m) return;
       set(z);
-      if (this.current === m) this.changed();
+      this.changed();
     });
+  }
+
+  /** `work` over `m`'s model, given up (null) once another model is open: its tensors may be freed by then. */
+  private *whileOpen<R>(m: OpenModel, work: Reads<R>): Reads<R | null> {
+    let step = work.next();
+    while (!step.done) {
+      const values = yield step.value;
+      if (this.current !== m) return null;
+      step = work.next(values);
+    }
+    return step.value;
   }
 }
