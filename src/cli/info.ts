@@ -4,7 +4,7 @@ import { DEBIAN_FASHION_MNIST, mnistDataDir } from '../node/datasets.js';
 import { existsSync } from 'node:fs';
 import { MODEL_KINDS } from '../models/registry.js';
 import { startBackend } from './common.js';
-import { describeKernels, loadNativeKernels } from '../node/native.js';
+import { describeKernels, kernelsFor } from '../node/native.js';
 import { ParsedCommand } from './flags.js';
 import { packageVersion } from './version.js';
 import { adapterText, listGpuAdapters, webGpuAdapter } from '../node/webgpu.js';
@@ -13,7 +13,7 @@ export async function infoCommand(args: ParsedCommand, log: (s: string) => void)
   const backend = await startBackend(args.flags);
   log(`vaekit ${packageVersion()}, node ${process.version}, tfjs ${tf.version.tfjs}`);
   log(`backend: ${describeBackend(backend)}`);
-  log(`engine: ${describeKernels(loadNativeKernels())}`);
+  log(`engine: ${describeKernels(kernelsFor('auto', backend))}`);
   log(`webgpu adapters: ${await adaptersText()}`);
   log(`model kinds: ${Object.values(MODEL_KINDS).map((m) => `${m.kind} (${m.description})`).join('; ')}`);
   let mnist = 'missing';

@@ -3,9 +3,15 @@ import * as tf from '@tensorflow/tfjs';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
 import { Classifier } from '../models/labelled.js';
+import { Reads, settleSync } from '../tensorReads.js';
 
 /** The most probable label under q(y|x) of every image, in order. Changes nothing in the model. */
 export function predictLabels(model: Classifier, data: Dataset, opts: { batchSize?: number; onProgress?(done: number, total: number): void } = {}): Uint8Array {
+  return settleSync(predictLabelsReads(model, data, opts));
+}
+
+/** predictLabels as reads to settle (src/tensorReads.ts): asynchronously where the backend asks. */
+export function* predictLabelsReads(model: Classifier, data: Dataset, opts: { batchSize?: number; onProgress?(done: number, total: number): void } = {}): Reads<Uint8Array> {
   const batchSize = opts.batchSize ?? 1000;
   const dim = imageSize(data);
   const order = inOrder(data.count);
@@ -13,9 +19,7 @@ export function predictLabels(model: Classifier, data: Dataset, opts: { batchSiz
   for (let start = 0; start < data.count; start += batchSize) {
     const end = Math.min(start + batchSize, data.count);
     const x = gatherBatch(data, order, start, end);
-    const best = tf.tidy(() => tf.argMax(model.classifierLogProbs(tf.tensor2d(x, [end - start, dim])), 1));
-    out.set(best.dataSync(), start);
-    best.dispose();
+    out.set(yield tf.tidy(() => tf.argMax(model.classifierLogProbs(tf.tensor2d(x, [end - start, dim])), 1)), start);
     opts.onProgress?.(end, data.count);
   }
   return out;
@@ -43,5 +47,11 @@ export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLik
 
 /** Test (or validation) error of q(y|x) on a labelled data set. */
 export function classificationError(model: Classifier, data: Dataset, opts: { batchSize?: number; onProgress?(done: number, total: number): void } = {}): number {
-  return errorRate(requireLabels(data), predictLabels(model, data, opts));
+  return settleSync(classificationErrorReads(model, data, opts));
+}
+
+/** classificationError as reads to settle (src/tensorReads.ts): asynchronously where the backend asks. */
+export function* classificationErrorReads(model: Classifier, data: Dataset, opts: { batchSize?: number; onProgress?(done: number, total: number): void } = {}): Reads<number> {
+  const labels = requireLabels(data);
+  return errorRate(labels, yield* predictLabelsReads(model, data, opts));
 }

@@ -8,6 +8,7 @@ import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
 import { fillNormalWith } from '../fastpath/random.js';
 import { Model } from '../models/types.js';
 import { Rng, Stream } from '../rng.js';
+import { Reads, settleSync } from '../tensorReads.js';
 import { Dequantization, dequantizeBatch } from './bitsPerDim.js';
 
 export interface EvaluateLossOptions {
@@ -24,15 +25,22 @@ export interface EvaluateLossOptions {
   onProgress?(done: number, total: number): void;
 }
 
-/** Sums over a batch x [rows, dim] of the loss terms with beta = 1, by name. */
-type BatchSums = (x: Float32Array, rows: number, rng: Rng) => [string, number][];
+/**
+ * Sums over a batch x [rows, dim] of the loss terms with beta = 1, by name: at once, or (on tfjs) as a tensor
+ * of the sums in the order of `names`, to be read.
+ */
+type BatchSums = (x: Float32Array, rows: number, rng: Rng) => [string, number][] | { names: string[]; sums: tf.Tensor };
 
 function portableSums(model: Model, dim: number, numSamples: number, objective: Objective): BatchSums {
-  return (x, rows, rng) =>
-    tf.tidy(() => {
+  return (x, rows, rng) => {
+    let names: string[] = [];
+    const sums = tf.tidy(() => {
       const terms = model.lossTerms({ x: tf.tensor2d(x, [rows, dim]) }, { beta: 1, numSamples, rng, objective });
-      return Object.entries(terms).map(([k, t]) => [k, tf.sum(t).dataSync()[0]]);
+      names = Object.keys(terms);
+      return tf.stack(names.map((k) => tf.sum(terms[k])));
     });
+    return { names, sums };
+  };
 }
 
 /** The same sums on the hand-fused kernels, with eps drawn as the model draws it. */
@@ -52,6 +60,11 @@ function kernelSums(kernels: Kernels, model: Model, numSamples: number, objectiv
  * nothing in the model.
  */
 export function evaluateLoss(model: Model, data: Dataset, opts: EvaluateLossOptions = {}): Record<string, number> {
+  return settleSync(evaluateLossReads(model, data, opts));
+}
+
+/** evaluateLoss as reads to settle (src/tensorReads.ts): asynchronously where the backend asks. */
+export function* evaluateLossReads(model: Model, data: Dataset, opts: EvaluateLossOptions = {}): Reads<Record<string, number>> {
   const batchSize = opts.batchSize ?? 500;
   const dim = imageSize(data);
   const order = inOrder(data.count);
@@ -66,7 +79,13 @@ export function evaluateLoss(model: Model, data: Dataset, opts: EvaluateLossOpti
     const x = gatherBatch(data, order, start, end);
     if (opts.dequantize) dequantizeBatch(x, dim, start, opts.dequantize);
     const rng = new Rng(opts.seed ?? 0, Stream.evalEps, b);
-    for (const [k, v] of batchSums(x, end - start, rng)) sums[k] = (sums[k] ?? 0) + v;
+    const got = batchSums(x, end - start, rng);
+    if (Array.isArray(got)) {
+      for (const [k, v] of got) sums[k] = (sums[k] ?? 0) + v;
+    } else {
+      const values = yield got.sums;
+      got.names.forEach((k, i) => (sums[k] = (sums[k] ?? 0) + values[i]));
+    }
     opts.onProgress?.(end, data.count);
   }
   for (const k of Object.keys(sums)) sums[k] /= data.count;

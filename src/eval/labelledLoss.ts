@@ -4,6 +4,7 @@ import { gatherLabels } from '../data/labelSplit.js';
 import { gatherBatch, inOrder } from '../data/transforms.js';
 import { Model } from '../models/types.js';
 import { Rng, Stream } from '../rng.js';
+import { Reads, settleSync } from '../tensorReads.js';
 import { Dequantization, dequantizeBatch } from './bitsPerDim.js';
 
 export interface LabelledLossOptions {
@@ -23,6 +24,11 @@ export interface LabelledLossOptions {
  * (for a CVAE, `total` is the negative ELBO of log p(x|y); for M2, L(x,y)). Changes nothing in the model.
  */
 export function evaluateLabelledLoss(model: Model, data: Dataset, opts: LabelledLossOptions = {}): Record<string, number> {
+  return settleSync(evaluateLabelledLossReads(model, data, opts));
+}
+
+/** evaluateLabelledLoss as reads to settle (src/tensorReads.ts): asynchronously where the backend asks. */
+export function* evaluateLabelledLossReads(model: Model, data: Dataset, opts: LabelledLossOptions = {}): Reads<Record<string, number>> {
   const batchSize = opts.batchSize ?? 500;
   const dim = imageSize(data);
   const order = inOrder(data.count);
@@ -32,11 +38,14 @@ export function evaluateLabelledLoss(model: Model, data: Dataset, opts: Labelled
     const x = gatherBatch(data, order, start, end);
     if (opts.dequantize) dequantizeBatch(x, dim, start, opts.dequantize);
     const labels = gatherLabels(data, order, start, end);
+    let names: string[] = [];
     const batchSums = tf.tidy(() => {
       const terms = model.lossTerms({ x: tf.tensor2d(x, [end - start, dim]), labels: tf.tensor1d(labels, 'int32') }, { beta: 1, numSamples: opts.numSamples ?? 1, rng: new Rng(opts.seed ?? 0, Stream.evalEps, b) });
-      return Object.entries(terms).map(([k, t]) => [k, tf.sum(t).dataSync()[0]] as const);
+      names = Object.keys(terms);
+      return tf.stack(names.map((k) => tf.sum(terms[k])));
     });
-    for (const [k, v] of batchSums) sums[k] = (sums[k] ?? 0) + v;
+    const values = yield batchSums;
+    names.forEach((k, i) => (sums[k] = (sums[k] ?? 0) + values[i]));
     opts.onProgress?.(end, data.count);
   }
   for (const k of Object.keys(sums)) sums[k] /= data.count;

@@ -15,8 +15,8 @@ export interface BackendOptions {
   threads?: number;
   /**
    * The hand-fused kernels of the models that offer a plan for them (src/fastpath/fused.ts): `native` insists
-   * on them, `portable` declines them, `auto` takes them where the addon loads. Default: left as they are
-   * (none, unless set before).
+   * on them, `portable` declines them, `auto` takes them where the addon loads and the backend is not webgpu.
+   * Default: left as they are (none, unless set before).
    */
   engine?: EngineChoice;
 }
@@ -64,7 +64,7 @@ function defaultThreads(): number {
  * (src/node/webgpu.ts; never a software one), else vaekit's native backend where the addon loads (native/,
  * built at npm install), else @tensorflow/tfjs-node when the user has installed it, else the wasm backend
  * (XNNPACK with SIMD, one thread). `webgpu` also takes Chromium's SwiftShader where no GPU answers. With
- * `engine`, also chooses the hand-fused kernels.
+ * `engine`, also chooses the hand-fused kernels (`auto` takes none on webgpu).
  */
 export async function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<string> {
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) throw new Error(`threads must be a positive integer, not ${options.threads}`);
@@ -94,7 +94,7 @@ export async function initBackend(choice: BackendChoice = 'auto', options: Backe
   if (!ok || tf.getBackend() !== name) throw new Error(`--backend ${choice}: the ${name} backend failed to start`);
   await tf.ready();
   if (options.engine !== undefined) {
-    fused = kernelsFor(options.engine);
+    fused = kernelsFor(options.engine, name);
     useFusedKernels(fused.kernels);
   }
   return name;

@@ -20,7 +20,7 @@ export interface Engine {
 export interface EngineOptions {
   /** The tfjs backend. Default 'auto': native where the addon loads, else tfjs-node if installed, else wasm. */
   backend?: BackendChoice;
-  /** The fast-path kernels: 'auto' (default) where they load, 'native' insists, 'portable' declines. */
+  /** The fast-path kernels: 'auto' (default) where they load and the backend is not webgpu, 'native' insists, 'portable' declines. */
   engine?: EngineChoice;
   /** Threads of the native backend and kernels. Default: every core. */
   threads?: number;

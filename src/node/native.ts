@@ -48,9 +48,14 @@ export function loadNativeKernels(path = process.env.VAEKIT_NATIVE_PATH ?? NATIV
   }
 }
 
-/** The kernels an engine choice asks for: `native` insists, `portable` declines, `auto` takes what loads. */
-export function kernelsFor(choice: EngineChoice): NativeLoad {
+/**
+ * The kernels an engine choice asks for on the tfjs backend `backend`: `native` insists, `portable` declines,
+ * `auto` takes what loads, except on a GPU backend: the kernels are CPU code, so there `auto` leaves every
+ * model to the backend.
+ */
+export function kernelsFor(choice: EngineChoice, backend?: string): NativeLoad {
   if (choice === 'portable') return { kernels: null, reason: 'portable engine chosen' };
+  if (choice === 'auto' && backend === 'webgpu') return { kernels: null, reason: 'on the webgpu backend --engine auto runs every model there (--engine native puts MLP VAEs and M2 on the CPU kernels)' };
   const load = loadNativeKernels();
   if (choice === 'native' && !load.kernels) throw new Error(`--engine native: ${load.reason}`);
   return load;

@@ -6,6 +6,7 @@ import { MlpVaeOnKernels } from '../fastpath/mlpVae.js';
 import { fillNormalWith } from '../fastpath/random.js';
 import { MlpVaePlan, Model } from '../models/types.js';
 import { ParamStore } from '../nn/params.js';
+import { MaybePromise } from '../tensorReads.js';
 import { Adam } from './adam.js';
 import { EnginePath } from './events.js';
 import { KernelAdam } from './kernelAdam.js';
@@ -18,8 +19,8 @@ import { StepInputs, StepTerms, termsAndGradients } from './loop.js';
  */
 export interface StepEngine {
   readonly path: EnginePath;
-  /** Batch means of the model's named loss terms, `total` first. */
-  gradients(batch: ImageBatch, inputs: StepInputs): StepTerms;
+  /** Batch means of the model's named loss terms, `total` first (a promise where reads are asynchronous). */
+  gradients(batch: ImageBatch, inputs: StepInputs): MaybePromise<StepTerms>;
   apply(): void;
   discard(): void;
   /** Writes parameters and optimizer moments back to the model and the Adam instance. */
@@ -61,13 +62,13 @@ class TfjsStepEngine extends HeldTfjsGradients implements StepEngine {
     super(optimizer);
   }
 
-  gradients({ x, rows, labels }: ImageBatch, inputs: StepInputs): StepTerms {
-    const { names, values, grads } = termsAndGradients(this.model.params.list(), () => {
+  gradients({ x, rows, labels }: ImageBatch, inputs: StepInputs): MaybePromise<StepTerms> {
+    const { terms, grads } = termsAndGradients(this.model.params.list(), () => {
       const terms = this.model.lossTerms({ x: tf.tensor2d(x, [rows, this.dim]), ...(labels ? { labels: tf.tensor1d(labels, 'int32') } : {}) }, inputs);
       return Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, tf.mean(t)])) as { total: tf.Scalar } & Record<string, tf.Scalar>;
     });
     this.grads = grads;
-    return { names, values };
+    return terms;
   }
 }
 

@@ -9,6 +9,7 @@ import type { Objective } from '../config/train.js';
 import { BatchSource } from '../data/batches.js';
 import { Dataset } from '../data/dataset.js';
 import { Rng, Stream } from '../rng.js';
+import { MaybePromise, readValues, then } from '../tensorReads.js';
 import { EnginePath, TrainEvents } from './events.js';
 import { EpochRecord, Metrics, TrainState } from './state.js';
 
@@ -55,14 +56,17 @@ export interface Stepper<B> {
   /** What to try when a step diverges, for a run started afresh. */
   readonly hint: string;
   setLearningRate(lr: number): void;
-  /** Step `i` of a batch: its terms, its gradient held until apply or discard. */
-  gradients(batch: B, i: number, inputs: StepInputs): StepTerms;
+  /**
+   * Step `i` of a batch: its terms, its gradient held until apply or discard. The terms come as a promise where
+   * the backend is read asynchronously (src/tensorReads.ts), once the step's work is queued.
+   */
+  gradients(batch: B, i: number, inputs: StepInputs): MaybePromise<StepTerms>;
   apply(i: number): void;
   discard(i: number): void;
   /** The terms the batch records, from those of its steps. */
   record(steps: StepTerms[]): StepTerms;
-  /** Validation figures on `val`, the model first brought up to date. */
-  validate(val: Dataset): Metrics;
+  /** Validation figures on `val`, the model first brought up to date; a promise where reads are asynchronous. */
+  validate(val: Dataset): MaybePromise<Metrics>;
   /** What picks the best epoch (lower is better). */
   score(record: EpochRecord): number;
   /** Writes back what the engine holds (parameters, moments) and frees it; called however training ended. */
@@ -89,9 +93,10 @@ export function divergence({ names, values }: StepTerms, state: TrainState, hint
 
 /**
  * The batch values of the scalar terms of `loss` (`total` first) and, by tfjs autodiff, the gradient of `total`
- * with respect to `vars`; the caller disposes the gradients.
+ * with respect to `vars`; the caller disposes the gradients. The values are read after the gradient is queued,
+ * at once on a CPU backend and as a promise on a GPU one.
  */
-export function termsAndGradients(vars: tf.Variable[], loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>): StepTerms & { grads: tf.NamedTensorMap } {
+export function termsAndGradients(vars: tf.Variable[], loss: () => { total: tf.Scalar } & Record<string, tf.Scalar>): { terms: MaybePromise<StepTerms>; grads: tf.NamedTensorMap } {
   let names: string[] = [];
   let stacked: tf.Tensor | null = null;
   const { value, grads } = tf.variableGrads(() => {
@@ -100,9 +105,8 @@ export function termsAndGradients(vars: tf.Variable[], loss: () => { total: tf.S
     stacked = tf.keep(tf.stack(names.map((k) => terms[k])));
     return terms.total;
   }, vars);
-  const values = Array.from((stacked as unknown as tf.Tensor).dataSync());
-  tf.dispose([value, stacked as unknown as tf.Tensor]);
-  return { names, values, grads };
+  value.dispose();
+  return { terms: then(readValues(stacked as unknown as tf.Tensor), (values) => ({ names, values: Array.from(values) })), grads };
 }
 
 /**
@@ -184,7 +188,9 @@ export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts:
       const steps: StepTerms[] = [];
       for (let i = 0; i < stepper.stepsPerBatch; i++) {
         const rng = stepper.stepsPerBatch === 1 ? new Rng(seed, Stream.eps, state.step) : new Rng(seed, Stream.eps, state.step, i);
-        const terms = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng, objective: train.objective });
+        const pending = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng, objective: train.objective });
+        // Awaited only where it is a promise: a CPU backend's step stays synchronous.
+        const terms = pending instanceof Promise ? await pending : pending;
         const diverged = divergence(terms, state, stepper.hint);
         if (diverged) {
           stepper.discard(i);
@@ -198,12 +204,13 @@ export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts:
     }
 
     const validationStart = Date.now();
+    const validated = val ? stepper.validate(val) : undefined;
     const record: EpochRecord = {
       epoch: state.epoch + 1,
       beta: stepper.weighsKl ? klWeight(train, state.epoch + 1) : 1,
       lr,
       train: runningMeans(state.partial.sums, state.partial.count),
-      val: val ? stepper.validate(val) : undefined,
+      val: validated instanceof Promise ? await validated : validated,
       seconds: 0,
     };
     record.seconds = state.partial.seconds + (Date.now() - validationStart) / 1000;

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ImageBatch, ShuffledBatches } from '../data/batches.js';
 import { imageSize } from '../data/dataset.js';
-import { evaluateLoss } from '../eval/elbo.js';
+import { evaluateLossReads } from '../eval/elbo.js';
 import { MultiStepModel, TrainingStep } from '../models/types.js';
 import { Rng } from '../rng.js';
+import { MaybePromise, settle, then } from '../tensorReads.js';
 import { StepInputs, StepTerms, Stepper, termsAndGradients } from './loop.js';
 import { StepOptimizers } from './stepOptimizers.js';
 import { runStretch, StepStrategy, TrainContext } from './strategy.js';
@@ -12,12 +13,12 @@ import { runStretch, StepStrategy, TrainContext } from './strategy.js';
  * The gradient of the batch mean of `step`'s `total` with respect to the step's parameters only, and that
  * mean, named after the step. The caller applies or disposes the gradients.
  */
-export function trainingStepGradients(step: TrainingStep, variables: tf.Variable[], { x, rows, labels }: ImageBatch, dim: number, rng: Rng): StepTerms & { grads: tf.NamedTensorMap } {
-  const { values, grads } = termsAndGradients(variables, () => {
+export function trainingStepGradients(step: TrainingStep, variables: tf.Variable[], { x, rows, labels }: ImageBatch, dim: number, rng: Rng): { terms: MaybePromise<StepTerms>; grads: tf.NamedTensorMap } {
+  const { terms, grads } = termsAndGradients(variables, () => {
     const terms = step.loss({ x: tf.tensor2d(x, [rows, dim]), labels: tf.tensor1d(labels ?? new Int32Array(rows).fill(-1), 'int32') }, { beta: 1, numSamples: 1, rng });
     return { total: tf.mean(terms.total) as tf.Scalar };
   });
-  return { names: [step.name], values, grads };
+  return { terms: then(terms, ({ values }) => ({ names: [step.name], values })), grads };
 }
 
 /** The ordered steps of a multi-step model, each with its own optimizer over its own parameters. */
@@ -44,7 +45,7 @@ function multiStepper(model: MultiStepModel, ctx: TrainContext<StepOptimizers>):
     gradients(batch, i, inputs: StepInputs) {
       const step = trainingStepGradients(steps[i], variables[i], batch, dim, inputs.rng);
       grads = step.grads;
-      return { names: step.names, values: step.values };
+      return step.terms;
     },
     apply(i) {
       adams[i].apply(grads!);
@@ -56,7 +57,7 @@ function multiStepper(model: MultiStepModel, ctx: TrainContext<StepOptimizers>):
       optimizers.step += 1;
       return { names: ['total', ...terms.map((t) => t.names[0])], values: [terms[0].values[0], ...terms.map((t) => t.values[0])] };
     },
-    validate: (val) => evaluateLoss(model, val, { batchSize: 500, numSamples: 1, seed }),
+    validate: (val) => settle(evaluateLossReads(model, val, { batchSize: 500, numSamples: 1, seed })),
     score: (r) => (r.val ?? r.train).total,
     close: discard,
   };

@@ -1,8 +1,9 @@
 import { ShuffledBatches, ImageBatch } from '../data/batches.js';
 import { Dataset, imageSize } from '../data/dataset.js';
-import { evaluateLoss } from '../eval/elbo.js';
-import { evaluateLabelledLoss } from '../eval/labelledLoss.js';
+import { evaluateLossReads } from '../eval/elbo.js';
+import { evaluateLabelledLossReads } from '../eval/labelledLoss.js';
 import { Model } from '../models/types.js';
+import { MaybePromise, settle } from '../tensorReads.js';
 import { Adam } from './adam.js';
 import { createStepEngine, StepEngine, tfjsStepEngine } from './engine.js';
 import { Stepper } from './loop.js';
@@ -10,7 +11,7 @@ import { Metrics } from './state.js';
 import { runStretch, StepStrategy, TrainContext } from './strategy.js';
 
 /** One gradient step per batch on the batch mean of the model's `total`, through `engine`. */
-function oneStepStepper(engine: StepEngine, optimizer: Adam, ctx: TrainContext, opts: { labels: boolean; hint: string; validate(val: Dataset): Metrics }): Stepper<ImageBatch> {
+function oneStepStepper(engine: StepEngine, optimizer: Adam, ctx: TrainContext, opts: { labels: boolean; hint: string; validate(val: Dataset): MaybePromise<Metrics> }): Stepper<ImageBatch> {
   const { batchSize, seed } = ctx.train;
   return {
     path: engine.path,
@@ -45,7 +46,7 @@ export function gradientStepper(model: Model, optimizer: Adam, ctx: TrainContext
   return oneStepStepper(createStepEngine(model, optimizer, imageSize(ctx.data.train)), optimizer, ctx, {
     labels: false,
     hint: 'Try a lower --lr, or --warmup-epochs.',
-    validate: (val) => evaluateLoss(model, val, { batchSize: 500, numSamples, seed, objective }),
+    validate: (val) => settle(evaluateLossReads(model, val, { batchSize: 500, numSamples, seed, objective })),
   });
 }
 
@@ -67,7 +68,7 @@ export const labelledStep: StepStrategy<Model> = {
     const stepper = oneStepStepper(tfjsStepEngine(model, ctx.optimizer, imageSize(ctx.data.train)), ctx.optimizer, ctx, {
       labels: true,
       hint: 'Try a lower --lr.',
-      validate: (val) => evaluateLabelledLoss(model, val, { numSamples, seed }),
+      validate: (val) => settle(evaluateLabelledLossReads(model, val, { numSamples, seed })),
     });
     return runStretch(stepper, ctx);
   },

@@ -1,7 +1,8 @@
 import { MixedBatches, MixedImageBatch } from '../data/batches.js';
 import { balancedLabelSplit } from '../data/labelSplit.js';
-import { classificationError } from '../eval/classification.js';
+import { classificationErrorReads } from '../eval/classification.js';
 import { SemiSupervisedModel } from '../models/labelled.js';
+import { settle, then } from '../tensorReads.js';
 import { Adam } from './adam.js';
 import { Stepper } from './loop.js';
 import { createSemiSupervisedEngine } from './semiSupervisedEngine.js';
@@ -33,7 +34,7 @@ export function semiSupervisedStepper(model: SemiSupervisedModel, optimizer: Ada
     record: ([terms]) => terms,
     validate(val) {
       engine.sync();
-      return { error: classificationError(model, val) };
+      return then(settle(classificationErrorReads(model, val)), (error) => ({ error }));
     },
     score: (r) => r.val?.error ?? r.train.total,
     close() {

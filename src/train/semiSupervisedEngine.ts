@@ -3,6 +3,7 @@ import { fusedKernels } from '../fastpath/fused.js';
 import { Kernels } from '../fastpath/kernels.js';
 import { M2OnKernels, MixedArrays } from '../fastpath/m2.js';
 import { fillNormalWith } from '../fastpath/random.js';
+import { MaybePromise } from '../tensorReads.js';
 import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../models/labelled.js';
 import { Adam } from './adam.js';
 import { HeldTfjsGradients } from './engine.js';
@@ -17,8 +18,8 @@ import { StepInputs, StepTerms, termsAndGradients } from './loop.js';
  */
 export interface SemiSupervisedStepEngine {
   readonly path: EnginePath;
-  /** The batch values of the model's named terms, `total` first. */
-  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepInputs): StepTerms;
+  /** The batch values of the model's named terms, `total` first (a promise where reads are asynchronous). */
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepInputs): MaybePromise<StepTerms>;
   apply(): void;
   discard(): void;
   /** Writes parameters and optimizer moments back to the model and the Adam instance. */
@@ -33,15 +34,15 @@ class TfjsSemiSupervisedEngine extends HeldTfjsGradients implements SemiSupervis
     super(optimizer);
   }
 
-  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepInputs): StepTerms {
+  gradients(batch: MixedArrays, counts: LabelCounts, opts: StepInputs): MaybePromise<StepTerms> {
     const { dim, rowsL, rowsU } = batch;
-    const { names, values, grads } = termsAndGradients(this.model.trainable.list(), () => {
+    const { terms, grads } = termsAndGradients(this.model.trainable.list(), () => {
       const mixed: MixedBatch = { labelled: { x: tf.tensor2d(batch.xl.subarray(0, rowsL * dim), [rowsL, dim]), labels: tf.tensor1d(Array.from(batch.yl).slice(0, rowsL), 'int32') } };
       if (batch.xu) mixed.unlabelled = tf.tensor2d(batch.xu.subarray(0, rowsU * dim), [rowsU, dim]);
       return this.model.semiSupervisedLoss(mixed, counts, opts);
     });
     this.grads = grads;
-    return { names, values };
+    return terms;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Dataset } from '../data/dataset.js';
 import { CodeDecoder, CodeEncoder } from './capabilities.js';
-import { decodeToImages, datasetImages, encodeImages } from './decode.js';
+import { datasetImages, decodeToImagesReads, encodeImagesReads } from './decode.js';
+import { Reads, settleSync } from '../tensorReads.js';
 import { GridOptions, imageGrid } from './grid.js';
 import { RgbaImage } from './image.js';
 
@@ -14,8 +15,18 @@ export function reconstructionGrid(
   indices: ArrayLike<number>,
   opts: { pairsPerRow?: number } & Omit<GridOptions, 'columns'> = {},
 ): RgbaImage {
+  return settleSync(reconstructionGridReads(model, data, indices, opts));
+}
+
+/** reconstructionGrid as reads to settle (src/tensorReads.ts): asynchronously where the backend asks. */
+export function* reconstructionGridReads(
+  model: CodeEncoder & CodeDecoder,
+  data: Dataset,
+  indices: ArrayLike<number>,
+  opts: { pairsPerRow?: number } & Omit<GridOptions, 'columns'> = {},
+): Reads<RgbaImage> {
   const inputs = datasetImages(data, indices);
-  const recons = decodeToImages(model, encodeImages(model, data, indices), data.shape);
+  const recons = yield* decodeToImagesReads(model, yield* encodeImagesReads(model, data, indices), data.shape);
   const cells = inputs.flatMap((x, i) => [x, recons[i]]);
   const pairs = opts.pairsPerRow ?? Math.ceil(Math.sqrt(inputs.length));
   return imageGrid(cells, { ...opts, columns: 2 * pairs });

@@ -1,6 +1,7 @@
 import { Rng } from '../rng.js';
+import { Reads, settleSync } from '../tensorReads.js';
 import { CodeDecoder, decoderForLabel, LabelledDecoder } from './capabilities.js';
-import { decodeToImages } from './decode.js';
+import { decodeToImages, decodeToImagesReads } from './decode.js';
 import { GridOptions, imageGrid } from './grid.js';
 import { RgbaImage } from './image.js';
 
@@ -25,8 +26,13 @@ const PRIOR_DRAWS = 102;
  * `draw` a draw x ~ p(x|z) (ancestral sampling: what the model generates, noise and all).
  */
 export function sampleGrid(model: CodeDecoder, shape: readonly [number, number, number], opts: { n: number; seed: number; draw?: boolean } & GridOptions): RgbaImage {
+  return settleSync(sampleGridReads(model, shape, opts));
+}
+
+/** sampleGrid as reads to settle (src/tensorReads.ts): asynchronously where the backend asks. */
+export function* sampleGridReads(model: CodeDecoder, shape: readonly [number, number, number], opts: { n: number; seed: number; draw?: boolean } & GridOptions): Reads<RgbaImage> {
   const draw = opts.draw ? new Rng(opts.seed, PRIOR_DRAWS) : undefined;
-  return imageGrid(decodeToImages(model, modelPriorCodes(model, opts.n, opts.seed), shape, draw), opts);
+  return imageGrid(yield* decodeToImagesReads(model, modelPriorCodes(model, opts.n, opts.seed), shape, draw), opts);
 }
 
 /**

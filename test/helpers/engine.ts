@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/node/backend.js';
+import { MaybePromise } from '../../src/tensorReads.js';
 
 /** Starts the engine the tests run on: wasm by default, VAEKIT_TEST_BACKEND to choose another. */
 export async function useTestBackend(): Promise<string> {
   return initBackend((process.env.VAEKIT_TEST_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm');
+}
+
+/** A value a CPU backend gives at once (src/tensorReads.ts); fails if it came as a promise. */
+export function readNow<T>(value: MaybePromise<T>): T {
+  assert.ok(!(value instanceof Promise), `tfjs ${tf.getBackend()} is read synchronously`);
+  return value as T;
 }
 
 /** Runs `f` and fails if it leaves tensors behind. */

@@ -6,7 +6,7 @@ import { samplePrior } from '../../src/prob/priors.js';
 import { Rng } from '../../src/rng.js';
 import { trainingStepGradients } from '../../src/train/multiStep.js';
 import { StepOptimizers } from '../../src/train/stepOptimizers.js';
-import { assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';
+import { assertClose, assertNoLeak, readNow, useTestBackend } from '../helpers/engine.js';
 
 before(async () => {
   await useTestBackend();
@@ -31,7 +31,8 @@ const LABELS = Int32Array.from({ length: ROWS }, (_, i) => (i % 4 === 3 ? -1 : i
 function step(model: Aae, optimizers: StepOptimizers, name: string, seed: number): number {
   const s = model.trainingSteps.find((t) => t.name === name)!;
   const variables = s.params.map((p) => model.params.get(p));
-  const { values, grads } = trainingStepGradients(s, variables, { x: images(seed), rows: ROWS, labels: LABELS }, DIM, new Rng(seed, 1));
+  const { terms, grads } = trainingStepGradients(s, variables, { x: images(seed), rows: ROWS, labels: LABELS }, DIM, new Rng(seed, 1));
+  const { values } = readNow(terms);
   optimizers.get(name).apply(grads);
   tf.dispose(grads);
   return values[0];

@@ -10,7 +10,7 @@ import { Rng } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
 import { createStepEngine } from '../../src/train/engine.js';
 import { useFusedKernels } from '../../src/fastpath/fused.js';
-import { assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';
+import { assertClose, assertNoLeak, readNow, useTestBackend } from '../helpers/engine.js';
 
 before(async () => {
   await useTestBackend();
@@ -74,7 +74,7 @@ test('a discretized-logistic VAE offers no fast-path plan and trains through tfj
   useFusedKernels(null);
   assert.equal(engine.path, 'portable');
   const x = Float32Array.from({ length: 4 * 12 }, (_, i) => ((i * 37) % 256) / 255);
-  const first = engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) });
+  const first = readNow(engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) }));
   assert.deepEqual(first.names, ['total', 'recon', 'kl']);
   assert.ok(first.values.every(Number.isFinite));
   engine.apply();
@@ -82,7 +82,7 @@ test('a discretized-logistic VAE offers no fast-path plan and trains through tfj
     engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) });
     engine.apply();
   }
-  const last = engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) });
+  const last = readNow(engine.gradients({ x, rows: 4 }, { beta: 1, numSamples: 1, rng: new Rng(0) }));
   engine.discard();
   assert.ok(last.values[0] < first.values[0], `loss ${first.values[0]} -> ${last.values[0]}`);
   engine.dispose();

@@ -2,9 +2,11 @@
  * The webgpu backend in Node (Dawn through the optional package webgpu) against tfjs' cpu backend: every
  * model kind trains one short epoch (10 steps) on each from the same seed, and the losses of the epoch, the
  * validation figures and a test-set evaluation agree to WEBGPU_RTOL. Conv networks (the custom gradients of
- * src/nn/conv.ts) and the autoregressive decoder are among them. Where no GPU answers, it runs on Chromium's
- * SwiftShader (a CPU implementation of Vulkan), as `--backend webgpu` does; it skips, saying why, only where
- * no adapter exists at all (no libvulkan1, no driver, no chromium).
+ * src/nn/conv.ts) and the autoregressive decoder are among them; on webgpu the loop reads each step's losses
+ * and the validation figures asynchronously, as in a browser. `--engine auto` leaves every model to the GPU.
+ * Where no GPU answers, it runs on Chromium's SwiftShader (a CPU implementation of Vulkan), as `--backend
+ * webgpu` does; it skips, saying why, only where no adapter exists at all (no libvulkan1, no driver, no
+ * chromium).
  */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
@@ -15,7 +17,11 @@ import { prepareTestData, prepareTrainingData } from '../../src/data/prepare.js'
 import { limit } from '../../src/data/transforms.js';
 import { evaluateRun } from '../../src/eval/figures.js';
 import { createRun, disposeRun } from '../../src/io/run.js';
-import { initBackend } from '../../src/node/backend.js';
+import { fusedKernels } from '../../src/fastpath/fused.js';
+import { fusedLoad, initBackend } from '../../src/node/backend.js';
+import { Rng } from '../../src/rng.js';
+import { readsAsync } from '../../src/tensorReads.js';
+import { createStepEngine } from '../../src/train/engine.js';
 import { loadDataset } from '../../src/node/datasets.js';
 import { listGpuAdapters, releaseWebGpu, webGpuAdapter } from '../../src/node/webgpu.js';
 import { trainRun } from '../helpers/train.js';
@@ -100,6 +106,35 @@ test('--backend webgpu starts on an adapter and names it', { skip }, () => {
   const adapter = webGpuAdapter();
   assert.ok(adapter && adapter.description, 'the adapter has a name');
   console.log(`# webgpu adapter: ${adapter.description} (${adapter.vendor} ${adapter.architecture}${adapter.software ? ', software' : ''})`);
+});
+
+test('on webgpu, --engine auto takes no hand-fused kernels and a step reads its losses asynchronously; --engine native takes the kernels', { skip }, async () => {
+  try {
+    assert.equal(await initBackend('webgpu', { engine: 'auto' }), 'webgpu');
+    assert.equal(fusedKernels(), null);
+    assert.match(fusedLoad().reason ?? '', /webgpu/);
+    assert.ok(readsAsync());
+    const cfg = config(KINDS['vae (mlp, bernoulli)']);
+    const run = createRun(cfg, loaded.train.shape, initialTrainState());
+    try {
+      const engine = createStepEngine(run.model, run.optimizer, 784);
+      assert.equal(engine.path, 'portable');
+      const x = Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 3) / 2);
+      const pending = engine.gradients({ x, rows: 2 }, { beta: 1, numSamples: 1, rng: new Rng(0) });
+      assert.ok(pending instanceof Promise, 'the losses come as a promise');
+      const { names, values } = await pending;
+      assert.deepEqual(names, ['total', 'recon', 'kl']);
+      assert.ok(values.every(Number.isFinite) && values[0] > 0, `losses ${values}`);
+      engine.discard();
+      engine.dispose();
+    } finally {
+      disposeRun(run);
+    }
+    await initBackend('webgpu', { engine: 'native' });
+    assert.ok(fusedKernels() !== null, 'the kernels, asked for by name');
+  } finally {
+    await initBackend('webgpu', { engine: 'portable' });
+  }
 });
 
 /**

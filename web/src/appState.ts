@@ -2,6 +2,7 @@
 import { Dataset } from '../../src/data/dataset.js';
 import { LabelledCodes } from '../../src/io/codes.js';
 import { disposeRun, Run } from '../../src/io/run.js';
+import { Reads, settle } from '../../src/tensorReads.js';
 import { ModelView } from './modelView.js';
 
 /** A model open in the page. */
@@ -24,21 +25,28 @@ export class AppState {
   training = false;
   private readonly modelListeners: ((m: OpenModel) => void)[] = [];
 
-  /** Makes `run` the open model, freeing the previous one unless it is the same run. */
+  /**
+   * Makes `run` the open model, freeing the previous one unless it is the same run. Without `codes`, the test
+   * images are encoded for the scatter: at once on a CPU backend, and on a GPU one read back asynchronously,
+   * the listeners told again when they arrive.
+   */
   open(run: Run, source: string, codes: LabelledCodes | null): OpenModel {
     const previous = this.current;
     const view = new ModelView(run.model, run.inputShape);
-    this.current = { run, view, source, codes: codes ?? this.codesFromTestSet(view) };
+    this.current = { run, view, source, codes };
     if (previous && previous.run !== run) disposeRun(previous.run);
+    const pending = codes ? null : this.encodeTestSet(this.current);
     this.changed();
+    pending?.catch((e: unknown) => console.error(e));
     return this.current;
   }
 
   /** Encodes the test images again (after training moved the model) and tells the listeners. */
-  refreshCodes(): void {
+  async refreshCodes(): Promise<void> {
     if (!this.current) return;
-    this.current.codes = this.codesFromTestSet(this.current.view) ?? this.current.codes;
-    this.changed();
+    const pending = this.encodeTestSet(this.current);
+    if (pending) await pending;
+    else this.changed();
   }
 
   onModel(listener: (m: OpenModel) => void): void {
@@ -49,11 +57,37 @@ export class AppState {
     for (const f of this.modelListeners) f(this.current!);
   }
 
-  private codesFromTestSet(view: ModelView): LabelledCodes | null {
+  /**
+   * Sets the codes of the test images on `m` (kept as they are where none can be made); tells the listeners
+   * when they came asynchronously and `m` is still open. Null when there was nothing to encode.
+   */
+  private encodeTestSet(m: OpenModel): Promise<void> | null {
     const test = this.testSet;
+    const view = m.view;
     if (!test || !view.encodes || view.latentDim < 1 || !view.fits(test)) return null;
     if (view.conditional && !test.labels) return null;
     const count = Math.min(SCATTER_COUNT, test.count);
-    return { codes: view.encodeDataset(test, count), latentDim: view.latentDim, labels: test.labels?.subarray(0, count) };
+    const codes = settle(this.whileOpen(m, view.encodeDatasetReads(test, count)));
+    const set = (z: Float32Array) => (m.codes = { codes: z, latentDim: view.latentDim, labels: test.labels?.subarray(0, count) });
+    if (!(codes instanceof Promise)) {
+      if (codes) set(codes);
+      return null;
+    }
+    return codes.then((z) => {
+      if (!z || this.current !== m) return;
+      set(z);
+      this.changed();
+    });
+  }
+
+  /** `work` over `m`'s model, given up (null) once another model is open: its tensors may be freed by then. */
+  private *whileOpen<R>(m: OpenModel, work: Reads<R>): Reads<R | null> {
+    let step = work.next();
+    while (!step.done) {
+      const values = yield step.value;
+      if (this.current !== m) return null;
+      step = work.next(values);
+    }
+    return step.value;
   }
 }

@@ -8,6 +8,7 @@ import { Dataset, imageSize } from '../../src/data/dataset.js';
 import { gatherBatch, inOrder } from '../../src/data/transforms.js';
 import { isClassifier } from '../../src/models/labelled.js';
 import { Model } from '../../src/models/types.js';
+import { Reads } from '../../src/tensorReads.js';
 import { canDecode, canDecodeGivenLabel, canEncode, canEncodeGivenLabel, encodeMean } from '../../src/views/capabilities.js';
 
 const CHUNK = 500;
@@ -53,19 +54,15 @@ export class ModelView {
     }
   }
 
-  /** Codes of images x [rows, pixels]; a conditional encoder is given `labels` (one per row). */
-  encode(x: Float32Array, labels?: ArrayLike<number>): Float32Array {
-    const rows = x.length / this.pixels;
+  /** Codes of images [rows, pixels]; a conditional encoder is given `labels` (one per row). */
+  private codesOf(images: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor2D {
     const m = this.model;
-    return tf.tidy(() => {
-      const images = tf.tensor2d(x, [rows, this.pixels]);
-      if (canEncode(m)) return encodeMean(m, images).dataSync() as Float32Array;
-      if (canEncodeGivenLabel(m)) {
-        if (!labels) throw new Error(`model kind ${m.kind} encodes given a label`);
-        return m.encodeMeanGiven(images, tf.tensor1d(Array.from(labels), 'int32')).dataSync() as Float32Array;
-      }
-      throw new Error(`model kind ${m.kind} has no encoder from images to codes`);
-    });
+    if (canEncode(m)) return encodeMean(m, images);
+    if (canEncodeGivenLabel(m)) {
+      if (!labels) throw new Error(`model kind ${m.kind} encodes given a label`);
+      return m.encodeMeanGiven(images, tf.tensor1d(Array.from(labels), 'int32'));
+    }
+    throw new Error(`model kind ${m.kind} has no encoder from images to codes`);
   }
 
   /**
@@ -79,27 +76,19 @@ export class ModelView {
   }
 
   encodeAsync(x: Float32Array, labels?: ArrayLike<number>): Promise<Float32Array> {
-    return readBack(() => {
-      const images = tf.tensor2d(x, [x.length / this.pixels, this.pixels]);
-      const m = this.model;
-      if (canEncode(m)) return encodeMean(m, images);
-      if (canEncodeGivenLabel(m)) {
-        if (!labels) throw new Error(`model kind ${m.kind} encodes given a label`);
-        return m.encodeMeanGiven(images, tf.tensor1d(Array.from(labels), 'int32'));
-      }
-      throw new Error(`model kind ${m.kind} has no encoder from images to codes`);
-    });
+    return readBack(() => this.codesOf(tf.tensor2d(x, [x.length / this.pixels, this.pixels]), labels));
   }
 
-  /** Codes of the first `count` images of a data set, in chunks (the scatter's points). */
-  encodeDataset(d: Dataset, count: number): Float32Array {
+  /** Codes of the first `count` images of a data set, in chunks (the scatter's points), as reads to settle (src/tensorReads.ts). */
+  *encodeDatasetReads(d: Dataset, count: number): Reads<Float32Array> {
     const n = Math.min(count, d.count);
     const order = inOrder(n);
     const z = new Float32Array(n * this.latentDim);
     for (let start = 0; start < n; start += CHUNK) {
       const end = Math.min(n, start + CHUNK);
-      const x = gatherBatch(d, order, start, end);
-      z.set(this.encode(x, d.labels?.subarray(start, end)), start * this.latentDim);
+      const images = gatherBatch(d, order, start, end);
+      const labels = d.labels?.subarray(start, end);
+      z.set(yield tf.tidy(() => this.codesOf(tf.tensor2d(images, [end - start, this.pixels]), labels)), start * this.latentDim);
     }
     return z;
   }

@@ -13,11 +13,12 @@ import { trainRun } from '../../src/io/runSession.js';
 import { StepInfo } from '../../src/train/events.js';
 import { initialTrainState, Metrics } from '../../src/train/state.js';
 import { canDecode, canDecodeGivenLabel, canEncode, decoderForLabel, hasPrior, priorText } from '../../src/views/capabilities.js';
-import { decodeToImages } from '../../src/views/decode.js';
+import { decodeToImagesReads } from '../../src/views/decode.js';
 import { imageGrid } from '../../src/views/grid.js';
 import { RgbaImage } from '../../src/views/image.js';
-import { reconstructionGrid } from '../../src/views/reconstructions.js';
-import { sampleGrid, priorCodes } from '../../src/views/samples.js';
+import { reconstructionGridReads } from '../../src/views/reconstructions.js';
+import { priorCodes, sampleGridReads } from '../../src/views/samples.js';
+import { settle } from '../../src/tensorReads.js';
 import { AppState } from './appState.js';
 import { fetchSplit, readIdxFiles } from './data.js';
 import { LossChart } from './lossChart.js';
@@ -176,15 +177,14 @@ export class TrainPanel {
           const val = e.record.val?.total;
           if (Number.isFinite(val)) this.chart.addValidation(val!);
           this.chart.draw();
-          this.showSamples(run);
-          this.state.refreshCodes();
+          // Read back while the next epoch trains, on a GPU backend; at once on a CPU one.
+          this.refreshViews(run).catch((e) => this.onError(e));
           seen = 0;
           started = performance.now();
         },
       });
       this.chart.draw();
-      this.showSamples(run);
-      this.state.refreshCodes();
+      await this.refreshViews(run);
       this.status(`${result === 'stopped' ? 'stopped' : 'finished'} after ${run.state.step} steps (${run.state.epoch} epoch${run.state.epoch === 1 ? '' : 's'}${validationText(run.state.history.at(-1)?.val)})`);
     } finally {
       this.state.training = false;
@@ -195,21 +195,31 @@ export class TrainPanel {
     }
   }
 
-  /** Samples from the prior where the model has one, else reconstructions of validation or training images. */
-  private showSamples(run: Run): void {
+  /** The samples and the scatter's codes, after the model moved. */
+  private async refreshViews(run: Run): Promise<void> {
+    await this.showSamples(run);
+    await this.state.refreshCodes();
+  }
+
+  /**
+   * Samples from the prior where the model has one, else reconstructions of validation or training images; read
+   * back asynchronously on a GPU backend (src/tensorReads.ts).
+   */
+  private async showSamples(run: Run): Promise<void> {
     const m = run.model;
     const shape = run.inputShape;
     let img: RgbaImage | null = null;
     let caption = '';
     if (canDecode(m) && hasPrior(m)) {
-      img = sampleGrid(m, shape, { n: 36, seed: 0, scale: 2 });
+      img = await settle(sampleGridReads(m, shape, { n: 36, seed: 0, scale: 2 }));
       caption = `samples z ~ ${priorText(m)}, refreshed each epoch`;
     } else if (canDecodeGivenLabel(m)) {
-      const rows = Array.from({ length: m.numClasses }, (_, c) => decodeToImages(decoderForLabel(m, c), priorCodes(6, m.latentDim, 0), shape)).flat();
+      const rows: RgbaImage[] = [];
+      for (let c = 0; c < m.numClasses; c++) rows.push(...(await settle(decodeToImagesReads(decoderForLabel(m, c), priorCodes(6, m.latentDim, 0), shape))));
       img = imageGrid(rows, { columns: 6, scale: 2 });
       caption = 'samples for each label (one row per label)';
     } else if (canEncode(m) && canDecode(m) && this.state.testSet && this.state.testSet.count >= 18) {
-      img = reconstructionGrid(m, this.state.testSet, inOrder(18), { pairsPerRow: 3, scale: 2 });
+      img = await settle(reconstructionGridReads(m, this.state.testSet, inOrder(18), { pairsPerRow: 3, scale: 2 }));
       caption = 'test images and their reconstructions';
     }
     if (!img) return;
