@@ -8,7 +8,7 @@
  *   RUN                 run directory (its best.ckpt, else last.ckpt) or checkpoint file
  *   --describe TEXT     one line on the model
  *   --command TEXT      the command that trained it
- *   --trained TEXT      how long it trained (default: from the checkpoint's history, "N epochs, M min of epochs")
+ *   --trained TEXT      how long it trained (default: from the checkpoint's history, "N epochs to this checkpoint, M min of epochs")
  *   --figure KEY        the figure, a key of eval.json (default by what the model has: givenLabel.negLogLikelihood,
  *                       negLogLikelihood, bitsPerDim.negElbo, classifierError, reconstruction.crossEntropy)
  *   --figure-name TEXT  how to name it (default by the key)
@@ -26,6 +26,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { importanceSampledDensity } from '../src/eval/figures.js';
 import { encodeCheckpoint } from '../src/io/checkpoint.js';
 import { disposeRun, runFromCheckpoint, runToCheckpoint } from '../src/io/run.js';
 import { checkZooManifest, figureAt, ZOO_NAME, ZooEntry, ZooFigure, zooFigureText } from '../src/io/zooManifest.js';
@@ -95,15 +96,21 @@ console.log(`wrote ${file} (${bytes.toLocaleString('en-US')} bytes) from ${sourc
 // The figures are measured on the shipped file, so they are the zoo model's own.
 const run = runFromCheckpoint(loadCheckpoint(file), file);
 try {
-  const k = count('k', 5000);
+  // Models without an importance-sampled likelihood (aae, m2, m1m2) take no k.
+  const density = importanceSampledDensity(run.model) !== null;
+  const k = count('k', density ? 5000 : 0);
   const checkImages = count('check-images', 500);
-  const checkK = count('check-k', 100);
+  const checkK = count('check-k', density ? 100 : 0);
   let whole: unknown;
   let wholeImages: number;
   let wholeSeconds = 0;
   if (flags['from-eval']) {
     whole = JSON.parse(readFileSync(flags['from-eval'], 'utf8'));
     wholeImages = (whole as { images: number }).images;
+    const of = whole as { epoch?: number; split?: string; seed?: number };
+    if (of.epoch !== state.epoch || of.split !== 'test' || of.seed !== 0) {
+      throw new Error(`--from-eval ${flags['from-eval']}: measured at epoch ${of.epoch} on the ${of.split} split with seed ${of.seed}; the run is at epoch ${state.epoch}, and the zoo's figures are on the test split with seed 0`);
+    }
     const givenK = (whole as { k?: number; givenLabel?: { k?: number } }).k ?? (whole as { givenLabel?: { k?: number } }).givenLabel?.k ?? 0;
     if (givenK !== k) throw new Error(`--from-eval ${flags['from-eval']}: measured with k=${givenK}, but --k is ${k}`);
   } else {
@@ -134,7 +141,7 @@ try {
     data: config.data.data,
     description: flags.describe,
     command: flags.command,
-    trained: flags.trained ?? `${state.epoch} epochs (best epoch ${state.best?.epoch ?? state.epoch}), ${formatDuration(seconds)} of epochs`,
+    trained: flags.trained ?? `${state.epoch} epochs to this checkpoint, ${(seconds / 60).toFixed(1)} min of epochs`,
     figure: { name: flags['figure-name'] ?? known?.name ?? key, key, unit, value, images: wholeImages, k, eval: `vaekit eval zoo:${name}${kFlag(k)}` },
     check: {
       images: checkImages,
