@@ -3,14 +3,15 @@ import { prepareTestData } from '../data/prepare.js';
 import { limit } from '../data/transforms.js';
 import { confusionMatrix, errorRate, predictLabels } from '../eval/classification.js';
 import { isClassifier } from '../models/labelled.js';
-import { writeFileAtomic } from '../node/files.js';
+import { ensureDir, writeFileAtomic } from '../node/files.js';
 import { saveJson } from '../node/runFiles.js';
+import { runOutputDir } from '../node/zoo.js';
 import { Progress } from '../node/progress.js';
 import { confusionSvg } from '../views/confusion.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { loadTestImages, outputPath, withRun } from './viewCommon.js';
 
-/** Where classify writes its figures, beside the checkpoint; the report reads them. */
+/** Where classify writes its figures, beside the checkpoint's outputs; the report reads them. */
 export const CLASSIFY_FILE = 'classify.json';
 
 export async function classifyCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
@@ -33,7 +34,9 @@ export async function classifyCommand(args: ParsedCommand, log: (s: string) => v
     const out = outputPath(args, opened.path, 'confusion.svg');
     writeFileAtomic(out, confusionSvg(counts, model.numClasses, `${model.kind}: test error ${(100 * error).toFixed(2)}% on ${test.count} images`));
     log(out);
-    const figures = join(dirname(opened.path), CLASSIFY_FILE);
+    // Beside the checkpoint, where the report looks (runs/zoo/<name>/ for a zoo model).
+    const figures = join(runOutputDir(opened.path), CLASSIFY_FILE);
+    ensureDir(dirname(figures));
     saveJson(figures, { checkpoint: opened.path, epoch: opened.run.state.epoch, images: test.count, error, confusion: Array.from(counts) });
     log(`figures written to ${figures}`);
     return 0;

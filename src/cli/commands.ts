@@ -20,6 +20,7 @@ import { SERVE_SPEC } from './specs/serve.js';
 import { sslKindOf, sslSpec } from './specs/ssl.js';
 import { trainSpec } from './specs/train.js';
 import { TRAVERSE_SPEC } from './specs/traverse.js';
+import { ZOO_SPEC } from './specs/zoo.js';
 
 export type Log = (s: string) => void;
 
@@ -52,5 +53,6 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['serve', fixed(SERVE_SPEC, async () => (await import('./serve.js')).serveCommand)],
   ['plan', { spec: planSpec, load: async () => (await import('./plan.js')).planCommand }],
   ['worker', fixed(WORKER_SPEC, async () => (await import('./worker.js')).workerCommand)],
+  ['zoo', fixed(ZOO_SPEC, async () => (await import('./zoo.js')).zooCommand)],
   ['info', fixed(INFO_SPEC, async () => (await import('./info.js')).infoCommand)],
 ]);

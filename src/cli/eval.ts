@@ -5,13 +5,19 @@ import { evaluate } from '../node/evaluate.js';
 import { fusedLoad } from '../node/backend.js';
 import { EngineChoice } from '../node/native.js';
 import { Progress } from '../node/progress.js';
+import { ensureDir } from '../node/files.js';
 import { loadCheckpoint, resolveCheckpointPath, RUN_FILES, saveJson } from '../node/runFiles.js';
+import { refuseZooWrite, runOutputDir } from '../node/zoo.js';
 import { checkNativeScoring, engineText, startBackend } from './common.js';
 import { ParsedCommand } from './flags.js';
 
 export async function evalCommand(args: ParsedCommand, log: (s: string) => void): Promise<number> {
   const seed = (args.flags.seed as number | undefined) ?? 0;
   const path = resolveCheckpointPath(args.positionals[0]);
+  // Refused before the minutes of scoring, not after.
+  const given = args.flags.out as string | undefined;
+  const out = given ?? join(runOutputDir(path), RUN_FILES.eval);
+  refuseZooWrite(out, given === undefined ? 'output' : '--out');
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
   const backend = await startBackend(args.flags, engine);
   const native = fusedLoad();
@@ -50,7 +56,7 @@ export async function evalCommand(args: ParsedCommand, log: (s: string) => void)
     });
     for (const l of evaluationLines(figures)) log(l.line);
     if (taskCount === 0) log(`a ${run.model.kind} model has no test figure that applies to ${scored}`);
-    const out = (args.flags.out as string | undefined) ?? join(dirname(path), RUN_FILES.eval);
+    ensureDir(dirname(out));
     saveJson(out, { checkpoint: path, epoch: run.state.epoch, split, seed, ...figures });
     log(`figures written to ${out}`);
     return 0;

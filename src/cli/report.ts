@@ -1,17 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../node/files.js';
 import { pngDataUri } from '../node/png.js';
 import { RUN_FILES } from '../node/runFiles.js';
+import { runOutputDir } from '../node/zoo.js';
 import { ClassificationFigures } from '../views/report.js';
 import { bestEpochText, REPORT, runReportHtml } from '../views/runReport.js';
 import { CLASSIFY_FILE } from './classify.js';
 import { ParsedCommand } from './flags.js';
 import { checkPicture, loadTestImages, outputPath, scaleOf, withRun } from './viewCommon.js';
 
-/** A JSON object a command wrote beside the checkpoint, if it is there. */
+/** A JSON object a command wrote beside the checkpoint (runs/zoo/<name>/ for a zoo model), if it is there. */
 function readBeside(checkpointPath: string, name: string): Record<string, unknown> | undefined {
-  const file = join(dirname(checkpointPath), name);
+  const file = join(runOutputDir(checkpointPath), name);
   if (!existsSync(file)) return undefined;
   let value: unknown;
   try {
@@ -28,7 +29,7 @@ function readClassification(checkpointPath: string): ClassificationFigures | und
   const json = readBeside(checkpointPath, CLASSIFY_FILE);
   if (!json) return undefined;
   const { error, images, confusion } = json;
-  const file = join(dirname(checkpointPath), CLASSIFY_FILE);
+  const file = join(runOutputDir(checkpointPath), CLASSIFY_FILE);
   if (typeof error !== 'number' || !(error >= 0 && error <= 1)) throw new Error(`${file}: "error" must be a fraction in [0, 1]`);
   if (typeof images !== 'number' || !Number.isInteger(images) || images < 0) throw new Error(`${file}: "images" must be a count`);
   if (confusion === undefined) return { error, images };

@@ -2,6 +2,7 @@ import { DatasetSpec } from '../node/datasets.js';
 import { defaultAppDir, startAppServer } from '../node/appServer.js';
 import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
 import { readRunMeta } from '../io/run.js';
+import { readZoo, zooDir } from '../node/zoo.js';
 import { ParsedCommand, UsageError } from './flags.js';
 
 /**
@@ -18,16 +19,20 @@ export async function serveCommand(args: ParsedCommand, log: (s: string) => void
     data: (args.flags.data as string | undefined) ?? saved?.data ?? 'mnist',
     dataDir: (args.flags['data-dir'] as string | undefined) ?? (args.flags.data === undefined ? saved?.dataDir ?? undefined : undefined),
   };
+  const zoo = readZoo().models;
+  const zooCount = zoo.length;
   const server = await startAppServer({
     appDir: (args.flags['app-dir'] as string | undefined) ?? defaultAppDir(),
     checkpoint,
     data,
+    zoo: { dir: zooDir(), models: zoo },
     host: (args.flags.host as string | undefined) ?? '127.0.0.1',
     port,
     onError: (e) => process.stderr.write(`vaekit serve: ${e.message}\n`),
   });
   log(`vaekit app: ${server.url}`);
   log(`  model: ${checkpoint ?? 'the bundled demo (a 2-D VAE on MNIST)'}; data: ${data ? data.data : 'none'}`);
+  log(`  model picker: the demo, ${zooCount} zoo model${zooCount === 1 ? '' : 's'} (vaekit zoo), a checkpoint file`);
   log('  open the URL in a browser; Ctrl-C stops the server');
   await (stop ?? untilInterrupted());
   await server.close();

@@ -107,7 +107,7 @@ export const DATA_DIR_FLAG: CommandFlag = { flag: 'data-dir', help: 'read the te
 
 /** --out FILE, defaulting to `name` beside the checkpoint (in the run directory). */
 export function outFlag(name: string): CommandFlag {
-  return { flag: 'out', help: 'file to write', type: { type: 'string' }, defaultText: `${name} beside the checkpoint` };
+  return { flag: 'out', help: 'file to write', type: { type: 'string' }, defaultText: `${name} beside the checkpoint; runs/zoo/<name>/${name} for a zoo model` };
 }
 
 /** The flags every picture command ends with. */

@@ -9,6 +9,7 @@ import { labelClasses, loadDataset } from '../node/datasets.js';
 import { ensureDir } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
+import { refuseZooWrite, runOutputDir } from '../node/zoo.js';
 import { canDecode, canDecodeGivenLabel, canEncode, CodeDecoder, CodeEncoder, hasPrior } from '../views/capabilities.js';
 import { gridLayout } from '../views/grid.js';
 import { RgbaImage } from '../views/image.js';
@@ -20,7 +21,7 @@ export interface OpenRun {
   run: Run;
 }
 
-/** Resolves the checkpoint argument (file or run directory), starts the engine and loads the run. */
+/** Resolves the checkpoint argument (file, run directory or zoo:<name>), starts the engine and loads the run. */
 export async function openRun(args: ParsedCommand): Promise<OpenRun> {
   const path = resolveCheckpointPath(args.positionals[0]);
   await initBackend((args.flags.backend as BackendChoice | undefined) ?? 'auto');
@@ -37,9 +38,14 @@ export async function withRun<T>(args: ParsedCommand, draw: (opened: OpenRun) =>
   }
 }
 
-/** The output file: --out, else `name` in the checkpoint's directory; its folder is created. */
+/**
+ * The output file: --out, else `name` in the checkpoint's directory (runs/zoo/<name>/ for a zoo model, whose
+ * folder is the package's); its folder is created. A path inside the zoo is refused.
+ */
 export function outputPath(args: ParsedCommand, checkpointPath: string, name: string): string {
-  const out = (args.flags.out as string | undefined) ?? join(dirname(checkpointPath), name);
+  const given = args.flags.out as string | undefined;
+  const out = given ?? join(runOutputDir(checkpointPath), name);
+  refuseZooWrite(out, given === undefined ? 'output' : '--out');
   ensureDir(dirname(out));
   return out;
 }

@@ -12,3 +12,5 @@ export type { Run, RunMeta } from './run.js';
 export { TrainedRun, openRun } from './trainedRun.js';
 export type { ImagesInput } from './trainedRun.js';
 export { RunOptionError } from './runOptionError.js';
+export { checkZooManifest, figureAt, zooFigureText } from './zooManifest.js';
+export type { ZooManifest, ZooEntry, ZooFigure, ZooCheck } from './zooManifest.js';

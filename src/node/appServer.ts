@@ -2,8 +2,10 @@
  * The HTTP server behind `vaekit serve`: the built browser app (dist/web) as static files, plus the
  * checkpoint and the data set the command was given, on a loopback address by default.
  *
- *   GET /api/session                   JSON: what is served ({ checkpoint: { name, bytes } | null, data: { name } | null })
+ *   GET /api/session                   JSON: what is served ({ checkpoint: { name, bytes } | null, data: { name } | null,
+ *                                      zoo: [{ name, kind, data, description, figure, bytes }] })
  *   GET /api/checkpoint                the checkpoint file's bytes (src/io/checkpoint.ts format)
+ *   GET /api/zoo/{name}                a zoo model's checkpoint bytes (zoo/manifest.json, src/node/zoo.ts)
  *   GET /api/data/{train,test}[?limit=N]  a split as one binary message (src/data/datasetBinary.ts), the first N images
  *
  * Every response carries the cross-origin isolation headers (COOP same-origin, COEP require-corp), which let
@@ -25,6 +27,7 @@ import { Dataset } from '../data/dataset.js';
 import { limit } from '../data/transforms.js';
 import { DatasetSpec, LoadedData, loadDataset } from './datasets.js';
 import { readFileOrThrow } from './files.js';
+import { ZooEntry, zooFigureText } from '../io/zooManifest.js';
 
 /** Where `npm run build:web` (run by `npm install`) puts the app: dist/web in the package. */
 export function defaultAppDir(): string {
@@ -40,6 +43,8 @@ export interface AppServerOptions {
   checkpoint?: string;
   /** The data set to offer for training and the latent scatter, or none. Loaded on first request. */
   data?: DatasetSpec;
+  /** The model zoo to offer the page's model picker: its folder and models. Default: none. */
+  zoo?: { dir: string; models: readonly ZooEntry[] };
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port. Default 0. */
@@ -101,12 +106,19 @@ export async function startAppServer(opts: AppServerOptions): Promise<AppServer>
       const body = {
         checkpoint: checkpoint && { name: basename(checkpoint.path), bytes: checkpoint.bytes.length },
         data: opts.data ? { name: opts.data.data ?? 'mnist' } : null,
+        zoo: (opts.zoo?.models ?? []).map((m) => ({ name: m.name, kind: m.kind, data: m.data, description: m.description, figure: `${m.figure.name} ${zooFigureText(m.figure.value, m.figure.unit)}`, bytes: m.bytes })),
       };
       return send(res, 200, TYPES['.json'], JSON.stringify(body), true);
     }
     if (path === '/api/checkpoint') {
       if (!checkpoint) throw new HttpError(404, 'no checkpoint: start the server as "vaekit serve <checkpoint>"');
       return send(res, 200, 'application/octet-stream', checkpoint.bytes, true);
+    }
+    const zooName = /^\/api\/zoo\/([^/]+)$/.exec(path)?.[1];
+    if (zooName !== undefined) {
+      const entry = opts.zoo?.models.find((m) => m.name === zooName);
+      if (!opts.zoo || !entry) throw new HttpError(404, `no zoo model ${clip(zooName)}${opts.zoo?.models.length ? ` (the zoo holds ${opts.zoo.models.map((m) => m.name).join(', ')})` : ''}`);
+      return send(res, 200, 'application/octet-stream', readFileOrThrow(join(opts.zoo.dir, entry.file), 'zoo model'), true);
     }
     const split = /^\/api\/data\/(train|test)$/.exec(path)?.[1] as 'train' | 'test' | undefined;
     if (split) {

@@ -81,8 +81,9 @@ export async function fit(config: FitConfig = {}, options: FitOptions = {}): Pro
 }
 
 /**
- * Opens a trained run: a run directory (its best checkpoint, else its last) or a checkpoint file, on the
- * fastest engine available. Dispose it when done.
+ * Opens a trained run: a run directory (its best checkpoint, else its last), a checkpoint file or
+ * `zoo:<name>`, a model of the package's zoo (`vaekit zoo` lists them), on the fastest engine available.
+ * Dispose it when done.
  */
 export async function loadRun(target: string, options: EngineOptions = {}): Promise<TrainedRun> {
   await startEngine(options);

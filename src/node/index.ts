@@ -31,3 +31,4 @@ export type { FitOptions } from './fit.js';
 export { loadNativeKernels, kernelsFor, describeKernels, ENGINES } from './native.js';
 export type { EngineChoice, NativeLoad } from './native.js';
 export { describeBackend } from './backend.js';
+export { readZoo, zooEntry, zooDir, ZOO_PREFIX } from './zoo.js';

@@ -2,6 +2,7 @@
 import { existsSync, rmdirSync } from 'node:fs';
 import { RunOptionError } from '../io/runSession.js';
 import { ensureDir } from './files.js';
+import { refuseZooWrite } from './zoo.js';
 import { lockRunDirectory, ownerText, RunDirectoryLockedError } from './runLock.js';
 
 /** An opened run directory; `close` releases the lock and removes the directory if it was made for nothing. */
@@ -24,6 +25,7 @@ export interface OpenRunDirectoryOptions {
  * that cannot be made is a RunOptionError.
  */
 export function openRunDirectory(dir: string, opts: OpenRunDirectoryOptions): OpenRunDirectory {
+  refuseZooWrite(dir, opts.flag);
   const existed = existsSync(dir);
   try {
     ensureDir(dir);

@@ -2,6 +2,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointData, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint.js';
 import { readFileOrThrow, writeFileAtomic } from './files.js';
+import { zooCheckpointPath } from './zoo.js';
 
 /** The files of a run directory. */
 export const RUN_FILES = {
@@ -57,9 +58,12 @@ export function saveJson(path: string, value: unknown): void {
 }
 
 /**
- * Resolves a checkpoint argument: a file, or a run directory (its best checkpoint, else its last).
+ * Resolves a checkpoint argument: a file, a run directory (its best checkpoint, else its last), or
+ * `zoo:<name>`, a model of the package's zoo (src/node/zoo.ts).
  */
 export function resolveCheckpointPath(target: string): string {
+  const zoo = zooCheckpointPath(target);
+  if (zoo !== undefined) return zoo;
   const stat = statSync(target, { throwIfNoEntry: false });
   if (!stat) throw new Error(`checkpoint not found: ${target}`);
   if (!stat.isDirectory()) return target;

@@ -27,7 +27,7 @@ test('every file a command writes beside a checkpoint by default is one of the r
   const specs: CommandSpec[] = [ANALOGIES_SPEC, CLASSIFY_SPEC, EMBED_SPEC, EVAL_SPEC, INTERPOLATE_SPEC, MANIFOLD_SPEC, RECONSTRUCT_SPEC, REPORT_SPEC, SAMPLE_SPEC, TRAVERSE_SPEC];
   for (const spec of specs) {
     const out = spec.flags.find((f) => f.flag === 'out');
-    const name = /^(\S+) beside the checkpoint$/.exec(out?.defaultText ?? '')?.[1];
+    const name = /^(\S+) beside the checkpoint(;|$)/.exec(out?.defaultText ?? '')?.[1];
     assert.ok(name, `${spec.name}: --out defaults to a file beside the checkpoint`);
     assert.ok(RUN_OUTPUTS.includes(name), `${spec.name} writes ${name}, not in RUN_OUTPUTS`);
   }

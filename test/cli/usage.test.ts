@@ -109,11 +109,15 @@ test('help, the version and flag errors are answered without loading tfjs', () =
   assert.notEqual(info.code, 0, transcript(info));
   assert.match(info.stderr, /tfjs was loaded/, transcript(info));
 
-  for (const args of [['--help'], ['train', '--help'], ['train', '--model', 'aae', '--help'], ['ssl', '--help'], ['eval', '--help'], ['sample', '--help'], ['compare', '--help'], ['plan', '--help'], ['plan', 'make', 'ssl', '--help'], ['plan', 'make', 'sweep', '--help'], ['plan', 'status', '--help'], ['worker', '--help']]) {
+  for (const args of [['--help'], ['train', '--help'], ['train', '--model', 'aae', '--help'], ['ssl', '--help'], ['eval', '--help'], ['sample', '--help'], ['compare', '--help'], ['plan', '--help'], ['plan', 'make', 'ssl', '--help'], ['plan', 'make', 'sweep', '--help'], ['plan', 'status', '--help'], ['worker', '--help'], ['zoo', '--help']]) {
     const r = vaekitWithoutTfjs(args);
     assert.equal(r.code, 0, `${args.join(' ')}\n${transcript(r)}`);
     assert.match(r.stdout, /Usage: vaekit/, transcript(r));
   }
+  // Listing the zoo reads its manifest alone.
+  const zoo = vaekitWithoutTfjs(['zoo']);
+  assert.equal(zoo.code, 0, transcript(zoo));
+  assert.match(zoo.stdout, /^name\s+kind\s+data\s+figure/, transcript(zoo));
   for (const args of [['train', '--epoch', '3'], ['train', '--epochs', 'ten'], ['eval'], ['sample', 'run', '--scale', '0'], ['frobnicate'], ['plan', 'frobnicate'], ['plan', 'make', 'sweep', '--set', 'train.lr=fast'], ['worker']]) {
     const r = vaekitWithoutTfjs(args);
     assert.equal(r.code, 2, `${args.join(' ')}\n${transcript(r)}`);

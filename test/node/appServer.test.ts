@@ -42,7 +42,7 @@ test('it listens on the loopback address by default and serves the app with the 
 
 test('the session names the checkpoint and data set; the checkpoint comes back byte for byte', async () => {
   const session = await (await fetch(`${server.url}api/session`)).json();
-  assert.deepEqual(session, { checkpoint: { name: 'vae-mnist-z2.ckpt', bytes: readFileSync(DEMO).length }, data: { name: 'mnist' } });
+  assert.deepEqual(session, { checkpoint: { name: 'vae-mnist-z2.ckpt', bytes: readFileSync(DEMO).length }, data: { name: 'mnist' }, zoo: [] });
   const ckpt = new Uint8Array(await (await fetch(`${server.url}api/checkpoint`)).arrayBuffer());
   assert.deepEqual(ckpt, new Uint8Array(readFileSync(DEMO)));
 });
@@ -162,7 +162,8 @@ test('a null byte, a path too long for the file system, and a server-side failur
 test('without a checkpoint or data set, those endpoints say how to get them', async () => {
   const bare = await startAppServer({ appDir });
   try {
-    assert.deepEqual(await (await fetch(`${bare.url}api/session`)).json(), { checkpoint: null, data: null });
+    assert.deepEqual(await (await fetch(`${bare.url}api/session`)).json(), { checkpoint: null, data: null, zoo: [] });
+    assert.equal((await fetch(`${bare.url}api/zoo/any`)).status, 404, 'no zoo offered');
     const ckpt = await fetch(`${bare.url}api/checkpoint`);
     assert.equal(ckpt.status, 404);
     assert.match(await ckpt.text(), /vaekit serve <checkpoint>/);

@@ -18,6 +18,7 @@ import { disposeRun, runFromCheckpoint } from '../../src/io/run.js';
 import { isCodeModel } from '../../src/models/types.js';
 import { AppServer, startAppServer } from '../../src/node/appServer.js';
 import { loadCheckpoint } from '../../src/node/runFiles.js';
+import { readZoo, zooDir } from '../../src/node/zoo.js';
 import { imageFromIntensities } from '../../src/views/image.js';
 import { useTestBackend } from '../helpers/engine.js';
 import { builtApp, ROOT } from './build.js';
@@ -198,7 +199,7 @@ test('training a few steps in the tab lowers the shown loss; the export loads in
   assert.ok(existsSync(out), logs.join('\n'));
 });
 
-test('a checkpoint opens from the file picker and from vaekit serve <checkpoint>', { skip, timeout: 60_000 }, async () => {
+test('a checkpoint opens from the file picker and from vaekit serve <checkpoint>; the zoo list opens a zoo model', { skip, timeout: 60_000 }, async () => {
   const file = join(dir, 'exported.ckpt');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
   await download.saveAs(file);
@@ -209,7 +210,8 @@ test('a checkpoint opens from the file picker and from vaekit serve <checkpoint>
   const opened = await pointAt(0.5, 0.5);
   assert.equal(opened.z.length, 2);
 
-  const served = await startAppServer({ appDir: await builtApp(), checkpoint: file });
+  const zoo = readZoo().models;
+  const served = await startAppServer({ appDir: await builtApp(), checkpoint: file, zoo: { dir: zooDir(), models: zoo } });
   const second = await page.context().newPage();
   try {
     second.on('console', (m) => {
@@ -221,6 +223,14 @@ test('a checkpoint opens from the file picker and from vaekit serve <checkpoint>
     assert.equal(await second.isVisible('#load-served'), true, 'the served checkpoint has its button');
     // Without a data set, training offers only picked files.
     assert.equal(await second.inputValue('#train-form [name=source]'), 'files');
+    // The zoo's models are offered; choosing one opens it.
+    const listed = await second.locator('#zoo-models option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter((v) => v));
+    assert.deepEqual(listed, zoo.map((m) => m.name));
+    const m = zoo.find((z) => z.data === 'mnist');
+    if (m) {
+      await second.selectOption('#zoo-models', m.name);
+      await second.waitForFunction(`document.getElementById('model-info').textContent.startsWith('zoo:${m.name}: ${m.kind}, ')`, undefined, { timeout: 30_000 });
+    }
   } finally {
     await second.close();
     await served.close();

@@ -6,7 +6,7 @@ import { fetchSplit } from './data.js';
 import { DrawPad } from './drawPad.js';
 import { downloadCheckpoint, importCheckpoint } from './exportImport.js';
 import { Explorer } from './explorer.js';
-import { fetchSession, loadDemo, loadServedCheckpoint, Session } from './modelLoading.js';
+import { fetchSession, loadDemo, loadServedCheckpoint, loadZooModel, Session, ZooModel } from './modelLoading.js';
 import { drawIntensities } from './pixels.js';
 import { TrainPanel } from './trainPanel.js';
 
@@ -42,7 +42,7 @@ const explorer = new Explorer(
 );
 
 const exportButton = byId<HTMLButtonElement>('export');
-const modelButtons = [byId<HTMLButtonElement>('load-demo'), byId<HTMLButtonElement>('load-served'), byId<HTMLInputElement>('open-ckpt')];
+const modelButtons = [byId<HTMLButtonElement>('load-demo'), byId<HTMLButtonElement>('load-served'), byId<HTMLInputElement>('open-ckpt'), byId<HTMLSelectElement>('zoo-models')];
 function updateButtons(): void {
   exportButton.disabled = state.training || state.current === null;
   for (const b of modelButtons) b.disabled = state.training;
@@ -129,6 +129,28 @@ async function openDemo(): Promise<void> {
   state.open(demo.run, `demo (${demo.description})`, demo.codes);
 }
 
+/** Offers the served zoo's models in the picker; choosing one opens it. */
+function offerZoo(models: readonly ZooModel[]): void {
+  if (models.length === 0) return;
+  const select = byId<HTMLSelectElement>('zoo-models');
+  for (const m of models) {
+    const option = document.createElement('option');
+    option.value = m.name;
+    option.textContent = `${m.name}: ${m.kind} on ${m.data}, ${m.figure}`;
+    option.title = m.description;
+    select.append(option);
+  }
+  byId('zoo-choice').hidden = false;
+  select.addEventListener('change', () => {
+    const name = select.value;
+    if (!name) return;
+    loadZooModel(name)
+      .then((run) => state.open(run, `zoo:${name}`, null))
+      .catch(showError)
+      .finally(() => (select.value = ''));
+  });
+}
+
 async function start(): Promise<void> {
   const backend = await startBackend(new URLSearchParams(location.search).get('backend'));
   const badge = byId('backend');
@@ -138,6 +160,7 @@ async function start(): Promise<void> {
   train.setServed(session?.data?.name ?? null);
   if (session?.data) state.testSet = await fetchSplit('test', SCATTER_COUNT);
   byId('load-demo').addEventListener('click', () => openDemo().catch(showError));
+  offerZoo(session?.zoo ?? []);
   const served = byId('load-served');
   if (session?.checkpoint) {
     served.hidden = false;

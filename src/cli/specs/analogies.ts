@@ -5,7 +5,7 @@ import { commonViewFlags, DATA_DIR_FLAG, SCALE_FLAG } from '../sharedFlags.js';
 export const ANALOGIES_SPEC: CommandSpec = {
   name: 'analogies',
   summary: 'test images (first column), their code decoded with every label 0-9 along the row: style kept, digit changed (Kingma et al. 2014, fig. 1)',
-  usage: 'vaekit analogies <checkpoint file or run directory> [options]',
+  usage: 'vaekit analogies <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'n', help: 'number of test images (rows), taken from --from on', type: { type: 'int', min: 1 }, defaultText: '10' },

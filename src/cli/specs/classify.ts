@@ -5,7 +5,7 @@ import { commonViewFlags, DATA_DIR_FLAG } from '../sharedFlags.js';
 export const CLASSIFY_SPEC: CommandSpec = {
   name: 'classify',
   summary: 'test error of the classifier q(y|x) of a label-aware model (m2, m1m2), and its confusion matrix',
-  usage: 'vaekit classify <checkpoint file or run directory> [options]',
+  usage: 'vaekit classify <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'limit', help: 'score only the first N test images (0: all)', type: { type: 'int', min: 0 }, defaultText: '0' },

@@ -5,7 +5,7 @@ import { commonViewFlags, DATA_DIR_FLAG } from '../sharedFlags.js';
 export const EMBED_SPEC: CommandSpec = {
   name: 'embed',
   summary: 'scatter plot (SVG) of the test set\'s latent means coloured by label; beyond 2-D, on the first two principal components',
-  usage: 'vaekit embed <checkpoint file or run directory> [options]',
+  usage: 'vaekit embed <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'limit', help: 'plot only the first N test images (0: all)', type: { type: 'int', min: 0 }, defaultText: '0' },

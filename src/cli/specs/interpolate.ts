@@ -5,7 +5,7 @@ import { commonViewFlags, DATA_DIR_FLAG, SCALE_FLAG } from '../sharedFlags.js';
 export const INTERPOLATE_SPEC: CommandSpec = {
   name: 'interpolate',
   summary: 'decoded codes on the path between two test images\' latent means, the two images at the ends',
-  usage: 'vaekit interpolate <checkpoint file or run directory> [options]',
+  usage: 'vaekit interpolate <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'from', help: 'index of the first test image', type: { type: 'int', min: 0 }, defaultText: '0' },

@@ -5,7 +5,7 @@ import { commonViewFlags, LABEL_FLAG, SCALE_FLAG } from '../sharedFlags.js';
 export const MANIFOLD_SPEC: CommandSpec = {
   name: 'manifold',
   summary: 'decoded images over a grid of two latent dimensions at Gaussian quantiles (Kingma & Welling 2014, fig. 4)',
-  usage: 'vaekit manifold <checkpoint file or run directory> [options]',
+  usage: 'vaekit manifold <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'grid', help: 'points per axis: the quantiles Phi^-1((k + 1/2) / grid), k = 0..grid-1', type: { type: 'int', min: 2 }, defaultText: '20' },

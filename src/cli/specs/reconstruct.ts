@@ -5,7 +5,7 @@ import { commonViewFlags, DATA_DIR_FLAG, SCALE_FLAG } from '../sharedFlags.js';
 export const RECONSTRUCT_SPEC: CommandSpec = {
   name: 'reconstruct',
   summary: 'test images beside their reconstructions (decoded from the mean code of each)',
-  usage: 'vaekit reconstruct <checkpoint file or run directory> [options]',
+  usage: 'vaekit reconstruct <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'n', help: 'number of test images, taken from the start of the test set', type: { type: 'int', min: 1 }, defaultText: '16' },

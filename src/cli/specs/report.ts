@@ -5,7 +5,7 @@ import { commonViewFlags, DATA_DIR_FLAG, SCALE_FLAG, SEED_FLAG } from '../shared
 export const REPORT_SPEC: CommandSpec = {
   name: 'report',
   summary: 'one self-contained HTML page: config, training curves, the figures of eval.json and classify.json, and every picture the model can draw',
-  usage: 'vaekit report <checkpoint file or run directory> [options]',
+  usage: 'vaekit report <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'embed-limit', help: 'test images in the latent map', type: { type: 'int', min: 1 }, defaultText: '5000' },

@@ -5,7 +5,7 @@ import { commonViewFlags, LABEL_FLAG, SCALE_FLAG, SEED_FLAG } from '../sharedFla
 export const SAMPLE_SPEC: CommandSpec = {
   name: 'sample',
   summary: 'a grid of images decoded from codes drawn from the prior, z ~ N(0, I) (or a VAE\'s VampPrior: a pseudo-input u_k at random, then z ~ q(z|u_k))',
-  usage: 'vaekit sample <checkpoint file or run directory> [options]',
+  usage: 'vaekit sample <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'n', help: 'number of samples', type: { type: 'int', min: 1 }, defaultText: '64' },

@@ -4,7 +4,7 @@ import { CommandSpec } from '../flags.js';
 export const SERVE_SPEC: CommandSpec = {
   name: 'serve',
   summary: 'the browser app on a local HTTP server: explore a latent space, draw a digit, train in the tab',
-  usage: 'vaekit serve [checkpoint file or run directory] [options]',
+  usage: 'vaekit serve [checkpoint file, run directory or zoo:<name>] [options]',
   optionalPositionals: ['checkpoint'],
   flags: [
     { flag: 'port', help: 'TCP port to listen on (0: any free port)', type: { type: 'int', min: 0 }, defaultText: '5757' },

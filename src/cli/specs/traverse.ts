@@ -5,7 +5,7 @@ import { commonViewFlags, DATA_DIR_FLAG, SCALE_FLAG } from '../sharedFlags.js';
 export const TRAVERSE_SPEC: CommandSpec = {
   name: 'traverse',
   summary: 'one row per latent dimension, that dimension swept over [-range, range], the others fixed',
-  usage: 'vaekit traverse <checkpoint file or run directory> [options]',
+  usage: 'vaekit traverse <checkpoint file, run directory or zoo:<name>> [options]',
   positionals: ['checkpoint'],
   flags: [
     { flag: 'steps', help: 'values per row, evenly spaced, both ends included', type: { type: 'int', min: 2 }, defaultText: '11' },
