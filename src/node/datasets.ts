@@ -235,5 +235,5 @@ async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
   const channels = spec.channels ?? 3;
   if (channels !== 1 && channels !== 3) throw new Error(`--channels ${channels}: expected 1 (grey) or 3 (RGB)`);
   const imageSize = spec.imageSize ?? IMAGE_FOLDER_DEFAULTS.imageSize;
-  return { ...loadImageFolder(data, { imageSize, channels }), source: path.resolve(data), settings: { imageSize, channels } };
+  return { ...(await loadImageFolder(data, { imageSize, channels })), source: path.resolve(data), settings: { imageSize, channels } };
 }
