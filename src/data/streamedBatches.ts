@@ -22,6 +22,11 @@ export interface StreamedBatchOptions extends BatchOptions {
   readAhead?: number;
 }
 
+/** Bytes the cache of a streamed pass over `count` images of `dim` bytes holds at most: the current batch and those read ahead. */
+export function cacheBytes(count: number, batchSize: number, dim: number, readAhead = DEFAULT_READ_AHEAD): number {
+  return Math.min(readAhead + 1, Math.ceil(count / batchSize)) * Math.min(batchSize, count) * dim;
+}
+
 type Key = string;
 const keyOf = (epoch: number, b: number): Key => `${epoch}:${b}`;
 
@@ -43,7 +48,7 @@ export class StreamedBatches implements BatchSource<ImageBatch> {
     this.dim = imageSize(data);
     this.buffer = new Float32Array(opts.batchSize * this.dim);
     this.readAhead = Math.max(0, opts.readAhead ?? DEFAULT_READ_AHEAD);
-    this.cacheBytes = Math.min(this.readAhead + 1, this.batches) * opts.batchSize * this.dim;
+    this.cacheBytes = cacheBytes(data.count, opts.batchSize, this.dim, this.readAhead);
   }
 
   /** The order of an epoch's pass: ShuffledBatches' `permutation(count, new Rng(seed, Stream.shuffle, epoch))`. */

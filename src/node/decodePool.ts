@@ -159,6 +159,12 @@ export class DecodePool implements ImageReader {
   async close(): Promise<void> {
     this.closed = true;
     const decoders = this.decoders.splice(0);
-    await Promise.all(decoders.map((d) => d.worker.terminate()));
+    // Held until they exit: an idle thread is let go, and the process would not wait for its end.
+    await Promise.all(
+      decoders.map((d) => {
+        d.worker.ref();
+        return d.worker.terminate();
+      }),
+    );
   }
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Dataset } from '../data/dataset.js';
 import { FolderPart, folderSplit, ImageFolderOptions } from '../data/imageFolder.js';
 import { readWhole, StreamedDataset } from '../data/streamed.js';
-import { DecodePool, InThreadReader } from './decodePool.js';
+import { DecodePool, FolderFiles, InThreadReader } from './decodePool.js';
 import { FileType, fileTypeText } from './files.js';
 
 export { decodeImage } from './imageDecode.js';
@@ -80,6 +80,8 @@ export interface OpenedImageFolder {
   test: StreamedDataset;
   /** Reads both sets; close it when done. */
   pool: DecodePool | InThreadReader;
+  /** The folder's files by position, for another reader. */
+  files: FolderFiles;
 }
 
 /**
@@ -104,7 +106,7 @@ export function openImageFolder(dir: string, opts: ImageFolderOptions & { thread
     count: positions.length,
     shape: [size, size, channels],
   });
-  return { train: part(split.train, 'train'), test: part(split.test, 'test'), pool };
+  return { train: part(split.train, 'train'), test: part(split.test, 'test'), pool, files: folder };
 }
 
 /**
