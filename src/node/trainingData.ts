@@ -3,6 +3,7 @@
  * any other source in memory; and what it holds in memory, for the training log and `vaekit info`.
  */
 import path from 'node:path';
+import { ConfigError } from '../config/schema.js';
 import { DataConfig } from '../data/config.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { isStreamed, pixelBytes, readWhole, TrainImages } from '../data/streamed.js';
@@ -42,7 +43,7 @@ export function planStorage(count: number, shape: [number, number, number], dc: 
   const budget = dataBudget();
   const over = imageBytes > budget.bytes;
   if (!folder) {
-    if (dc.stream === 'always') throw new Error("data.stream 'always': only folders of images are read as a stream; this data set is read into memory");
+    if (dc.stream === 'always') throw new ConfigError("data.stream 'always': only folders of images are read as a stream; this data set is read into memory");
     return { streamed: false, imageBytes, budget, reason: 'only image folders stream' };
   }
   if (dc.stream !== 'auto') return { streamed: dc.stream === 'always', imageBytes, budget, reason: `data.stream '${dc.stream}'` };
@@ -96,4 +97,26 @@ export function storageText(s: DataStorage & { heldBytes?: number; cacheBytes?: 
   const cache = s.cacheBytes === undefined ? '' : `; cache of decoded batches at most ${bytesText(s.cacheBytes)}`;
   const held = s.heldBytes === undefined ? '' : `; ${bytesText(s.heldBytes)} of validation images in memory`;
   return `streamed: ${bytesText(s.imageBytes)} of training images read a batch at a time, decoded ahead in worker threads (${why})${cache}${held}`;
+}
+
+/** What `vaekit info --data` says of a data set: its splits, and how training would hold it. */
+export interface DataSetDescription {
+  source: string;
+  train: number;
+  test: number;
+  shape: [number, number, number];
+  storage: DataStorage;
+}
+
+/** Describes a data set without decoding an image folder (it is listed and split only). */
+export async function describeDataSet(spec: DatasetSpec, dc: Pick<DataConfig, 'stream' | 'limit'>): Promise<DataSetDescription> {
+  const folder = imageFolderOf(spec);
+  if (!folder) {
+    const loaded = await loadDataset(spec);
+    const storage = planStorage(loaded.train.count, loaded.train.shape, dc, false);
+    return { source: loaded.source, train: loaded.train.count, test: loaded.test.count, shape: loaded.train.shape, storage };
+  }
+  const opened = openImageFolder(folder.dir, { imageSize: folder.imageSize, channels: folder.channels, threads: 0 });
+  const storage = planStorage(opened.train.count, opened.train.shape, dc, true);
+  return { source: path.resolve(folder.dir), train: opened.train.count, test: opened.test.count, shape: opened.train.shape, storage };
 }
