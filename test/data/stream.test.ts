@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { fit } from '../../src/node/fit.js';
 import { SessionProgress } from '../../src/node/runSession.js';
+import { describeDataSet, planStorage, storageText } from '../../src/node/trainingData.js';
 import { EpochRecord } from '../../src/train/state.js';
 import { BIN, buildOnce } from '../cli/helpers.js';
 import { tempDir } from './fixtures.js';
@@ -96,4 +97,18 @@ test('a folder whose float32 decode exceeds the memory given to the process trai
   assert.match(r.stdout, /data\.stream 'auto': above the data budget of [\d.]+ MB, a quarter of V8's heap limit/);
   const [epoch] = history(out);
   assert.ok(Number.isFinite(epoch.train.total) && Number.isFinite(epoch.val?.total), JSON.stringify(epoch));
+});
+
+test('describeDataSet lists a folder without decoding it and says how training would hold it', async () => {
+  const auto = await describeDataSet({ data: small, imageSize: 12, channels: 1 }, { stream: 'auto', limit: 0 });
+  assert.equal(auto.train + auto.test, 120);
+  assert.deepEqual(auto.shape, [12, 12, 1]);
+  assert.equal(auto.storage.imageBytes, auto.train * 144);
+  assert.equal(auto.storage.streamed, auto.storage.imageBytes > auto.storage.budget.bytes);
+  const limited = await describeDataSet({ data: small, imageSize: 12, channels: 1 }, { stream: 'always', limit: 10 });
+  assert.equal(limited.storage.streamed, true);
+  assert.equal(limited.storage.imageBytes, 10 * 144);
+  assert.match(storageText(limited.storage), /^streamed: 1\.4 kB of training images read a batch at a time/);
+  assert.throws(() => planStorage(100, [28, 28, 1], { stream: 'always', limit: 0 }, false), /only folders of images are read as a stream/);
+  assert.equal(planStorage(100, [28, 28, 1], { stream: 'never', limit: 0 }, true).streamed, false);
 });
