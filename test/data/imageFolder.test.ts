@@ -11,6 +11,7 @@ import { imageDimensions } from '../../src/data/imageHeader.js';
 import { testPaths } from '../../src/data/imageFolder.js';
 import { fitImage } from '../../src/data/resize.js';
 import { loadDataset } from '../../src/node/datasets.js';
+import { decodeImageAsync, loadSharp } from '../../src/node/imageDecode.js';
 import { decodeImage, listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
 import { escapeRegExp, tempDir } from './fixtures.js';
 
@@ -201,4 +202,18 @@ test('a FIFO with an image name is refused at once, not skipped nor read forever
   const dir = folder({ 'a.png': pngOf(2, 2, RED), 'b.png': pngOf(2, 2, BLUE) });
   execFileSync('mkfifo', [path.join(dir, 'c.png')]);
   await assert.rejects(loadImageFolder(dir), { message: `${path.join(dir, 'c.png')}: expected a regular file, found a FIFO (named pipe)` });
+});
+
+test('sharp, where it loads, decodes 8-bit PNGs to the pixels pngjs gives, so a machine without it reads them alike', async (t) => {
+  if ((await loadSharp()) === null) return t.skip('sharp does not load here');
+  const side = 9;
+  for (const colorType of [0, 2, 4, 6] as const) {
+    const png = new PNG({ width: side, height: side, colorType, inputHasAlpha: true });
+    for (let p = 0; p < side * side; p++) png.data.set([(p * 7) & 255, (p * 13) & 255, (p * 3) & 255, (p * 5) & 255], 4 * p);
+    const bytes = PNG.sync.write(png, { colorType, inputHasAlpha: true });
+    const bySharp = await decodeImageAsync(bytes, 'x.png');
+    assert.deepEqual([...bySharp.data], [...decodeImage(bytes, 'x.png').data], `PNG colour type ${colorType}`);
+  }
+  await assert.rejects(decodeImageAsync(pngOf(9, 9, RED).subarray(0, 40), 'cut.png'), /^Error: cut\.png: cannot decode PNG/);
+  await assert.rejects(decodeImageAsync(pngHeaderOnly(30000, 30000), 'huge.png'), /huge\.png: PNG of 30000x30000 pixels: expected at most/);
 });
