@@ -7,6 +7,7 @@ import { MAX_IMAGE_PIXELS } from '../data/dataset.js';
 import { imageDimensions } from '../data/imageHeader.js';
 import { AnyPixelImage, fitImage } from '../data/resize.js';
 import jpeg from 'jpeg-js';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { NotAFileError, readRegularFileSync } from './files.js';
 import { decodePng } from './png.js';
 
@@ -98,4 +99,30 @@ export async function decodeImageFile(file: Buffer | string, shown: string, size
   } catch (e) {
     throw new Error(`${shown}: ${(e as Error).message}`);
   }
+}
+
+/** Bytes of a file's start that a header check reads: a PNG's IHDR, and a JPEG's frame header unless metadata comes first. */
+const HEADER_BYTES = 4096;
+
+/**
+ * Checks, before training starts, what each file's first bytes declare: a PNG or JPEG, of at most
+ * MAX_IMAGE_PIXELS. A streamed folder thus refuses an oversized or foreign file at once rather than when a
+ * batch reaches it; a JPEG whose frame header lies beyond the bytes read is checked when it is decoded.
+ */
+export function checkDeclaredSizes(files: (Buffer | string)[], shown: string[]): void {
+  const head = Buffer.alloc(HEADER_BYTES);
+  files.forEach((file, k) => {
+    let read: number;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        read = readSync(fd, head, 0, HEADER_BYTES, 0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      throw new Error(`${shown[k]}: cannot read: ${(e as Error).message}`);
+    }
+    checkedFormat(head.subarray(0, read), shown[k]);
+  });
 }

@@ -12,6 +12,7 @@ import { checkLabelRange } from '../data/labelSplit.js';
 import { bytesText, dataBudget } from './dataBudget.js';
 import { DatasetSpec, imageFolderOf, LoadedData, loadDataset } from './datasets.js';
 import { DecodePool } from './decodePool.js';
+import { checkDeclaredSizes } from './imageDecode.js';
 import { openImageFolder } from './imageFolder.js';
 
 /** The most images a folder read whole into memory decodes on the main thread, without decoding threads to start. */
@@ -66,9 +67,13 @@ export async function loadTrainingData(spec: DatasetSpec, dc: Pick<DataConfig, '
   if (spec.classes !== undefined && opened.train.labels) checkLabelRange(opened.train.labels, spec.classes, opened.train.name);
   const storage = planStorage(opened.train.count, opened.train.shape, dc, true);
   const common = { source: path.resolve(dir), settings: { imageSize: size, channels }, storage };
-  // Decoding threads for a stream, or for a read whole that is worth their start-up.
-  const pool = storage.streamed || opened.train.count > IN_THREAD_MAX ? new DecodePool(opened.files) : null;
-  if (storage.streamed) return { ...common, train: { ...opened.train, reader: pool as DecodePool }, close: () => (pool as DecodePool).close() };
+  if (storage.streamed) {
+    checkDeclaredSizes(opened.files.files, opened.files.shown);
+    const pool = new DecodePool(opened.files);
+    return { ...common, train: { ...opened.train, reader: pool }, close: () => pool.close() };
+  }
+  // Decoding threads for a read whole that is worth their start-up.
+  const pool = opened.train.count > IN_THREAD_MAX ? new DecodePool(opened.files) : null;
   try {
     return { ...common, train: await readWhole(pool ? { ...opened.train, reader: pool } : opened.train), close: async () => {} };
   } finally {

@@ -10,7 +10,8 @@ import { after, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { fit } from '../../src/node/fit.js';
 import { SessionProgress } from '../../src/node/runSession.js';
-import { describeDataSet, planStorage, storageText } from '../../src/node/trainingData.js';
+import { describeDataSet, loadTrainingData, planStorage, storageText } from '../../src/node/trainingData.js';
+import { MAX_IMAGE_PIXELS } from '../../src/data/dataset.js';
 import { EpochRecord } from '../../src/train/state.js';
 import { BIN, buildOnce } from '../cli/helpers.js';
 import { tempDir } from './fixtures.js';
@@ -111,4 +112,18 @@ test('describeDataSet lists a folder without decoding it and says how training w
   assert.match(storageText(limited.storage), /^streamed: 1\.4 kB of training images read a batch at a time/);
   assert.throws(() => planStorage(100, [28, 28, 1], { stream: 'always', limit: 0 }, false), /only folders of images are read as a stream/);
   assert.equal(planStorage(100, [28, 28, 1], { stream: 'never', limit: 0 }, true).streamed, false);
+});
+
+test('a streamed folder refuses an oversized or foreign file from its first bytes, before training', async () => {
+  const dir = folder('declared', 6, 4);
+  // A PNG signature and IHDR declaring 30000x30000, then nothing: refused from the header.
+  const ihdr = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(ihdr);
+  ihdr.writeUInt32BE(30000, 16);
+  ihdr.writeUInt32BE(30000, 20);
+  writeFileSync(path.join(dir, 'huge.png'), ihdr);
+  const spec = { data: dir, imageSize: 4, channels: 1 };
+  await assert.rejects(loadTrainingData(spec, { stream: 'always', limit: 0 }), { message: `${path.join(dir, 'huge.png')}: PNG of 30000x30000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image` });
+  writeFileSync(path.join(dir, 'huge.png'), 'not an image');
+  await assert.rejects(loadTrainingData(spec, { stream: 'always', limit: 0 }), /huge\.png: not a PNG or JPEG file/);
 });
