@@ -155,16 +155,17 @@ export class DecodePool implements ImageReader {
     return out;
   }
 
-  /** Stops the threads; jobs still out fail. */
+  /**
+   * Stops the threads; jobs still out (batches read ahead past the end) fail. Their end is not awaited: a thread
+   * let go ends with the process at the latest, and a promise of its exit is not always kept.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    const decoders = this.decoders.splice(0);
-    // Held until they exit: an idle thread is let go, and the process would not wait for its end.
-    await Promise.all(
-      decoders.map((d) => {
-        d.worker.ref();
-        return d.worker.terminate();
-      }),
-    );
+    for (const d of this.decoders.splice(0)) {
+      for (const job of d.pending.values()) job.reject(new Error('the image decoding pool is closed'));
+      d.pending.clear();
+      d.worker.unref();
+      void d.worker.terminate();
+    }
   }
 }
