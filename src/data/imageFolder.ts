@@ -1,8 +1,9 @@
 /**
- * A data set from a folder of the user's own images, after decoding (the file walk and the PNG/JPEG
- * decoders live in src/node/imageFolder.ts, which fits each image to one square size with
- * src/data/resize.ts as soon as it is decoded, so a folder of large photos never sits in memory); labels come from the sub-folder names when every image sits in one; the train/test split depends only on
- * each file's path, so it is the same on every machine and every run.
+ * A data set from a folder of the user's own images: labels come from the sub-folder names when every image
+ * sits in one; the train/test split depends only on each file's path, so it is the same on every machine and
+ * every run. The file walk lives in src/node/imageFolder.ts and the decoding in src/node/imageDecode.ts, which
+ * fits each image to one square size with src/data/resize.ts as soon as it is decoded, so a folder of large
+ * photos never sits in memory.
  */
 import { Dataset } from './dataset.js';
 
