@@ -6,6 +6,9 @@ import { MODEL_KINDS } from '../models/registry.js';
 import { startBackend } from './common.js';
 import { describeKernels, kernelsFor } from '../node/native.js';
 import { ParsedCommand } from './flags.js';
+import { DATA_DEFAULTS, DataConfig } from '../config/run.js';
+import { decoderName } from '../node/imageDecode.js';
+import { describeDataSet, storageText } from '../node/trainingData.js';
 import { packageVersion } from './version.js';
 import { adapterText, listGpuAdapters, webGpuAdapter } from '../node/webgpu.js';
 
@@ -23,7 +26,18 @@ export async function infoCommand(args: ParsedCommand, log: (s: string) => void)
     /* reported as missing */
   }
   log(`data: mnist from ${mnist}; fashion-mnist ${existsSync(DEBIAN_FASHION_MNIST) ? `at ${DEBIAN_FASHION_MNIST}` : 'needs --data-dir'}; binarized-mnist needs --data-dir`);
+  log(`image decoding: ${await decoderName()}`);
+  if (args.flags.data !== undefined) await describeData(args, log);
   return 0;
+}
+
+/** How `--data` would be held for training: its splits, the bytes of its training images, in memory or streamed. */
+async function describeData(args: ParsedCommand, log: (s: string) => void): Promise<void> {
+  const f = args.flags;
+  const dc = { ...DATA_DEFAULTS, ...Object.fromEntries(Object.entries({ stream: f.stream, limit: f.limit }).filter(([, v]) => v !== undefined)) } as DataConfig;
+  const d = await describeDataSet({ data: f.data as string, dataDir: f['data-dir'] as string | undefined, imageSize: f['image-size'] as number | undefined, channels: f.channels as number | undefined }, dc);
+  log(`data set: ${d.source}: ${d.train} training, ${d.test} test images of ${d.shape.join('x')}`);
+  log(`data held for training: ${storageText(d.storage)}`);
 }
 
 /** The WebGPU adapters Dawn finds, which is in use, and which only `--backend webgpu` takes (software ones). */

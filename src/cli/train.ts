@@ -13,6 +13,7 @@ import { presetNames, presetPath } from '../node/presets.js';
 import { Progress } from '../node/progress.js';
 import { loadCheckpoint, RUN_FILES } from '../node/runFiles.js';
 import { RunDivergedError, SessionNames, SessionProgress, TrainDirectoryOptions, trainRunDirectory } from '../node/runSession.js';
+import { storageText } from '../node/trainingData.js';
 import { checkNativeEngine, engineText, flagKeyName, modelSettingsText, nats, refuseUnused, resumedDivergenceHint, startBackend, termsText } from './common.js';
 import { ParsedCommand, UsageError } from './flags.js';
 import { didYouMean } from './suggest.js';
@@ -104,6 +105,7 @@ export async function trainSession(opts: TrainDirectoryOptions & { engine: Engin
         trainCount = e.data.train;
         const ownSplit = e.data.ownSplit ? ' (its own split)' : '';
         log(`data: ${e.data.source}: ${e.data.train} training, ${e.data.val} validation images${ownSplit} of ${e.data.shape.join('x')}, binarize ${config.data.binarize}`);
+        log(`data held: ${storageText(e.data.storage)}`);
         log(`model: ${config.model.kind}, ${e.parameters.toLocaleString('en-US')} parameters, ${modelSettingsText(config.model)}`);
         if (e.removed.length > 0) log(`--force: removed the previous run's ${e.removed.join(', ')} from ${e.dir}`);
         if (e.resumedAt) log(`resuming ${e.dir} at epoch ${e.resumedAt.epoch + 1}, batch ${e.resumedAt.batch}`);

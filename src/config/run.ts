@@ -107,6 +107,8 @@ export function resumeConflict(saved: RunConfig, asked: RunConfig, epochsTrained
     const [a, b] = [saved[section] as unknown as Record<string, unknown>, asked[section] as unknown as Record<string, unknown>];
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (section === 'train' && schedule.includes(key)) continue;
+      // How the images are held changes no batch: a run streamed can go on in memory, and back.
+      if (section === 'data' && key === 'stream') continue;
       if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${section}.${key} (${names.saved} ${JSON.stringify(a[key])}, ${names.asked} ${JSON.stringify(b[key])})`;
     }
   }

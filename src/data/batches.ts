@@ -28,14 +28,21 @@ export interface MixedImageBatch {
   rowsU: number;
 }
 
+/** A batch, its rows, and the examples of the pass done once it is. */
+export interface BatchOf<B> {
+  batch: B;
+  rows: number;
+  done: number;
+}
+
 /** An epoch's batches. */
 export interface BatchSource<B> {
   /** Batches in an epoch. */
   readonly batches: number;
   /** Examples in an epoch's pass, what progress counts to. */
   readonly passSize: number;
-  /** Batch `b` of epoch `epoch`, and the examples of the pass done once it is. */
-  batch(epoch: number, b: number): { batch: B; rows: number; done: number };
+  /** Batch `b` of epoch `epoch`, and the examples of the pass done once it is; a streamed source resolves it once read. */
+  batch(epoch: number, b: number): BatchOf<B> | Promise<BatchOf<B>>;
 }
 
 /** How a source draws its batches. */

@@ -23,9 +23,16 @@ export interface DataConfig {
   imageSize?: number;
   /** Channels of a folder's images: 3 (RGB) or 1 (grey). Image folders only, as imageSize. Default 3. */
   channels?: number;
+  /**
+   * How an image folder's training images are held: 'always' read as a stream, a batch at a time, decoded ahead
+   * of the trainer; 'never' decoded into memory at start; 'auto' streams when their bytes would exceed the data
+   * budget (a quarter of the memory the process may use). Other sources are read into memory. Training gives
+   * the same losses either way, so a resumed run may change it. Default 'auto'.
+   */
+  stream: 'auto' | 'always' | 'never';
 }
 
-export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0 };
+export const DATA_DEFAULTS: DataConfig = { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0, stream: 'auto' };
 /** The image-folder settings when not given; the folder reader's own defaults (src/node/imageFolder.ts). */
 export const IMAGE_FOLDER_DEFAULTS = { imageSize: 32, channels: 3 } as const;
 
@@ -40,6 +47,7 @@ export const DATA_FIELDS: FieldSpec[] = [
   { key: 'limit', flag: 'limit', help: 'use only the first N images of the training set, before the validation split (0: all)', type: { type: 'int', min: 0 } },
   { key: 'imageSize', flag: 'image-size', help: 'image folders: side of the square images (centre crop, then area or bilinear resize)', type: { type: 'int', min: 1, max: MAX_IMAGE_SIZE } },
   { key: 'channels', flag: 'channels', help: 'image folders: 3 (RGB) or 1 (grey)', type: { type: 'int', min: 1 } },
+  { key: 'stream', flag: 'stream', help: 'image folders: always: read the training images a batch at a time, decoded ahead of training; never: decode them into memory; auto: stream when they exceed a quarter of the memory the process may use', type: { type: 'enum', choices: ['auto', 'always', 'never'] } },
 ];
 
 /** The settings a data source was read with, beyond the common ones: an image folder's size and channels. */

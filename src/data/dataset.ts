@@ -14,7 +14,7 @@ export interface Dataset {
 }
 
 /** Pixels per image (height x width x channels). */
-export function imageSize(d: Dataset): number {
+export function imageSize(d: Pick<Dataset, 'shape'>): number {
   return d.shape[0] * d.shape[1] * d.shape[2];
 }
 

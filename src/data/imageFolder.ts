@@ -1,8 +1,9 @@
 /**
- * A data set from a folder of the user's own images, after decoding (the file walk and the PNG/JPEG
- * decoders live in src/node/imageFolder.ts, which fits each image to one square size with
- * src/data/resize.ts as soon as it is decoded, so a folder of large photos never sits in memory); labels come from the sub-folder names when every image sits in one; the train/test split depends only on
- * each file's path, so it is the same on every machine and every run.
+ * A data set from a folder of the user's own images: labels come from the sub-folder names when every image
+ * sits in one; the train/test split depends only on each file's path, so it is the same on every machine and
+ * every run. The file walk lives in src/node/imageFolder.ts and the decoding in src/node/imageDecode.ts, which
+ * fits each image to one square size with src/data/resize.ts as soon as it is decoded, so a folder of large
+ * photos never sits in memory.
  */
 import { Dataset } from './dataset.js';
 
@@ -63,6 +64,28 @@ export function testPaths(paths: string[], testFraction: number): Set<string> {
   return new Set(byHash.slice(0, count));
 }
 
+/** One side of a folder's split: positions in the sorted paths, and their labels where the folder has them. */
+export interface FolderPart {
+  positions: Uint32Array;
+  labels?: Uint8Array;
+}
+
+/**
+ * How a folder's images (their relative paths) split and label: the paths sorted, then the train and test
+ * positions in that order (testPaths), with labels from the sub-folders. Fails with fewer than two images.
+ */
+export function folderSplit(paths: string[], folder: string, testFraction = 0.1): { sorted: string[]; classNames?: string[]; train: FolderPart; test: FolderPart } {
+  if (paths.length < 2) throw new Error(`${folder}: found ${paths.length} PNG or JPEG images: expected at least 2 (one for training, one for testing)`);
+  const sorted = [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const { classNames, labelOf } = folderLabels(sorted, folder);
+  const test = testPaths(sorted, testFraction);
+  const part = (inTest: boolean): FolderPart => {
+    const positions = Uint32Array.from(sorted.flatMap((p, i) => (test.has(p) === inTest ? [i] : [])));
+    return { positions, ...(classNames && { labels: Uint8Array.from(positions, (i) => labelOf(sorted[i])) }) };
+  };
+  return { sorted, classNames, train: part(false), test: part(true) };
+}
+
 /**
  * The train and test sets of a folder's fitted images, each in path order. Fails with fewer than two
  * images. `folder` names the folder in messages and data set names.
@@ -70,26 +93,23 @@ export function testPaths(paths: string[], testFraction: number): Set<string> {
 export function imageFolderDatasets(images: FolderImage[], folder: string, opts: ImageFolderOptions = {}): { train: Dataset; test: Dataset } {
   const size = opts.imageSize ?? 32;
   const channels = opts.channels ?? 3;
-  if (images.length < 2) throw new Error(`${folder}: found ${images.length} PNG or JPEG images: expected at least 2 (one for training, one for testing)`);
-  const sorted = [...images].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const paths = sorted.map((f) => f.path);
-  const { classNames, labelOf } = folderLabels(paths, folder);
-  const test = testPaths(paths, opts.testFraction ?? 0.1);
+  const byPath = new Map(images.map((f) => [f.path, f]));
+  const split = folderSplit(images.map((f) => f.path), folder, opts.testFraction);
   const pixels = size * size * channels;
-  const build = (inTest: boolean): Dataset => {
-    const chosen = sorted.filter((f) => test.has(f.path) === inTest);
-    const data = new Uint8Array(chosen.length * pixels);
-    chosen.forEach((f, i) => {
+  const build = ({ positions, labels }: FolderPart, inTest: boolean): Dataset => {
+    const data = new Uint8Array(positions.length * pixels);
+    positions.forEach((p, i) => {
+      const f = byPath.get(split.sorted[p]) as FolderImage;
       if (f.pixels.length !== pixels) throw new Error(`${folder}/${f.path}: ${f.pixels.length} bytes: expected ${pixels} (${size}x${size}x${channels})`);
       data.set(f.pixels, i * pixels);
     });
     return {
       name: `${folder} ${inTest ? 'test' : 'train'}`,
       images: data,
-      ...(classNames && { labels: Uint8Array.from(chosen, (f) => labelOf(f.path)), classNames }),
-      count: chosen.length,
+      ...(labels && split.classNames && { labels, classNames: split.classNames }),
+      count: positions.length,
       shape: [size, size, channels],
     };
   };
-  return { train: build(false), test: build(true) };
+  return { train: build(split.train, false), test: build(split.test, true) };
 }

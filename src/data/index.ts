@@ -1,5 +1,5 @@
 /**
- * Data sets in memory: readers (IDX, AMAT, CIFAR-10, image folders), splits, batches, binarization, corruption.
+ * Data sets in memory or read as a stream: readers (IDX, AMAT, CIFAR-10, image folders), splits, batches, binarization, corruption.
  *
  * @module vaekit/data
  */
@@ -14,8 +14,11 @@ export { parseCifarBatch, encodeCifarBatch, cifarFromStrip, concatDatasets, CIFA
 export type { PixelImage } from './cifar.js';
 export { fitImage } from './resize.js';
 export type { AnyPixelImage } from './resize.js';
-export { imageFolderDatasets, folderLabels, testPaths } from './imageFolder.js';
-export type { FolderImage, ImageFolderOptions } from './imageFolder.js';
+export { imageFolderDatasets, folderLabels, folderSplit, testPaths } from './imageFolder.js';
+export type { FolderImage, FolderPart, ImageFolderOptions } from './imageFolder.js';
+export { isStreamed, streamedSubset, readWhole } from './streamed.js';
+export type { ImageReader, StreamedDataset, TrainImages } from './streamed.js';
+export { StreamedBatches, shuffledBatches } from './streamedBatches.js';
 export { subset, splitValidation, gatherBatch, binarizeInPlace, binarizeDataset, limit } from './transforms.js';
 export { prepareTrainingData, prepareTestData } from './prepare.js';
 export { balancedLabelSplit } from './labelSplit.js';

@@ -38,16 +38,25 @@ export function splitValidation(d: Dataset, valSize: number, seed: number): { tr
     throw new Error(`${d.name}: validation size ${valSize} leaves no training images: expected less than ${d.count}`);
   }
   if (valSize === 0) return { train: d };
-  const perm = permutation(d.count, new Rng(seed, Stream.split));
-  const valIndices = perm.slice(0, valSize).sort();
-  const inVal = new Uint8Array(d.count);
-  for (const i of valIndices) inVal[i] = 1;
-  const trainIndices = new Uint32Array(d.count - valSize);
-  for (let i = 0, k = 0; i < d.count; i++) if (!inVal[i]) trainIndices[k++] = i;
+  const { train, val } = validationIndices(d.count, valSize, seed);
   return {
-    train: subset(d, trainIndices, `${d.name} (train split)`),
-    val: subset(d, valIndices, `${d.name} (validation split)`),
+    train: subset(d, train, `${d.name} (train split)`),
+    val: subset(d, val, `${d.name} (validation split)`),
   };
+}
+
+/**
+ * The indices of `splitValidation`'s two sets among `count` images: the first `valSize` of
+ * `permutation(count, new Rng(seed, Stream.split))`, sorted, are held out; the rest train, in order.
+ */
+export function validationIndices(count: number, valSize: number, seed: number): { train: Uint32Array; val: Uint32Array } {
+  const perm = permutation(count, new Rng(seed, Stream.split));
+  const val = perm.slice(0, valSize).sort();
+  const inVal = new Uint8Array(count);
+  for (const i of val) inVal[i] = 1;
+  const train = new Uint32Array(count - valSize);
+  for (let i = 0, k = 0; i < count; i++) if (!inVal[i]) train[k++] = i;
+  return { train, val };
 }
 
 /**

@@ -222,6 +222,15 @@ async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
       return { ...sets, source };
     }
   }
+  checkDataFolder(data, dataDir);
+  if (holdsIdx(data)) return loadIdxDir(data, data, spec.classes);
+  if (holdsCifarBin(data)) return { ...(await loadCifarBinDir(path.resolve(data), findFile)), source: path.resolve(data) };
+  const { imageSize, channels } = imageFolderSettings(spec);
+  return { ...(await loadImageFolder(data, { imageSize, channels })), source: path.resolve(data), settings: { imageSize, channels } };
+}
+
+/** Refuses a `data` that is neither a known set nor a directory, and a `dataDir` given with a directory. */
+function checkDataFolder(data: string, dataDir: string | undefined): void {
   if (kind(data) !== 'dir') {
     throw new Error(
       `--data ${data}: not a known data set nor a directory: expected ${DATASET_NAMES.join(', ')}, or a directory ` +
@@ -230,10 +239,23 @@ async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
     );
   }
   if (dataDir !== undefined) throw new Error(`--data-dir ${dataDir}: applies to named data sets only, but --data is the directory ${data}`);
-  if (holdsIdx(data)) return loadIdxDir(data, data, spec.classes);
-  if (holdsCifarBin(data)) return { ...(await loadCifarBinDir(path.resolve(data), findFile)), source: path.resolve(data) };
+}
+
+/** An image folder's size and channels, from the spec or the defaults; channels other than 1 or 3 are refused. */
+function imageFolderSettings(spec: DatasetSpec): { imageSize: number; channels: 1 | 3 } {
   const channels = spec.channels ?? 3;
   if (channels !== 1 && channels !== 3) throw new Error(`--channels ${channels}: expected 1 (grey) or 3 (RGB)`);
-  const imageSize = spec.imageSize ?? IMAGE_FOLDER_DEFAULTS.imageSize;
-  return { ...loadImageFolder(data, { imageSize, channels }), source: path.resolve(data), settings: { imageSize, channels } };
+  return { imageSize: spec.imageSize ?? IMAGE_FOLDER_DEFAULTS.imageSize, channels };
+}
+
+/**
+ * The image folder `spec` names, with its settings, or null when it names another source (a named set, a folder
+ * of IDX files or CIFAR-10 batches). Errors as loadDataset's for a `data` that is nothing readable.
+ */
+export function imageFolderOf(spec: DatasetSpec): { dir: string; imageSize: number; channels: 1 | 3 } | null {
+  const data = spec.data ?? 'mnist';
+  if ((DATASET_NAMES as readonly string[]).includes(data)) return null;
+  checkDataFolder(data, spec.dataDir);
+  if (holdsIdx(data) || holdsCifarBin(data)) return null;
+  return { dir: data, ...imageFolderSettings(spec) };
 }

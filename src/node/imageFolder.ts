@@ -1,17 +1,18 @@
 /**
- * A folder of the user's PNG and JPEG images as a data set: walks the folder (sub-folders give labels),
- * decodes each file with pngjs or jpeg-js, fits it to the chosen square size at once (so large photos are
- * never held), and splits train/test by path (src/data/imageFolder.ts).
+ * A folder of the user's PNG and JPEG images as a data set: walks the folder (sub-folders give labels), splits
+ * train/test by path (src/data/imageFolder.ts), and decodes each file in worker threads (src/node/decodePool.ts,
+ * src/node/imageDecode.ts), fitting it to the chosen square size at once (so large photos are never held):
+ * all at start (loadImageFolder), or a batch at a time as a stream (openImageFolder).
  */
 import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import jpeg from 'jpeg-js';
-import { Dataset, MAX_IMAGE_PIXELS } from '../data/dataset.js';
-import { imageDimensions } from '../data/imageHeader.js';
-import { FolderImage, ImageFolderOptions, imageFolderDatasets } from '../data/imageFolder.js';
-import { AnyPixelImage, fitImage } from '../data/resize.js';
-import { FileType, fileTypeText, NotAFileError, readRegularFileSync } from './files.js';
-import { decodePng } from './png.js';
+import { Dataset } from '../data/dataset.js';
+import { FolderPart, folderSplit, ImageFolderOptions } from '../data/imageFolder.js';
+import { readWhole, StreamedDataset } from '../data/streamed.js';
+import { DecodePool, FolderFiles, InThreadReader } from './decodePool.js';
+import { FileType, fileTypeText } from './files.js';
+
+export { decodeImage } from './imageDecode.js';
 
 /** File name endings read as images (case-insensitive); other files are skipped. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
@@ -73,54 +74,50 @@ export function listImageFiles(dir: string): ImageFile[] {
   return out;
 }
 
-/**
- * Decodes PNG or JPEG bytes, chosen by their magic bytes, not the name; errors name `file`. An image declaring
- * more than MAX_IMAGE_PIXELS is refused from its header, before decoding.
- */
-export function decodeImage(bytes: Uint8Array, file: string): AnyPixelImage {
-  const isPng = bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-  const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  const declared = imageDimensions(bytes);
-  if (declared && declared.width * declared.height > MAX_IMAGE_PIXELS) {
-    throw new Error(`${file}: ${declared.format} of ${declared.width}x${declared.height} pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`);
-  }
-  try {
-    if (isPng) return { ...decodePng(bytes), channels: 4 };
-    if (isJpeg) {
-      // The same cap inside the decoder, for a frame header the scan above did not reach.
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 });
-      return { width: img.width, height: img.height, channels: 4, data: img.data };
-    }
-  } catch (e) {
-    throw new Error(`${file}: cannot decode ${isPng ? 'PNG' : 'JPEG'} (${(e as Error).message})`);
-  }
-  throw new Error(`${file}: not a PNG or JPEG file (its first bytes match neither format)`);
+/** A folder opened to be read as a stream: its train and test sets, and the decoding threads that read them. */
+export interface OpenedImageFolder {
+  train: StreamedDataset;
+  test: StreamedDataset;
+  /** Reads both sets; close it when done. */
+  pool: DecodePool | InThreadReader;
+  /** The folder's files by position, for another reader. */
+  files: FolderFiles;
 }
 
 /**
- * Reads a folder of images into train and test sets of [imageSize, imageSize, channels] (see
- * `ImageFolderOptions` for the defaults). Errors name the folder or the file.
+ * Opens a folder of images as streamed train and test sets of [imageSize, imageSize, channels] (see
+ * `ImageFolderOptions` for the defaults): the files are listed, labelled and split, nothing is decoded. Reads
+ * decode in `threads` worker threads (default: defaultDecoders()), or with 0 on this thread. Errors name the folder.
  */
-export function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): { train: Dataset; test: Dataset } {
+export function openImageFolder(dir: string, opts: ImageFolderOptions & { threads?: number } = {}): OpenedImageFolder {
   const size = opts.imageSize ?? 32;
   const channels = opts.channels ?? 3;
   const files = listImageFiles(dir);
   if (files.length === 0) throw new Error(`${dir}: no images found: expected PNG or JPEG files (${IMAGE_EXTENSIONS.join(', ')}), directly or in sub-folders`);
-  const images: FolderImage[] = files.map(({ path: rel, file }) => {
-    const shown = path.join(dir, rel);
-    let bytes: Uint8Array;
-    try {
-      bytes = readRegularFileSync(file);
-    } catch (e) {
-      if (e instanceof NotAFileError) throw new Error(`${shown}: expected a regular file, found ${e.kind}`);
-      throw new Error(`${shown}: cannot read: ${(e as Error).message}`);
-    }
-    const image = decodeImage(bytes, shown);
-    try {
-      return { path: rel, pixels: fitImage(image, size, channels) };
-    } catch (e) {
-      throw new Error(`${shown}: ${(e as Error).message}`);
-    }
+  const split = folderSplit(files.map((f) => f.path), dir, opts.testFraction);
+  const byPath = new Map(files.map((f) => [f.path, f.file]));
+  const folder = { files: split.sorted.map((p) => byPath.get(p) as Buffer), shown: split.sorted.map((p) => path.join(dir, p)), size, channels };
+  const pool = opts.threads === 0 ? new InThreadReader(folder) : new DecodePool(folder, opts.threads);
+  const part = ({ positions, labels }: FolderPart, name: string): StreamedDataset => ({
+    name: `${dir} ${name}`,
+    positions,
+    reader: pool,
+    ...(labels && split.classNames && { labels, classNames: split.classNames }),
+    count: positions.length,
+    shape: [size, size, channels],
   });
-  return imageFolderDatasets(images, dir, opts);
+  return { train: part(split.train, 'train'), test: part(split.test, 'test'), pool, files: folder };
+}
+
+/**
+ * Reads a folder of images into train and test sets in memory, decoded as a streamed read of it decodes them.
+ * Errors name the folder or the file.
+ */
+export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): Promise<{ train: Dataset; test: Dataset }> {
+  const { train, test, pool } = openImageFolder(dir, { ...opts, threads: 0 });
+  try {
+    return { train: await readWhole(train), test: await readWhole(test) };
+  } finally {
+    await pool.close();
+  }
 }

@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { ConfigLayer, dataConfigFor, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { checkBatchSize, checkModelSize, KeyName } from '../config/size.js';
-import { prepareTrainingData } from '../data/prepare.js';
+import { PreparedTrainImages, prepareTrainImages } from '../data/prepare.js';
 import { countsEpochs, RunOptionError, TrainProgress, trainRun } from '../io/runSession.js';
 import { createRun, disposeRun, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { epochsTrained, initialTrainState, TrainState } from '../train/state.js';
 import { DivergedError } from '../train/loop.js';
-import { labelClasses, LoadedData, loadDataset, withAbsoluteDataPaths } from './datasets.js';
+import { labelClasses, withAbsoluteDataPaths } from './datasets.js';
+import { DataStorage, heldBytes, loadTrainingData, streamCacheBytes, TrainingData } from './trainingData.js';
 import { Engine, startEngine } from './engine.js';
 import { readRegularFileSync } from './files.js';
 import { openRunDirectory } from './runDirectory.js';
@@ -57,6 +58,8 @@ export interface DataSummary {
   /** The validation images are the data set's own split. */
   ownSplit: boolean;
   shape: [number, number, number];
+  /** How the training images are held, with the bytes of images in memory and the most the stream's cache holds. */
+  storage: DataStorage & { heldBytes: number; cacheBytes: number };
 }
 
 /** Checks a caller adds at the session's stages; each throws to refuse. */
@@ -64,7 +67,7 @@ export interface SessionChecks {
   /** The config about to be trained, before any data are read (for a resumed run: the saved config with the changes). */
   config?(config: RunConfig): void;
   /** The data set as read. */
-  data?(loaded: LoadedData, config: RunConfig): void;
+  data?(loaded: TrainingData, config: RunConfig): void;
   /** The run about to be trained, warm-started where asked. */
   run?(run: Run): void;
 }
@@ -239,16 +242,32 @@ async function trainHeldDirectory(outDir: string, opts: TrainDirectoryOptions, e
     }
   }
 
-  let loaded: LoadedData;
+  let loaded: TrainingData;
   try {
-    loaded = await loadDataset({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
-    opts.checks?.data?.(loaded, config);
+    loaded = await loadTrainingData({ data: config.data.data, dataDir: config.data.dataDir ?? undefined, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) }, config.data);
   } catch (e) {
     if (restored) disposeRun(restored);
     throw e;
   }
-  config.data = dataConfigFor(config.data, loaded.settings);
-  const data = prepareTrainingData(loaded, config.data, config.train.seed);
+  try {
+    return await trainOnData(outDir, opts, engine, names, config, restored, loaded);
+  } finally {
+    await loaded.close();
+  }
+}
+
+/** trainHeldDirectory once the data are open. */
+async function trainOnData(outDir: string, opts: TrainDirectoryOptions, engine: Engine, names: SessionNames, config: RunConfig, restored: Run | null, loaded: TrainingData): Promise<TrainDirectoryResult> {
+  const keep = opts.keep ?? [];
+  let data: PreparedTrainImages;
+  try {
+    opts.checks?.data?.(loaded, config);
+    config.data = dataConfigFor(config.data, loaded.settings);
+    data = await prepareTrainImages(loaded, config.data, config.train.seed);
+  } catch (e) {
+    if (restored) disposeRun(restored);
+    throw e;
+  }
   const shape = data.train.shape;
   if (restored && shape.join('x') !== restored.inputShape.join('x')) {
     disposeRun(restored);
@@ -272,7 +291,14 @@ async function trainHeldDirectory(outDir: string, opts: TrainDirectoryOptions, e
     type: 'ready',
     dir: outDir,
     config,
-    data: { source: loaded.source, train: data.train.count, val: data.val?.count ?? 0, ownSplit: loaded.valid !== undefined, shape },
+    data: {
+      source: loaded.source,
+      train: data.train.count,
+      val: data.val?.count ?? 0,
+      ownSplit: loaded.valid !== undefined,
+      shape,
+      storage: { ...loaded.storage, heldBytes: heldBytes(data.train, data.val), cacheBytes: streamCacheBytes(data.train, config.train.batchSize) },
+    },
     parameters: run.model.params.count(),
     removed,
     resumedAt: restored ? { epoch: run.state.epoch, batch: run.state.batch } : null,
@@ -281,7 +307,7 @@ async function trainHeldDirectory(outDir: string, opts: TrainDirectoryOptions, e
 }
 
 /** Trains `run`, writing its checkpoints and history into `outDir`; on divergence leaves the last checkpoint. */
-async function trainAndKeep(outDir: string, run: Run, data: ReturnType<typeof prepareTrainingData>, opts: TrainDirectoryOptions, engine: Engine, resumed: boolean): Promise<TrainDirectoryResult> {
+async function trainAndKeep(outDir: string, run: Run, data: PreparedTrainImages, opts: TrainDirectoryOptions, engine: Engine, resumed: boolean): Promise<TrainDirectoryResult> {
   const last = join(outDir, RUN_FILES.last);
   // Whether last.ckpt is this run's: a resumed run's, or one saved since it started.
   let lastSaved = resumed;

@@ -6,7 +6,7 @@ import { FittedModel } from '../models/pca.js';
 import { Rng, Stream } from '../rng.js';
 import { closeEpoch } from './loop.js';
 import { EpochRecord } from './state.js';
-import { StepStrategy } from './strategy.js';
+import { inMemory, StepStrategy } from './strategy.js';
 
 /** Rows per product when a fit streams the training set: large enough for fast matrix products. */
 const FIT_BATCH = 1000;
@@ -24,11 +24,12 @@ export const closedFormFit: StepStrategy<FittedModel> = {
     const { epochs, seed } = ctx.train;
     if (state.epoch >= epochs) return 'finished';
     ctx.onEngine('portable');
-    const n = data.train.count;
-    const dim = imageSize(data.train);
+    const train = inMemory(data.train, model.kind);
+    const n = train.count;
+    const dim = imageSize(train);
     const batches = Math.ceil(n / FIT_BATCH);
     const started = Date.now();
-    const pass = () => batchesInOrder(data.train, { batchSize: FIT_BATCH, seed, binarize: ctx.binarize });
+    const pass = () => batchesInOrder(train, { batchSize: FIT_BATCH, seed, binarize: ctx.binarize });
     function* reported(): Generator<Float32Array> {
       for (const { x, done, b } of pass()) {
         yield x;

@@ -183,7 +183,7 @@ export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts:
     stepper.setLearningRate(lr);
     clock.startEpoch();
     while (state.batch < batches) {
-      const { batch, rows, done } = stepper.source.batch(state.epoch, state.batch);
+      const { batch, rows, done } = await stepper.source.batch(state.epoch, state.batch);
       const beta = stepper.weighsKl ? klWeight(train, state.epoch + (state.batch + 1) / batches) : 1;
       const steps: StepTerms[] = [];
       for (let i = 0; i < stepper.stepsPerBatch; i++) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { ImageBatch, ShuffledBatches } from '../data/batches.js';
+import { ImageBatch } from '../data/batches.js';
+import { shuffledBatches } from '../data/streamedBatches.js';
 import { imageSize } from '../data/dataset.js';
 import { evaluateLossReads } from '../eval/elbo.js';
 import { MultiStepModel, TrainingStep } from '../models/types.js';
@@ -37,7 +38,7 @@ function multiStepper(model: MultiStepModel, ctx: TrainContext<StepOptimizers>):
   return {
     path: 'portable',
     // Labels (-1 where the data set has none) for a discriminator shown the class.
-    source: new ShuffledBatches(ctx.data.train, { batchSize, seed, binarize: ctx.binarize, labels: true }),
+    source: shuffledBatches(ctx.data.train, { batchSize, seed, binarize: ctx.binarize, labels: true }),
     stepsPerBatch: steps.length,
     weighsKl: false,
     hint: 'Try a lower --lr.',

@@ -1,4 +1,5 @@
-import { ShuffledBatches, ImageBatch } from '../data/batches.js';
+import { ImageBatch } from '../data/batches.js';
+import { shuffledBatches } from '../data/streamedBatches.js';
 import { Dataset, imageSize } from '../data/dataset.js';
 import { evaluateLossReads } from '../eval/elbo.js';
 import { evaluateLabelledLossReads } from '../eval/labelledLoss.js';
@@ -15,7 +16,7 @@ function oneStepStepper(engine: StepEngine, optimizer: Adam, ctx: TrainContext, 
   const { batchSize, seed } = ctx.train;
   return {
     path: engine.path,
-    source: new ShuffledBatches(ctx.data.train, { batchSize, seed, binarize: ctx.binarize, labels: opts.labels }),
+    source: shuffledBatches(ctx.data.train, { batchSize, seed, binarize: ctx.binarize, labels: opts.labels }),
     stepsPerBatch: 1,
     weighsKl: true,
     hint: opts.hint,

@@ -6,7 +6,7 @@ import { settle, then } from '../tensorReads.js';
 import { Adam } from './adam.js';
 import { Stepper } from './loop.js';
 import { createSemiSupervisedEngine } from './semiSupervisedEngine.js';
-import { runStretch, StepStrategy, TrainContext } from './strategy.js';
+import { inMemory, runStretch, StepStrategy, TrainContext } from './strategy.js';
 
 /**
  * The semi-supervised step: on every batch of `batchSize` unlabelled images and `labelledBatch` labelled ones
@@ -18,12 +18,13 @@ import { runStretch, StepStrategy, TrainContext } from './strategy.js';
 export function semiSupervisedStepper(model: SemiSupervisedModel, optimizer: Adam, ctx: TrainContext): Stepper<MixedImageBatch> {
   const { batchSize, seed } = ctx.train;
   const { labelled, labelledBatch } = model.config;
-  const split = balancedLabelSplit(ctx.data.train, labelled, model.numClasses, seed);
+  const train = inMemory(ctx.data.train, model.kind);
+  const split = balancedLabelSplit(train, labelled, model.numClasses, seed);
   const counts = { labelled: split.labelled.length, unlabelled: split.unlabelled.length };
   const engine = createSemiSupervisedEngine(model, optimizer);
   return {
     path: engine.path,
-    source: new MixedBatches(ctx.data.train, split, { batchSize, seed, binarize: ctx.binarize, labelledBatch }),
+    source: new MixedBatches(train, split, { batchSize, seed, binarize: ctx.binarize, labelledBatch }),
     stepsPerBatch: 1,
     weighsKl: true,
     hint: 'Try a lower --lr.',

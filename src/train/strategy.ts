@@ -1,5 +1,6 @@
 import { TrainConfig } from '../config/run.js';
 import { Dataset } from '../data/dataset.js';
+import { isStreamed, TrainImages } from '../data/streamed.js';
 import { Model } from '../models/types.js';
 import { Adam } from './adam.js';
 import { EnginePath, TrainEvents } from './events.js';
@@ -8,7 +9,8 @@ import { TrainState } from './state.js';
 
 /** The images a run trains on. */
 export interface TrainData {
-  train: Dataset;
+  /** In memory, or read as a stream (src/data/streamed.ts) by the regimes that take batches in a shuffled pass. */
+  train: TrainImages;
   /** Validation images, already binarized as the run asks. */
   val?: Dataset;
 }
@@ -46,4 +48,10 @@ export async function runStretch<B>(stepper: Stepper<B>, ctx: TrainContext): Pro
   } finally {
     stepper.close();
   }
+}
+
+/** The training images of a regime that needs them in memory (a closed-form fit, semi-supervised batches). */
+export function inMemory(data: TrainImages, kind: string): Dataset {
+  if (isStreamed(data)) throw new Error(`${data.name} is streamed, and a ${kind} model trains on images in memory: set data.stream to 'never' (--stream never)`);
+  return data;
 }

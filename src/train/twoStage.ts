@@ -6,7 +6,7 @@ import { TrainEvents } from './events.js';
 import { gradientStepper } from './oneStep.js';
 import { semiSupervisedStepper } from './semiSupervised.js';
 import { EpochRecord, TrainState } from './state.js';
-import { runStretch, StepStrategy, TrainContext, TrainStatus } from './strategy.js';
+import { inMemory, runStretch, StepStrategy, TrainContext, TrainStatus } from './strategy.js';
 
 /**
  * An Adam over one stage's parameters, holding the run optimizer's moments for them (named `prefix + name`
@@ -83,8 +83,9 @@ export const twoStages: StepStrategy<TwoStageModel> = {
     // Settings the second stage takes from the fixed first one (M1+M2's active units), once as it starts; a run
     // resumed later in stage 2 has them from its checkpoint.
     if (state.epoch === firstEpochs && state.batch === 0 && model.beforeSecondStage) {
-      const rows = Math.min(ctx.data.train.count, ACTIVE_UNIT_IMAGES);
-      model.beforeSecondStage(gatherBatch(ctx.data.train, inOrder(ctx.data.train.count), 0, rows), rows);
+      const train = inMemory(ctx.data.train, model.kind);
+      const rows = Math.min(train.count, ACTIVE_UNIT_IMAGES);
+      model.beforeSecondStage(gatherBatch(train, inOrder(train.count), 0, rows), rows);
     }
     return stage(ctx, model.trainable, STAGE_PREFIXES.second, (c) => runStretch(semiSupervisedStepper(model, c.optimizer, c), c));
   },

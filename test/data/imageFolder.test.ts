@@ -11,6 +11,7 @@ import { imageDimensions } from '../../src/data/imageHeader.js';
 import { testPaths } from '../../src/data/imageFolder.js';
 import { fitImage } from '../../src/data/resize.js';
 import { loadDataset } from '../../src/node/datasets.js';
+import { decodeImageAsync, loadSharp } from '../../src/node/imageDecode.js';
 import { decodeImage, listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
 import { escapeRegExp, tempDir } from './fixtures.js';
 
@@ -95,7 +96,7 @@ test('a folder of PNG and JPEG images of different sizes, labels from sub-folder
     }
   }
   assert.deepEqual([...train.labels!, ...held.labels!].sort(), [0, 0, 0, 1, 1]);
-  const grey = loadImageFolder(dir, { imageSize: 4, channels: 1 });
+  const grey = await loadImageFolder(dir, { imageSize: 4, channels: 1 });
   assert.deepEqual(grey.train.shape, [4, 4, 1]);
   const luma = (c: Rgb) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
   for (let i = 0; i < grey.train.count; i++) {
@@ -103,11 +104,11 @@ test('a folder of PNG and JPEG images of different sizes, labels from sub-folder
   }
 });
 
-test('a folder without sub-folders has no labels; the split depends on the paths only', () => {
+test('a folder without sub-folders has no labels; the split depends on the paths only', async () => {
   const files: Record<string, Buffer> = {};
   for (let i = 0; i < 30; i++) files[`img${i}.png`] = pngOf(3 + (i % 4), 5, [i, i, i]);
   const dir = folder(files);
-  const { train, test: held } = loadImageFolder(dir, { imageSize: 2 });
+  const { train, test: held } = await loadImageFolder(dir, { imageSize: 2 });
   assert.equal(train.labels, undefined);
   assert.equal(train.classNames, undefined);
   assert.equal(held.count, 3);
@@ -123,17 +124,17 @@ test('a folder without sub-folders has no labels; the split depends on the paths
 
 test('bad folders and files are errors naming them', async () => {
   const mixed = folder({ 'top.png': pngOf(2, 2, RED), 'sub/a.png': pngOf(2, 2, RED) });
-  assert.throws(() => loadImageFolder(mixed), /images both at the top \(top.png\) and in sub-folders \(sub\/a.png\)/);
+  await assert.rejects(loadImageFolder(mixed), /images both at the top \(top.png\) and in sub-folders \(sub\/a.png\)/);
   const empty = folder({ 'readme.txt': 'no images' });
   await assert.rejects(loadDataset({ data: empty }), { message: new RegExp(`^${escapeRegExp(empty)}: no images found: expected PNG or JPEG`) });
   const one = folder({ 'a.png': pngOf(2, 2, RED) });
-  assert.throws(() => loadImageFolder(one), /found 1 PNG or JPEG images: expected at least 2/);
+  await assert.rejects(loadImageFolder(one), /found 1 PNG or JPEG images: expected at least 2/);
   const truncated = folder({ 'a.png': pngOf(9, 9, RED).subarray(0, 40), 'b.png': pngOf(2, 2, RED) });
-  assert.throws(() => loadImageFolder(truncated), { message: new RegExp(`^${escapeRegExp(path.join(truncated, 'a.png'))}: cannot decode PNG`) });
+  await assert.rejects(loadImageFolder(truncated), { message: new RegExp(`^${escapeRegExp(path.join(truncated, 'a.png'))}: cannot decode PNG`) });
   const badJpeg = folder({ 'a.jpg': jpegOf(16, 16, RED).subarray(0, 60), 'b.png': pngOf(2, 2, RED) });
-  assert.throws(() => loadImageFolder(badJpeg), { message: new RegExp(`^${escapeRegExp(path.join(badJpeg, 'a.jpg'))}: cannot decode JPEG`) });
+  await assert.rejects(loadImageFolder(badJpeg), { message: new RegExp(`^${escapeRegExp(path.join(badJpeg, 'a.jpg'))}: cannot decode JPEG`) });
   const notImage = folder({ 'a.jpg': 'hello', 'b.png': pngOf(2, 2, RED) });
-  assert.throws(() => loadImageFolder(notImage), { message: `${path.join(notImage, 'a.jpg')}: not a PNG or JPEG file (its first bytes match neither format)` });
+  await assert.rejects(loadImageFolder(notImage), { message: `${path.join(notImage, 'a.jpg')}: not a PNG or JPEG file (its first bytes match neither format)` });
   await assert.rejects(loadDataset({ data: one, channels: 2 }), { message: '--channels 2: expected 1 (grey) or 3 (RGB)' });
 });
 
@@ -161,12 +162,12 @@ function jpegHeaderOnly(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
 }
 
-test('an image over 4096x4096 pixels is refused from its header, before decoding', () => {
+test('an image over 4096x4096 pixels is refused from its header, before decoding', async () => {
   const dir = folder({ 'huge.png': pngHeaderOnly(30000, 30000), 'big.jpg': jpegHeaderOnly(5000, 4000), 'ok.png': pngOf(2, 2, RED) });
   assert.throws(() => decodeImage(readFileSync(path.join(dir, 'huge.png')), path.join(dir, 'huge.png')), {
     message: `${path.join(dir, 'huge.png')}: PNG of 30000x30000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`,
   });
-  assert.throws(() => loadImageFolder(dir), {
+  await assert.rejects(loadImageFolder(dir), {
     message: `${path.join(dir, 'big.jpg')}: JPEG of 5000x4000 pixels: expected at most ${MAX_IMAGE_PIXELS} pixels (4096x4096) per image`,
   });
   // Within the cap by pixels, whatever the shape: 8192x2048 is 16 Mpixel.
@@ -175,16 +176,16 @@ test('an image over 4096x4096 pixels is refused from its header, before decoding
   assert.equal(imageDimensions(Buffer.from('hello')), null);
 });
 
-test('a file name that is not valid UTF-8 is read, its bad bytes shown as \\xNN', () => {
+test('a file name that is not valid UTF-8 is read, its bad bytes shown as \\xNN', async () => {
   const dir = folder({ 'a.png': pngOf(2, 2, RED), 'b.png': pngOf(2, 2, BLUE) });
   // 'c', the byte ff (never valid in UTF-8), '.png': a name only a Buffer path reaches.
   writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0x63, 0xff]), Buffer.from('.png')]), pngOf(2, 2, RED));
   assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['a.png', 'b.png', 'c\\xff.png']);
-  const { train, test: held } = loadImageFolder(dir, { imageSize: 2 });
+  const { train, test: held } = await loadImageFolder(dir, { imageSize: 2 });
   assert.equal(train.count + held.count, 3);
 });
 
-test('symbolic links to images and to folders are followed; one to nothing is named', { skip: process.platform === 'win32' && 'symbolic links need privileges' }, () => {
+test('symbolic links to images and to folders are followed; one to nothing is named', { skip: process.platform === 'win32' && 'symbolic links need privileges' }, async () => {
   const elsewhere = folder({ 'x.png': pngOf(2, 2, RED), 'more/y.png': pngOf(2, 2, BLUE) });
   const dir = folder({ 'cats/a.png': pngOf(2, 2, RED), 'dogs/b.png': pngOf(2, 2, BLUE) });
   symlinkSync(path.join(elsewhere, 'x.png'), path.join(dir, 'cats', 'linked.png'));
@@ -192,13 +193,27 @@ test('symbolic links to images and to folders are followed; one to nothing is na
   symlinkSync('..', path.join(dir, 'dogs', 'loop')); // a folder that holds itself is walked once
   symlinkSync(path.join(elsewhere, 'nothing'), path.join(dir, 'dogs', 'notes')); // no image's name: skipped
   assert.deepEqual(listImageFiles(dir).map((f) => f.path), ['birds/y.png', 'cats/a.png', 'cats/linked.png', 'dogs/b.png']);
-  assert.deepEqual(loadImageFolder(dir, { imageSize: 2 }).train.classNames, ['birds', 'cats', 'dogs']);
+  assert.deepEqual((await loadImageFolder(dir, { imageSize: 2 })).train.classNames, ['birds', 'cats', 'dogs']);
   symlinkSync(path.join(elsewhere, 'gone.png'), path.join(dir, 'cats', 'gone.png'));
   assert.throws(() => listImageFiles(dir), { message: `${path.join(dir, 'cats', 'gone.png')}: a symbolic link to ${path.join(elsewhere, 'gone.png')}, which does not exist` });
 });
 
-test('a FIFO with an image name is refused at once, not skipped nor read forever', { skip: process.platform === 'win32' && 'no FIFOs', timeout: 10_000 }, () => {
+test('a FIFO with an image name is refused at once, not skipped nor read forever', { skip: process.platform === 'win32' && 'no FIFOs', timeout: 10_000 }, async () => {
   const dir = folder({ 'a.png': pngOf(2, 2, RED), 'b.png': pngOf(2, 2, BLUE) });
   execFileSync('mkfifo', [path.join(dir, 'c.png')]);
-  assert.throws(() => loadImageFolder(dir), { message: `${path.join(dir, 'c.png')}: expected a regular file, found a FIFO (named pipe)` });
+  await assert.rejects(loadImageFolder(dir), { message: `${path.join(dir, 'c.png')}: expected a regular file, found a FIFO (named pipe)` });
+});
+
+test('sharp, where it loads, decodes 8-bit PNGs to the pixels pngjs gives, so a machine without it reads them alike', async (t) => {
+  if ((await loadSharp()) === null) return t.skip('sharp does not load here');
+  const side = 9;
+  for (const colorType of [0, 2, 4, 6] as const) {
+    const png = new PNG({ width: side, height: side, colorType, inputHasAlpha: true });
+    for (let p = 0; p < side * side; p++) png.data.set([(p * 7) & 255, (p * 13) & 255, (p * 3) & 255, (p * 5) & 255], 4 * p);
+    const bytes = PNG.sync.write(png, { colorType, inputHasAlpha: true });
+    const bySharp = await decodeImageAsync(bytes, 'x.png');
+    assert.deepEqual([...bySharp.data], [...decodeImage(bytes, 'x.png').data], `PNG colour type ${colorType}`);
+  }
+  await assert.rejects(decodeImageAsync(pngOf(9, 9, RED).subarray(0, 40), 'cut.png'), /^Error: cut\.png: cannot decode PNG/);
+  await assert.rejects(decodeImageAsync(pngHeaderOnly(30000, 30000), 'huge.png'), /huge\.png: PNG of 30000x30000 pixels: expected at most/);
 });
