@@ -120,7 +120,7 @@ test('a registered kind resolves like a built-in one: its defaults, its fields, 
   assert.deepEqual(model, { ...VAE_DEFAULTS, kind: 'vae-scaled-prior', latentDim: 2, hidden: [8], priorScale: 3 });
   assert.equal((config().model as unknown as ScaledPriorVaeConfig).priorScale, 2);
   assert.throws(() => config({ priorScale: 0 }), /"priorScale": expected a number > 0, got 0/);
-  assert.throws(() => config({ prior: 'mixture' }), /unknown key "prior"/);
+  assert.throws(() => config({ labels: true }), /unknown key "labels"/);
   assert.deepEqual(configGroups('vae-scaled-prior')[0].fields.map((f) => f.flag).slice(-1), ['prior-scale']);
   await assert.rejects(registerModelKind(SCALED_PRIOR_KIND), /already registered/);
   await assert.rejects(registerModelKind({ ...SCALED_PRIOR_KIND, kind: 'vae' } as unknown as ModelKindSpec<ScaledPriorVaeConfig>), /already registered/);
