@@ -7,6 +7,8 @@
 //   npm test -- --test-reporter=tap        any other option for `node --test`, written --option=value
 //
 // VAEKIT_TEST_CONCURRENCY sets how many test files run at once (default: 2, or the number of cores when more).
+// The test files and the commands they start run their native kernels on one thread each (OMP_NUM_THREADS=1,
+// unless set): files side by side share the cores, and OpenMP teams that share them wait on each other.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { readdirSync } from 'node:fs';
@@ -30,10 +32,10 @@ if (!options.some((o) => o.startsWith('--test-reporter'))) options.push('--test-
 if (!options.some((o) => o.startsWith('--test-concurrency'))) options.push(`--test-concurrency=${concurrency}`);
 
 /** Runs a command; resolves to its exit code and, unless `inherit`, everything it printed. */
-function run(name, command, commandArgs, inherit = false) {
+function run(name, command, commandArgs, inherit = false, env = process.env) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { cwd: root, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, { cwd: root, env, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
     let output = '';
     if (!inherit) {
       child.stdout.setEncoding('utf8').on('data', (d) => (output += d));
@@ -58,7 +60,7 @@ function report({ name, code, seconds, output }) {
 const results = await Promise.all([
   run('type-check', process.execPath, [bin('typescript', 'tsc'), '--noEmit', '-p', 'tsconfig.json']),
   run('lint', process.execPath, [bin('eslint', 'eslint.js'), '.']),
-  run('tests', process.execPath, ['--test', '--import', 'tsx', ...options, ...files], true),
+  run('tests', process.execPath, ['--test', '--import', 'tsx', ...options, ...files], true, { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' }),
 ]);
 
 const failed = results.filter((r) => r.code !== 0);

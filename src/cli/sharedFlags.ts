@@ -22,7 +22,7 @@ export const THREADS_FLAG: CommandFlag = {
   flag: 'threads',
   help: 'threads of the native backend and kernels (OpenMP and OpenBLAS)',
   type: { type: 'int', min: 1 },
-  defaultText: 'all cores',
+  defaultText: 'OMP_NUM_THREADS where set, else all cores',
 };
 
 export const ENGINE_FLAG: CommandFlag = {
