@@ -26,7 +26,11 @@ const required = process.env.VAEKIT_REQUIRE_NATIVE === '1';
 const skip = load.kernels ? false : required ? false : `native backend not built: ${load.reason}`;
 
 before(async () => {
-  if (load.kernels) registerNativeBackend(load.kernels.backend, load.kernels.adam);
+  if (load.kernels) {
+    registerNativeBackend(load.kernels.backend, load.kernels.adam);
+    // Two threads whatever OMP_NUM_THREADS says (npm test sets 1): the threaded loops and split reductions run.
+    load.kernels.backend.setThreads(2);
+  }
   // The cpu backend's advice to install tfjs-node is noise here.
   tf.env().set('PROD', true);
 });
