@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, buildOnce, CliResult, listFiles, removeTempDirs, ROOT, tempDir, transcript, vaekitInProcess } from './helpers.js';
+import { buildOnce, CliResult, listFiles, removeTempDirs, ROOT, tempDir, transcript, vaekitInProcess } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -89,10 +89,11 @@ test('an error is printed with one prefix', async () => {
 });
 
 /**
- * `vaekit ...args` with every import of a @tensorflow package refused by a module hook: a command that loads
- * tfjs fails with "tfjs was loaded".
+ * `vaekit ...args` for each of `commands`, one after another in one Node process that runs the built CLI's
+ * `main` with every import of a @tensorflow package refused by a module hook: a command that loads tfjs fails
+ * with "tfjs was loaded" (and so does every later one that would).
  */
-function vaekitWithoutTfjs(args: string[]): CliResult {
+function vaekitWithoutTfjs(commands: string[][]): CliResult[] {
   const dir = tempDir();
   writeFileSync(join(dir, 'hooks.mjs'), `export async function resolve(specifier, context, next) {
   if (specifier.startsWith('@tensorflow/')) throw new Error('tfjs was loaded: ' + specifier);
@@ -100,24 +101,52 @@ function vaekitWithoutTfjs(args: string[]): CliResult {
 }
 `);
   writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  writeFileSync(join(dir, 'commands.mjs'), `import { main } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'main.js')).href)};
+const saved = { stdout: process.stdout.write, stderr: process.stderr.write };
+const results = [];
+for (const args of JSON.parse(process.argv[2])) {
+  const out = { stdout: '', stderr: '' };
+  for (const name of ['stdout', 'stderr']) {
+    process[name].write = (chunk, ...rest) => {
+      out[name] += String(chunk);
+      rest.find((r) => typeof r === 'function')?.();
+      return true;
+    };
+  }
+  let code;
+  try {
+    code = await main(args);
+  } catch (e) {
+    code = null;
+    out.stderr += String(e && e.stack ? e.stack : e);
+  }
+  process.stdout.write = saved.stdout;
+  process.stderr.write = saved.stderr;
+  results.push({ code, ...out });
+}
+process.stdout.write(JSON.stringify(results));
+`);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, join(dir, 'commands.mjs'), JSON.stringify(commands)], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout) as CliResult[];
 }
 
 test('help, the version and flag errors are answered without loading tfjs', () => {
-  // The hook works: a command that runs loads tfjs, and is stopped.
-  const info = vaekitWithoutTfjs(['info']);
-  assert.notEqual(info.code, 0, transcript(info));
-  assert.match(info.stderr, /tfjs was loaded/, transcript(info));
-
-  for (const args of [['--help'], ['train', '--help'], ['train', '--model', 'aae', '--help'], ['ssl', '--help'], ['eval', '--help'], ['sample', '--help'], ['compare', '--help'], ['plan', '--help'], ['plan', 'make', 'ssl', '--help'], ['plan', 'make', 'sweep', '--help'], ['plan', 'status', '--help'], ['worker', '--help']]) {
-    const r = vaekitWithoutTfjs(args);
+  const answers = [['--help'], ['--version'], ['train', '--help'], ['train', '--model', 'aae', '--help'], ['ssl', '--help'], ['eval', '--help'], ['sample', '--help'], ['compare', '--help'], ['plan', '--help'], ['plan', 'make', 'ssl', '--help'], ['plan', 'make', 'sweep', '--help'], ['plan', 'status', '--help'], ['worker', '--help']];
+  const errors = [['train', '--epoch', '3'], ['train', '--epochs', 'ten'], ['eval'], ['sample', 'run', '--scale', '0'], ['frobnicate'], ['plan', 'frobnicate'], ['plan', 'make', 'sweep', '--set', 'train.lr=fast'], ['worker']];
+  // Last, in the same process: the hook works, a command that runs loads tfjs and is stopped.
+  const results = vaekitWithoutTfjs([...answers, ...errors, ['info']]);
+  answers.forEach((args, i) => {
+    const r = results[i];
     assert.equal(r.code, 0, `${args.join(' ')}\n${transcript(r)}`);
-    assert.match(r.stdout, /Usage: vaekit/, transcript(r));
-  }
-  for (const args of [['train', '--epoch', '3'], ['train', '--epochs', 'ten'], ['eval'], ['sample', 'run', '--scale', '0'], ['frobnicate'], ['plan', 'frobnicate'], ['plan', 'make', 'sweep', '--set', 'train.lr=fast'], ['worker']]) {
-    const r = vaekitWithoutTfjs(args);
+    assert.match(r.stdout, args[0] === '--version' ? /^vaekit \d/ : /Usage: vaekit/, transcript(r));
+  });
+  errors.forEach((args, i) => {
+    const r = results[answers.length + i];
     assert.equal(r.code, 2, `${args.join(' ')}\n${transcript(r)}`);
     assert.doesNotMatch(r.stderr, /tfjs was loaded/, transcript(r));
-  }
+  });
+  const info = results[results.length - 1];
+  assert.notEqual(info.code, 0, transcript(info));
+  assert.match(info.stderr, /tfjs was loaded/, transcript(info));
 });
