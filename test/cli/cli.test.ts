@@ -1,7 +1,8 @@
 /**
- * The CLI end to end: the built `bin/vaekit.js` run in a temporary directory, as a user would; the answers to
- * bad input and the refusals through the same `main` called in this process (no Node start-up and tfjs load
- * for each). Every test looks at three things: the exit code, what was printed, and the files left on disk.
+ * The CLI end to end: the built `bin/vaekit.js` run in a temporary directory, as a user would (help, a train,
+ * and a run stopped by Ctrl-C, evaluated and resumed); everything else through the same `main` called in this
+ * process (no Node start-up and tfjs load for each). Every test looks at three things: the exit code, what was
+ * printed, and the files left on disk.
  *
  * Runs are tiny (2,000 MNIST images, one hidden layer of 64), and the tests that resume or refuse a run start
  * from copies of two runs trained once.
@@ -87,10 +88,10 @@ function trainedRun(): { dir: string; result: CliResult } {
 
 /** A 1-epoch run of SMALL, trained on first use: tests that resume or refuse it each get a copy. */
 let oneEpochRun: string | undefined;
-function copyOfOneEpochRun(): string {
+async function copyOfOneEpochRun(): Promise<string> {
   if (!oneEpochRun) {
     const cwd = tempDir();
-    assertExit(vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);
+    assertExit(await vaekitInProcess(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd), 0);
     oneEpochRun = join(cwd, 'run');
   }
   return copyOfRun(oneEpochRun);
@@ -143,9 +144,9 @@ test('vaekit eval --help names its flags', () => {
   assertIncludes(r.stdout, ['Usage: vaekit eval <checkpoint'], r);
 });
 
-test('vaekit info reports the backend: native where the addon loads, else wasm', () => {
+test('vaekit info reports the backend: native where the addon loads, else wasm', async () => {
   const cwd = tempDir();
-  const r = vaekit(['info'], cwd);
+  const r = await vaekitInProcess(['info'], cwd);
   assertExit(r, 0);
   assert.match(r.stdout, /^backend: (native \(OpenBLAS|wasm \(SIMD)/m, transcript(r));
   assertIncludes(r.stdout, ['vaekit ', 'model kinds: vae'], r);
@@ -161,7 +162,7 @@ test('train writes checkpoints, the resolved config and the history', () => {
   // One line says where the ops run; the model line shows only what applies to an MLP with a Bernoulli decoder.
   assert.equal(r.stdout.match(/^(engine|backend):/gm)?.join(), 'engine:', transcript(r));
   assert.match(r.stdout, /^engine: (native \(OpenBLAS .* threads|portable \(tfjs (native|wasm), \d+ threads?\))/m, transcript(r));
-  assert.match(r.stdout, /^model: vae, [\d,]+ parameters, latentDim 4, hidden 64, activation relu, decoder bernoulli, net mlp$/m, transcript(r));
+  assert.match(r.stdout, /^model: vae, [\d,]+ parameters, latentDim 4, hidden 64, activation relu, decoder bernoulli, net mlp, prior standard$/m, transcript(r));
   assert.deepEqual(listFiles(dir), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
 
   const config = readJson<{ model: Record<string, unknown>; train: Record<string, unknown>; data: Record<string, unknown> }>(join(dir, 'config.json'));
@@ -184,9 +185,9 @@ test('train writes checkpoints, the resolved config and the history', () => {
   assert.ok(history[1].val!.total < history[0].val!.total, `validation -ELBO should fall: ${history.map((h) => h.val!.total)}`);
 });
 
-test('eval prints the test -ELBO and -log p(x) and writes eval.json', () => {
+test('eval prints the test -ELBO and -log p(x) and writes eval.json', async () => {
   const { dir } = trainedRun();
-  const r = vaekit(['eval', 'run', ...EVAL_SMALL], join(dir, '..'));
+  const r = await vaekitInProcess(['eval', 'run', ...EVAL_SMALL], join(dir, '..'));
   assertExit(r, 0);
   assertIncludes(r.stdout, ['test -ELBO', '-log p(x)', 'k=20'], r);
   assert.match(r.stdout, /^data: mnist test, the first 200 of 10,000 images, binarized once \(seed 0\)$/m, transcript(r));
@@ -204,11 +205,11 @@ test('eval prints the test -ELBO and -log p(x) and writes eval.json', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Resume
 
-test('resume continues a run exactly as if it had never stopped', () => {
-  const cwd = copyOfOneEpochRun();
+test('resume continues a run exactly as if it had never stopped', async () => {
+  const cwd = await copyOfOneEpochRun();
   assert.equal(readJson<EpochRecord[]>(join(cwd, 'run', 'history.json')).length, 1);
 
-  const r = vaekit(['train', '--resume', '--out', 'run', '--epochs', '2'], cwd);
+  const r = await vaekitInProcess(['train', '--resume', '--out', 'run', '--epochs', '2'], cwd);
   assertExit(r, 0);
   assertIncludes(r.stdout, ['resuming run at epoch 2', 'epoch 2/2'], r);
   assert.ok(!r.stdout.includes('epoch 1/2 '), `epoch 1 should not be trained again\n${transcript(r)}`);
@@ -222,7 +223,7 @@ test('resume continues a run exactly as if it had never stopped', () => {
 });
 
 test('a run whose checkpoint holds image-folder settings on IDX data (as every run once saved) still resumes, and saves them no more', async () => {
-  const cwd = copyOfOneEpochRun();
+  const cwd = await copyOfOneEpochRun();
   const path = join(cwd, 'run', 'last.ckpt');
   const data = decodeCheckpoint(readFileSync(path), path);
   (data.meta as { config: { data: Record<string, unknown> } }).config.data = { ...(data.meta as { config: { data: object } }).config.data, imageSize: 32, channels: 3 };
@@ -238,7 +239,7 @@ test('a run whose checkpoint holds image-folder settings on IDX data (as every r
 });
 
 test('resume refuses a changed setting other than --epochs', async () => {
-  const cwd = copyOfOneEpochRun();
+  const cwd = await copyOfOneEpochRun();
   const before = listFiles(cwd);
   const ckpt = readFileSync(join(cwd, 'run', 'last.ckpt'));
 
@@ -251,7 +252,7 @@ test('resume refuses a changed setting other than --epochs', async () => {
 });
 
 test('resume may add a learning-rate step for epochs not yet trained, not for one already trained', async () => {
-  const cwd = copyOfOneEpochRun();
+  const cwd = await copyOfOneEpochRun();
   const ckpt = readFileSync(join(cwd, 'run', 'last.ckpt'));
   const zero = await vaekitInProcess(['train', '--resume', '--out', 'run', '--epochs', '3', '--lr-steps', '0'], cwd);
   assertExit(zero, 2);
@@ -268,7 +269,7 @@ test('resume may add a learning-rate step for epochs not yet trained, not for on
 });
 
 test('a second plain train into a run directory is refused', async () => {
-  const cwd = copyOfOneEpochRun();
+  const cwd = await copyOfOneEpochRun();
   const before = listFiles(cwd);
   const ckpt = readFileSync(join(cwd, 'run', 'last.ckpt'));
 
@@ -381,26 +382,27 @@ function writeLock(dir: string, pid: number, host = hostname()): string {
   return path;
 }
 
-test('train and train --resume refuse a run directory another vaekit holds, naming it, and leave its lock alone', () => {
+test('train and train --resume refuse a run directory another vaekit holds, naming it, and leave its lock alone', async () => {
   const cwd = copyOfTrainedRun();
-  const lock = writeLock(join(cwd, 'run'), process.pid);
+  // Another live process on this host: the one that started this test file.
+  const lock = writeLock(join(cwd, 'run'), process.ppid);
   const lockText = readFileSync(lock, 'utf8');
   const before = listFiles(cwd);
   for (const args of [['--resume', '--epochs', '3'], [...SMALL, '--epochs', '1', '--force']]) {
-    const r = vaekit(['train', ...args, '--out', 'run'], cwd);
+    const r = await vaekitInProcess(['train', ...args, '--out', 'run'], cwd);
     assertExit(r, 1);
-    assertIncludes(r.stderr, [`--out run is in use by another vaekit: pid ${process.pid} on ${hostname()}`, 'vaekit train', 'pass another --out', join('run', 'vaekit.lock')], r);
+    assertIncludes(r.stderr, [`--out run is in use by another vaekit: pid ${process.ppid} on ${hostname()}`, 'vaekit train', 'pass another --out', join('run', 'vaekit.lock')], r);
     assert.deepEqual(listFiles(cwd), before);
     assert.equal(readFileSync(lock, 'utf8'), lockText);
   }
 });
 
-test('a lock left by a vaekit that was killed is taken over with a note; its temporary files are removed', () => {
+test('a lock left by a vaekit that was killed is taken over with a note; its temporary files are removed', async () => {
   const cwd = tempDir();
   const dead = spawnSync(process.execPath, ['-e', '']).pid!;
   writeLock(join(cwd, 'run'), dead);
   writeFileSync(join(cwd, 'run', `last.ckpt.tmp-${dead}-0123456789ab`), 'half a checkpoint');
-  const r = vaekit(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
+  const r = await vaekitInProcess(['train', ...SMALL, '--epochs', '1', '--out', 'run'], cwd);
   assertExit(r, 0);
   assertIncludes(r.stdout, [`took over the lock of run from pid ${dead} on ${hostname()}`, `last.ckpt.tmp-${dead}-0123456789ab`], r);
   assert.deepEqual(listFiles(join(cwd, 'run')), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
@@ -421,7 +423,7 @@ test('two trains on one --out at once: the second is refused while the first run
   const guard = setTimeout(() => first.kill('SIGKILL'), 120_000);
   const closed = new Promise<number | null>((resolve) => first.on('close', (c) => resolve(c)));
   await started;
-  const second = vaekit(['train', '--limit', '2000', '--epochs', '1', '--out', 'run', '--force'], cwd);
+  const second = await vaekitInProcess(['train', '--limit', '2000', '--epochs', '1', '--out', 'run', '--force'], cwd);
   first.kill('SIGINT');
   const code = await closed;
   clearTimeout(guard);
@@ -653,16 +655,16 @@ test('Ctrl-C saves a checkpoint that eval reads and --resume finishes', async ()
   assert.deepEqual(history.map((h) => h.epoch), [1, 2]);
 
   // Stopped mid-epoch and resumed, the run matches one that never stopped.
-  const straight = vaekit([...args.slice(0, -1), 'straight'], cwd);
+  const straight = await vaekitInProcess([...args.slice(0, -1), 'straight'], cwd);
   assertExit(straight, 0);
   assertHistoriesClose(history, readJson<EpochRecord[]>(join(cwd, 'straight', 'history.json')));
   assertNoTempFiles(cwd);
 });
 
-test('a diverging run stops with exit 1 before applying the bad step', () => {
+test('a diverging run stops with exit 1 before applying the bad step', async () => {
   const cwd = tempDir();
   // lr 1e6 makes the loss NaN within the first few steps of epoch 1 (step 4 for seeds 0 to 2).
-  const r = vaekit(['train', ...SMALL, '--epochs', '2', '--lr', '1e6', '--out', 'run'], cwd);
+  const r = await vaekitInProcess(['train', ...SMALL, '--epochs', '2', '--lr', '1e6', '--out', 'run'], cwd);
   assertExit(r, 1);
   assertIncludes(r.stdout + r.stderr, ['became', 'not applied', '--lr'], r);
   assert.match(r.stdout + r.stderr, /became (NaN|-?Infinity)/, transcript(r));

@@ -16,7 +16,7 @@ import { REPORT_SPEC } from '../../src/cli/specs/report.js';
 import { SAMPLE_SPEC } from '../../src/cli/specs/sample.js';
 import { TRAVERSE_SPEC } from '../../src/cli/specs/traverse.js';
 import { RUN_OUTPUTS } from '../../src/node/runFiles.js';
-import { buildOnce, listFiles, removeTempDirs, tempDir, transcript, vaekit, vaekitInProcess } from './helpers.js';
+import { buildOnce, listFiles, removeTempDirs, tempDir, transcript, vaekitInProcess } from './helpers.js';
 
 before(() => buildOnce());
 after(() => removeTempDirs());
@@ -33,34 +33,37 @@ test('every file a command writes beside a checkpoint by default is one of the r
   }
 });
 
-/** A lock file naming this test process, as a running vaekit would leave it. */
+/** The holder of the locks below: another live process on this host, the one that started this test file. */
+const HOLDER = process.ppid;
+
+/** A lock file naming HOLDER, as a running vaekit would leave it. */
 function holdDirectory(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'vaekit.lock'), JSON.stringify({ pid: process.pid, host: hostname(), command: 'vaekit ssl', since: '2024-05-01T10:00:00.000Z', token: 'feedfacecafebeef' }));
+  writeFileSync(join(dir, 'vaekit.lock'), JSON.stringify({ pid: HOLDER, host: hostname(), command: 'vaekit ssl', since: '2024-05-01T10:00:00.000Z', token: 'feedfacecafebeef' }));
 }
 
-test('ssl refuses a seed\'s run directory that another vaekit holds, naming it', () => {
+test('ssl refuses a seed\'s run directory that another vaekit holds, naming it', async () => {
   const cwd = tempDir();
   const seedDir = join(cwd, 'out', 'm2-100', 'seed-0');
   holdDirectory(seedDir);
-  const r = vaekit(['ssl', '--model', 'm2', '--labels', '100', '--seeds', '1', '--epochs', '1', ...SLICE, '--latent', '4', '--hidden', '16', '--classifier-hidden', '16', '--out', 'out'], cwd);
+  const r = await vaekitInProcess(['ssl', '--model', 'm2', '--labels', '100', '--seeds', '1', '--epochs', '1', ...SLICE, '--latent', '4', '--hidden', '16', '--classifier-hidden', '16', '--out', 'out'], cwd);
   assert.equal(r.code, 1, transcript(r));
-  assert.ok(r.stderr.includes(`${join('out', 'm2-100', 'seed-0')} is in use by another vaekit: pid ${process.pid}`), transcript(r));
+  assert.ok(r.stderr.includes(`${join('out', 'm2-100', 'seed-0')} is in use by another vaekit: pid ${HOLDER}`), transcript(r));
   assert.deepEqual(listFiles(seedDir), ['vaekit.lock']);
 });
 
-test('compare refuses a run another vaekit holds; a run stopped before its first checkpoint is started afresh', () => {
+test('compare refuses a run another vaekit holds; a run stopped before its first checkpoint is started afresh', async () => {
   const cwd = tempDir();
   const args = ['compare', '--models', 'pca', '--latent', '2', '--out', 'cmp', ...SLICE, '--epochs', '1', '--test-limit', '100', '--digits', '4'];
   holdDirectory(join(cwd, 'cmp', 'pca-z2'));
-  const held = vaekit(args, cwd);
+  const held = await vaekitInProcess(args, cwd);
   assert.equal(held.code, 1, transcript(held));
-  assert.ok(held.stderr.includes(`${join('cmp', 'pca-z2')} is in use by another vaekit: pid ${process.pid}`), transcript(held));
+  assert.ok(held.stderr.includes(`${join('cmp', 'pca-z2')} is in use by another vaekit: pid ${HOLDER}`), transcript(held));
 
   // What a run killed in its first epoch leaves: its config, no checkpoint.
   rmSync(join(cwd, 'cmp', 'pca-z2', 'vaekit.lock'));
   writeFileSync(join(cwd, 'cmp', 'pca-z2', 'config.json'), '{}');
-  const r = vaekit(args, cwd);
+  const r = await vaekitInProcess(args, cwd);
   assert.equal(r.code, 0, transcript(r));
   assert.deepEqual(listFiles(join(cwd, 'cmp', 'pca-z2')), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
 });

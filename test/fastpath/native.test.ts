@@ -46,6 +46,8 @@ function binary(n: number, seed: number): Float32Array {
 before(async () => {
   if (required) assert.ok(kernels, `VAEKIT_REQUIRE_NATIVE=1 but the native kernels are missing: ${loaded.reason}`);
   await useTestBackend();
+  // Two threads whatever OMP_NUM_THREADS says (npm test sets 1): the kernels' threaded loops run.
+  loaded.kernels?.backend.setThreads(2);
 });
 
 test('without the addon vaekit falls back to the portable path and says why', async () => {

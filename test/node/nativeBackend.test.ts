@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
+import { cpus } from 'node:os';
 import { after, before, test } from 'node:test';
 import { resolveRunConfig } from '../../src/config/run.js';
 import { createModel } from '../../src/models/create.js';
@@ -13,7 +14,7 @@ import { ModelConfig } from '../../src/models/registry.js';
 import { MultiStepModel } from '../../src/models/types.js';
 import { conv2d, conv2dTranspose } from '../../src/nn/conv.js';
 import { CONV_GEOMETRY } from '../../src/nn/convNet.js';
-import { describeBackend, initBackend } from '../../src/node/backend.js';
+import { defaultThreads, describeBackend, initBackend } from '../../src/node/backend.js';
 import { loadNativeKernels } from '../../src/node/native.js';
 import { NATIVE_BACKEND, NATIVE_KERNELS, registerNativeBackend } from '../../src/node/nativeBackend.js';
 import { ParamStore } from '../../src/nn/params.js';
@@ -26,7 +27,11 @@ const required = process.env.VAEKIT_REQUIRE_NATIVE === '1';
 const skip = load.kernels ? false : required ? false : `native backend not built: ${load.reason}`;
 
 before(async () => {
-  if (load.kernels) registerNativeBackend(load.kernels.backend, load.kernels.adam);
+  if (load.kernels) {
+    registerNativeBackend(load.kernels.backend, load.kernels.adam);
+    // Two threads whatever OMP_NUM_THREADS says (npm test sets 1): the threaded loops and split reductions run.
+    load.kernels.backend.setThreads(2);
+  }
   // The cpu backend's advice to install tfjs-node is noise here.
   tf.env().set('PROD', true);
 });
@@ -298,8 +303,15 @@ test('auto picks the native backend where the addon loads, with the threads aske
   assert.equal(await initBackend('auto', { threads: 1 }), NATIVE_BACKEND);
   assert.match(describeBackend(), /^native \(OpenBLAS .*, 1 thread, /);
   await initBackend('native');
-  assert.match(describeBackend(), /threads/);
+  const n = defaultThreads();
+  assert.match(describeBackend(), new RegExp(`, ${n} threads?, `), `none asked: ${n}, as OMP_NUM_THREADS or the cores say`);
   await assert.rejects(initBackend('native', { threads: 0 }), /threads must be a positive integer/);
+});
+
+test('the default threads: OMP_NUM_THREADS where it holds a positive integer (its first level), else every core', () => {
+  assert.equal(defaultThreads({ OMP_NUM_THREADS: '3' }), 3);
+  assert.equal(defaultThreads({ OMP_NUM_THREADS: '4,2' }), 4);
+  for (const value of [undefined, '', '0', '-2', '1.5', 'many']) assert.equal(defaultThreads({ OMP_NUM_THREADS: value }), cpus().length, String(value));
 });
 
 test('the fused Adam kernel updates as the element-wise ops do', { skip }, async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN } from '../cli/helpers.js';
+import { BIN, transcript, vaekitInProcess } from '../cli/helpers.js';
 
 /** Flags of a run that trains in well under a second an epoch. */
 export const TINY = ['--limit', '600', '--val-size', '100', '--epochs', '3', '--hidden', '16', '--batch-size', '25'];
@@ -34,16 +34,15 @@ export function start(args: string[], cwd: string): { child: ChildProcess; out: 
   return { child, out: () => text, exited };
 }
 
-/** Trains each run of the plan alone with `vaekit train` (two at a time) into ref/<name>, and checks the plan's run has the same figures. */
+/**
+ * Trains each run of the plan alone with `vaekit train` (through the CLI's `main` in this process, one after
+ * another) into ref/<name>, and checks the plan's run has the same figures.
+ */
 export async function assertSameAsAlone(plan: PlanFile, outDir: string, refDir: string, cwd: string): Promise<void> {
-  const queue = [...plan.runs];
-  const one = async () => {
-    for (let r = queue.shift(); r; r = queue.shift()) {
-      const p = start(['train', ...r.args, '--threads', '1', '--out', join(refDir, r.name)], cwd);
-      assert.equal(await p.exited, 0, p.out());
-    }
-  };
-  await Promise.all([one(), one()]);
+  for (const r of plan.runs) {
+    const p = await vaekitInProcess(['train', ...r.args, '--threads', '1', '--out', join(refDir, r.name)], cwd);
+    assert.equal(p.code, 0, transcript(p));
+  }
   for (const r of plan.runs) {
     const a = figures(join(outDir, r.name));
     const b = figures(join(refDir, r.name));
