@@ -161,7 +161,7 @@ test('train writes checkpoints, the resolved config and the history', () => {
   assertIncludes(r.stdout, ['epoch 1/2', 'epoch 2/2', `next: vaekit eval run`], r);
   // One line says where the ops run; the model line shows only what applies to an MLP with a Bernoulli decoder.
   assert.equal(r.stdout.match(/^(engine|backend):/gm)?.join(), 'engine:', transcript(r));
-  assert.match(r.stdout, /^engine: (native \(OpenBLAS .* threads|portable \(tfjs (native|wasm), \d+ threads?\))/m, transcript(r));
+  assert.match(r.stdout, /^engine: (native \(OpenBLAS .* threads?,|portable \(tfjs (native|wasm), \d+ threads?\))/m, transcript(r));
   assert.match(r.stdout, /^model: vae, [\d,]+ parameters, latentDim 4, hidden 64, activation relu, decoder bernoulli, net mlp, prior standard$/m, transcript(r));
   assert.deepEqual(listFiles(dir), ['best.ckpt', 'config.json', 'history.json', 'last.ckpt']);
 
