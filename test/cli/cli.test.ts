@@ -175,7 +175,7 @@ test('train writes checkpoints, the resolved config and the history', () => {
   assert.equal(config.data.limit, 2000);
   assert.equal(config.data.valSize, 500);
   assert.equal(config.data.data, 'mnist');
-  assert.deepEqual(Object.keys(config.data).sort(), ['binarize', 'data', 'dataDir', 'limit', 'valSize'], 'no image-folder settings for IDX data');
+  assert.deepEqual(Object.keys(config.data).sort(), ['binarize', 'data', 'dataDir', 'limit', 'stream', 'valSize'], 'no image-folder settings for IDX data');
 
   const history = readJson<EpochRecord[]>(join(dir, 'history.json'));
   assert.deepEqual(history.map((h) => h.epoch), [1, 2]);
