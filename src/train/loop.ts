@@ -65,7 +65,12 @@ export interface Stepper<B> {
   discard(i: number): void;
   /** The terms the batch records, from those of its steps. */
   record(steps: StepTerms[]): StepTerms;
-  /** Validation figures on `val`, the model first brought up to date; a promise where reads are asynchronous. */
+  /**
+   * Writes back what a hand-fused engine holds (parameters, moments) to the model and optimizer: at the end of
+   * each epoch, before validation and the epoch's checkpoints, with or without a validation set.
+   */
+  sync?(): void;
+  /** Validation figures on `val` of the model as the epoch left it; a promise where reads are asynchronous. */
   validate(val: Dataset): MaybePromise<Metrics>;
   /** What picks the best epoch (lower is better). */
   score(record: EpochRecord): number;
@@ -204,6 +209,7 @@ export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts:
     }
 
     const validationStart = Date.now();
+    stepper.sync?.();
     const validated = val ? stepper.validate(val) : undefined;
     const record: EpochRecord = {
       epoch: state.epoch + 1,

@@ -25,8 +25,8 @@ function oneStepStepper(engine: StepEngine, optimizer: Adam, ctx: TrainContext, 
     apply: () => engine.apply(),
     discard: () => engine.discard(),
     record: ([terms]) => terms,
+    sync: () => engine.sync(),
     validate(val) {
-      engine.sync();
       return opts.validate(val);
     },
     score: (r) => (r.val ?? r.train).total,

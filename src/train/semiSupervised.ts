@@ -33,8 +33,8 @@ export function semiSupervisedStepper(model: SemiSupervisedModel, optimizer: Ada
     apply: () => engine.apply(),
     discard: () => engine.discard(),
     record: ([terms]) => terms,
+    sync: () => engine.sync(),
     validate(val) {
-      engine.sync();
       return then(settle(classificationErrorReads(model, val)), (error) => ({ error }));
     },
     score: (r) => r.val?.error ?? r.train.total,

@@ -339,3 +339,17 @@ test('on the fast path, a run stopped mid-epoch and resumed ends bit-identical t
   disposeRun(straight);
   disposeRun(resumed);
 });
+
+test('on the fast path without a validation set, each epoch ends with the model holding the weights reached, as its checkpoint does', { skip }, async () => {
+  const cfg = resolveRunConfig([{ source: 'test', values: { train: { epochs: 2, batchSize: 64 }, data: { limit: 640, valSize: 0 } } }]);
+  const noVal = prepareTrainingData(await loadDataset({ data: 'mnist' }), cfg.data, 0);
+  const atEpochEnd: Map<string, Float32Array>[] = [];
+  const run = createRun(cfg, noVal.train.shape, initialTrainState());
+  await trainRun(run, noVal, cfg, { onEpochEnd: () => void atEpochEnd.push(run.model.params.snapshot()) }, { fused: kernels });
+  const oneEpoch = createRun({ ...cfg, train: { ...cfg.train, epochs: 1 } }, noVal.train.shape, initialTrainState());
+  await trainRun(oneEpoch, noVal, oneEpoch.config, {}, { fused: kernels });
+  assert.deepEqual(atEpochEnd[0], oneEpoch.model.params.snapshot(), 'the first epoch checkpoint holds the first epoch weights');
+  assert.deepEqual(atEpochEnd[1], run.model.params.snapshot());
+  disposeRun(run);
+  disposeRun(oneEpoch);
+});
