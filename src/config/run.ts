@@ -87,6 +87,10 @@ export function resolveRunConfig(layers: ConfigLayer[]): RunConfig {
     const offering = Object.values(MODEL_KINDS).filter((s) => s.objectives?.includes(train.objective)).map((s) => s.kind);
     throw new ConfigError(`train.objective ${train.objective}: the ${kind} kind trains on its own objective only (train.objective elbo); ${train.objective} is offered by ${offering.join(', ')}`);
   }
+  // DReG rewrites the gradient of the importance weights (Tucker et al. 2019, eq. 5/6): the ELBO has none to rewrite.
+  if (train.estimator === 'dreg' && train.objective !== 'iwae') {
+    throw new ConfigError(`train.estimator dreg (--estimator dreg) estimates the gradient of the IWAE bound: it needs train.objective iwae (--objective iwae), got ${train.objective}`);
+  }
   return { model: { ...resolveSection(spec.fields, spec.defaults, pick('model'), ['kind']), kind } as ModelConfig, train, data };
 }
 

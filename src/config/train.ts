@@ -5,6 +5,13 @@ import { FieldSpec } from './schema.js';
 export type Objective = 'elbo' | 'iwae';
 export const OBJECTIVES: readonly Objective[] = ['elbo', 'iwae'];
 
+/**
+ * The gradient estimator of the IWAE bound: standard (the bound's reparameterized gradient), or dreg, the doubly
+ * reparameterized gradient of Tucker, Lawson, Gu & Maddison 2019 (eq. 5/6), for the encoder.
+ */
+export type Estimator = 'standard' | 'dreg';
+export const ESTIMATORS: readonly Estimator[] = ['standard', 'dreg'];
+
 /** How a model is trained. */
 export interface TrainConfig {
   /** Passes over the training set. Default 10. */
@@ -31,6 +38,11 @@ export interface TrainConfig {
    * for the vae kind. Default 'elbo'.
    */
   objective: Objective;
+  /**
+   * standard, or dreg: the doubly reparameterized encoder gradient of the IWAE bound (Tucker et al. 2019), for
+   * objective iwae only. Default 'standard'.
+   */
+  estimator: Estimator;
   /** Seed of every random stream of the run. Default 0. */
   seed: number;
   /** Adam's decay of the second moment (Kingma & Ba 2015, Alg. 1). Default 0.999. */
@@ -39,7 +51,7 @@ export interface TrainConfig {
   adamEpsilon: number;
 }
 
-export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, objective: 'elbo', seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8 };
+export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, objective: 'elbo', estimator: 'standard', seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8 };
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -51,6 +63,7 @@ export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'warmupEpochs', flag: 'warmup-epochs', help: 'epochs of linear KL warm-up from 0 to beta', type: { type: 'number', min: 0 } },
   { key: 'numSamples', flag: 'samples', alias: 'k', help: 'samples of z per input (L for the ELBO, K for the IWAE bound)', type: { type: 'int', min: 1 } },
   { key: 'objective', flag: 'objective', help: 'elbo, or iwae: the importance-weighted bound of K samples (vae only)', type: { type: 'enum', choices: OBJECTIVES } },
+  { key: 'estimator', flag: 'estimator', help: "gradient of the IWAE bound: standard, or dreg, the doubly reparameterized encoder gradient (Tucker et al. 2019; --objective iwae only)", type: { type: 'enum', choices: ESTIMATORS } },
   { key: 'adamBeta2', flag: 'adam-beta2', help: "Adam's decay of the second moment", type: { type: 'number', min: 0, exclusiveMax: 1 } },
   { key: 'adamEpsilon', flag: 'adam-eps', help: "Adam's epsilon, added to the root of the second moment", type: { type: 'number', exclusiveMin: 0 } },
   { key: 'seed', flag: 'seed', help: 'seed of every random stream (init, shuffling, binarization, eps)', type: { type: 'int', min: 0 } },

@@ -86,3 +86,49 @@ export function addEntropyGrad(rows: number, k: number, beta: number, dEncOut: F
   const g = (-0.5 * beta) / rows;
   for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) dEncOut[r * 2 * k + k + j] += g;
 }
+
+/*
+ * The doubly reparameterized gradient (DReG; Tucker, Lawson, Gu & Maddison 2019, eq. 5/6) of the bound by the
+ * encoder: only the path derivative through each z_i, each draw's weighted w~_i^2 instead of w~_i, and no
+ * score-function (entropy) term. With a KL weight beta the rewritten score term is beta times the paper's, so
+ * draw i's weight is w~_i * (1 - beta + beta * w~_i): w~_i^2 at beta = 1, w~_i (the standard estimator, which has
+ * no score term then) at beta = 0, and 1 (sticking the landing, Roeder et al. 2017) at K = 1 for every beta.
+ */
+
+/**
+ * DReG's factor on draw i's IWAE weight, 1 - beta + beta * w~_i: from E_q[f(z) d log q/dphi] = E[df/dz dz/dphi]
+ * with f = w~_i, whose dw~_i/dz_i = w~_i (1 - w~_i) d log w_i/dz_i (Tucker et al. 2019, eq. 5).
+ */
+export function dregFactor(weight: number, beta: number): number {
+  return 1 - beta + beta * weight;
+}
+
+/** Each draw's DReG weight w~_i * dregFactor(w~_i) into `out` [drawn], which it returns. */
+export function dregWeights(weights: Float64Array, beta: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < weights.length; i++) out[i] = weights[i] * dregFactor(weights[i], beta);
+  return out;
+}
+
+/**
+ * Scales each draw's row of dz [drawn, k], there -(w~_i / rows) d log p(x|z_i)/dz_i from the decoder's backward
+ * pass, by dregFactor(w~_i), so that it carries the draw's DReG weight instead of its IWAE weight.
+ */
+export function reweighPathGrad(dz: Float32Array, k: number, weights: Float64Array, beta: number): void {
+  for (let i = 0; i < weights.length; i++) {
+    const c = dregFactor(weights[i], beta);
+    for (let j = i * k, end = j + k; j < end; j++) dz[j] *= c;
+  }
+}
+
+/**
+ * Adds -log q(z|x)'s path derivative to dz [drawn, k], q's parameters held fixed: d(-log q)/dz = (z - mean) /
+ * sigma^2 = eps / sigma, so draw i (weight c_i, the DReG weight) gains -(c_i / rows) * beta * eps_i / sigma, with
+ * sigma = exp(0.5 * logVar) from the second half of encOut [rows, 2k].
+ */
+export function addPathEntropyGrad(encOut: Float32Array, eps: Float32Array, weights: Float64Array, rows: number, k: number, beta: number, dz: Float32Array): void {
+  for (let i = 0; i < weights.length; i++) {
+    const c = -(weights[i] / rows) * beta;
+    const logVar = ((i % rows) * 2 + 1) * k;
+    for (let j = 0; j < k; j++) dz[i * k + j] += c * eps[i * k + j] * Math.exp(-0.5 * encOut[logVar + j]);
+  }
+}

@@ -1,7 +1,7 @@
-import type { Objective } from '../config/train.js';
+import type { Estimator, Objective } from '../config/train.js';
 import { DECODERS } from '../models/likelihood.js';
 import { MlpVaePlan } from '../models/types.js';
-import { addEntropyGrad, addPriorGrad, iwaeForward, weighDecoderGrad } from './iwae.js';
+import { addEntropyGrad, addPathEntropyGrad, addPriorGrad, dregWeights, iwaeForward, reweighPathGrad, weighDecoderGrad } from './iwae.js';
 import { Kernels } from './kernels.js';
 import { LayersOnKernels } from './mlp.js';
 
@@ -26,6 +26,8 @@ export class MlpVaeOnKernels {
   private readonly decoderCode: number;
   /** The IWAE's normalized weights of the last forward pass, in float64 (they are exponentials), reused across steps. */
   private weightsBuffer = new Float64Array(0);
+  /** DReG's per-draw weights (src/fastpath/iwae.ts), reused across steps. */
+  private dregBuffer = new Float64Array(0);
 
   constructor(private readonly kernels: Kernels, readonly plan: MlpVaePlan, values: Map<string, Float32Array>) {
     this.net = new LayersOnKernels(kernels, values);
@@ -86,9 +88,10 @@ export class MlpVaeOnKernels {
 
   /**
    * The batch means of the terms, as `losses`, and in `grads` the gradient of the batch mean of `total`
-   * (recon + beta * KL, or the negative IWAE bound) with respect to every parameter.
+   * (recon + beta * KL, or the negative IWAE bound) with respect to every parameter; for the IWAE bound with
+   * estimator dreg, the encoder's is the doubly reparameterized estimate (Tucker et al. 2019, eq. 5/6).
    */
-  gradients(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array, objective: Objective = 'elbo'): LossMeans {
+  gradients(x: Float32Array, rows: number, beta: number, samples: number, eps: Float32Array, objective: Objective = 'elbo', estimator: Estimator = 'standard'): LossMeans {
     const k = this.plan.latentDim;
     const dDecOut = this.net.work.get('dDecOut', samples * rows * this.plan.decoder[this.plan.decoder.length - 1].outSize);
     const means = this.forwardTerms(x, rows, beta, samples, eps, dDecOut, objective);
@@ -96,7 +99,15 @@ export class MlpVaeOnKernels {
     const encOut = encoded[encoded.length - 1];
     const dz = this.net.backward(this.plan.decoder, z, decoded, dDecOut, samples * rows, 'dec', true)!;
     const dEncOut = this.net.work.get('dEncOut', rows * 2 * k);
-    if (weights) {
+    if (weights && estimator === 'dreg') {
+      // DReG: the decoder's weights stay w~_i; through z the draws weigh w~_i^2 (at beta 1), no entropy term.
+      if (this.dregBuffer.length < weights.length) this.dregBuffer = new Float64Array(weights.length);
+      const dreg = dregWeights(weights, beta, this.dregBuffer.subarray(0, weights.length));
+      reweighPathGrad(dz, k, weights, beta);
+      addPriorGrad(z, dreg, rows, k, beta, dz);
+      addPathEntropyGrad(encOut, eps, dreg, rows, k, beta, dz);
+      this.kernels.gaussianHeadGrad(encOut, eps, dz, rows, k, samples, 0, dEncOut);
+    } else if (weights) {
       // IWAE: the KL is not analytic; the prior and q(z|x) enter through each draw's weight (src/fastpath/iwae.ts).
       addPriorGrad(z, weights, rows, k, beta, dz);
       this.kernels.gaussianHeadGrad(encOut, eps, dz, rows, k, samples, 0, dEncOut);

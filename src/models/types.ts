@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Objective } from '../config/train.js';
+import type { Estimator, Objective } from '../config/train.js';
 import { DenseLayerRef } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../rng.js';
@@ -21,6 +21,8 @@ export interface LossOptions {
   rng: Rng;
   /** Which bound `total` negates; a kind computes only those its spec declares (`objectives`). Default 'elbo'. */
   objective?: Objective;
+  /** The IWAE bound's gradient estimator; its value (`total`) is the same under both. Default 'standard'. */
+  estimator?: Estimator;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ImageShape } from '../nn/convNet.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamStore } from '../nn/params.js';
 import { logNormal, reparameterize } from '../prob/gaussian.js';
-import { logMeanExp, monteCarloMean } from '../prob/estimators.js';
+import { logMeanExp, monteCarloMean, scaleGradient, stopGradient } from '../prob/estimators.js';
 import { Rng, Stream } from '../rng.js';
 import { decoderMean, drawFromDecoder, decoderOutputSize, isKernelDecoder, KERNEL_DECODERS, logLikelihood, LikelihoodOptions, buildLikelihood } from './likelihood.js';
 import { LatentPrior, StandardNormalPrior } from './latentPrior.js';
@@ -113,7 +113,8 @@ abstract class GaussianVae implements LatentVariableModel {
   }
 
   lossTerms(batch: Batch, opts: LossOptions): LossTerms {
-    return (opts.objective ?? 'elbo') === 'iwae' ? this.iwaeTerms(batch.x, opts) : this.elboTerms(batch.x, opts);
+    if ((opts.objective ?? 'elbo') !== 'iwae') return this.elboTerms(batch.x, opts);
+    return (opts.estimator ?? 'standard') === 'dreg' ? this.dregTerms(batch.x, opts) : this.iwaeTerms(batch.x, opts);
   }
 
   /** The negative ELBO with L samples of z and the analytic KL. */
@@ -146,6 +147,42 @@ abstract class GaussianVae implements LatentVariableModel {
       const total = tf.neg(logMeanExp(logW, 0)) as tf.Tensor1D;
       const recon = tf.neg(monteCarloMean(logLik, opts.numSamples)) as tf.Tensor1D;
       const kl = monteCarloMean(klDraws, opts.numSamples) as tf.Tensor1D;
+      return { total, recon, kl };
+    });
+  }
+
+  /**
+   * The negative IWAE bound of iwaeTerms, its value and its decoder (and prior) gradient unchanged, with the doubly
+   * reparameterized gradient by the encoder (DReG; Tucker, Lawson, Gu & Maddison 2019, eq. 5/6): only the path
+   * derivative through each z_i, weighed w~_i^2 at beta 1, and no score term. With a KL weight beta, draw i's
+   * path weight is w~_i * (1 - beta + beta * w~_i) (src/fastpath/iwae.ts, dregFactor, says why).
+   * The surrogate: a first pass gives the bound and the stopped weights w~; the second decodes z' = z, whose
+   * gradient each draw scales by 1 - beta + beta * w~_i, with log q evaluated at q's stopped parameters, and
+   * -(sum_i w~_i log w'_i) per row is added to the value with its own value taken off. The first pass's
+   * backward carries zeros only: the price of tfjs's having no stop_gradient that cuts the tape.
+   */
+  private dregTerms(x: tf.Tensor2D, opts: LossOptions): LossTerms {
+    return tf.tidy(() => {
+      const { numSamples: samples, beta } = opts;
+      const rows = x.shape[0];
+      const { mean, logVar } = this.encode(x);
+      const meanK = repeatRows(mean, samples);
+      const logVarK = repeatRows(logVar, samples);
+      const xK = repeatRows(x, samples);
+      const z = reparameterize(meanK, logVarK, drawEps(opts.rng, samples * rows, this.latentDim)) as tf.Tensor2D;
+      const logLik = logLikelihood(this.decode(z), xK, this.likelihood) as tf.Tensor1D;
+      const klDraws = tf.sub(logNormal(z, meanK, logVarK), this.logPrior(z));
+      const logW = tf.reshape(tf.sub(logLik, tf.mul(klDraws, beta)), [samples, rows]);
+      const bound = stopGradient(logMeanExp(logW, 0));
+      const weights = stopGradient(tf.exp(tf.sub(logW, tf.logSumExp(logW, 0, true))));
+      const factor = tf.reshape(tf.add(1 - beta, tf.mul(weights, beta)), [samples * rows, 1]) as tf.Tensor2D;
+      const zPath = scaleGradient(z, factor);
+      const logQPath = logNormal(zPath, stopGradient(meanK), stopGradient(logVarK));
+      const logWPath = tf.add(logLikelihood(this.decode(zPath), xK, this.likelihood), tf.mul(tf.sub(this.logPrior(zPath), logQPath), beta));
+      const surrogate = tf.neg(tf.sum(tf.mul(weights, tf.reshape(logWPath, [samples, rows])), 0));
+      const total = tf.add(tf.neg(bound), tf.sub(surrogate, stopGradient(surrogate))) as tf.Tensor1D;
+      const recon = tf.neg(monteCarloMean(logLik, samples)) as tf.Tensor1D;
+      const kl = monteCarloMean(klDraws, samples) as tf.Tensor1D;
       return { total, recon, kl };
     });
   }

@@ -50,3 +50,26 @@ export class LogMeanExpAccumulator {
     return out;
   }
 }
+
+/** t in the forward pass, no gradient in the backward pass: tfjs has no stop_gradient of its own. */
+export function stopGradient<T extends tf.Tensor>(t: T): T {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    return { value: x.clone(), gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy)] };
+  });
+  return f(t) as T;
+}
+
+/**
+ * t [n, d] in the forward pass; in the backward pass row i's gradient times scale[i] (scale [n, 1], itself given
+ * no gradient): a surrogate's way to weigh a path derivative apart from the terms beside it (e.g. DReG's).
+ */
+export function scaleGradient(t: tf.Tensor2D, scale: tf.Tensor2D): tf.Tensor2D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    save([scale]);
+    return { value: x.clone(), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0])] };
+  });
+  return f(t) as tf.Tensor2D;
+}

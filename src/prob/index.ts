@@ -6,7 +6,7 @@
 export { Rng, Stream, hashInts, permutation } from '../rng.js';
 export { reparameterize, klStdNormal, klGaussians, logNormal, logStdNormal, logNormalFixedSigma, cholesky } from './gaussian.js';
 export { logBernoulli, bernoulliMean } from './bernoulli.js';
-export { logMeanExp, monteCarloMean, LogMeanExpAccumulator } from './estimators.js';
+export { logMeanExp, monteCarloMean, LogMeanExpAccumulator, scaleGradient, stopGradient } from './estimators.js';
 export { logDiscretizedLogistic, logDiscretizedLogisticPerPixel, BIN_WIDTH_8BIT } from './logistic.js';
 export { normalQuantile } from './normalQuantile.js';
 export { PRIORS, PRIOR_COMPONENTS, samplePrior, priorHasComponents } from './priors.js';

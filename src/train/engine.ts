@@ -87,7 +87,7 @@ class KernelStepEngine implements StepEngine {
     const k = this.net.plan.latentDim;
     // The same draws, in the same order, as the tfjs model's drawEps.
     const eps = fillNormalWith(this.kernels, inputs.rng, new Float32Array(inputs.numSamples * rows * k));
-    const { total, recon, kl } = this.net.gradients(x, rows, inputs.beta, inputs.numSamples, eps, inputs.objective);
+    const { total, recon, kl } = this.net.gradients(x, rows, inputs.beta, inputs.numSamples, eps, inputs.objective, inputs.estimator);
     return { names: ['total', 'recon', 'kl'], values: [total, recon, kl] };
   }
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { klWeight, learningRate, TrainConfig } from '../config/run.js';
-import type { Objective } from '../config/train.js';
+import type { Estimator, Objective } from '../config/train.js';
 import { BatchSource } from '../data/batches.js';
 import { Dataset } from '../data/dataset.js';
 import { Rng, Stream } from '../rng.js';
@@ -39,6 +39,8 @@ export interface StepInputs {
   rng: Rng;
   /** Which bound the step's `total` negates. Default 'elbo'. */
   objective?: Objective;
+  /** How the IWAE bound's gradient is estimated. Default 'standard'. */
+  estimator?: Estimator;
 }
 
 /**
@@ -193,7 +195,7 @@ export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts:
       const steps: StepTerms[] = [];
       for (let i = 0; i < stepper.stepsPerBatch; i++) {
         const rng = stepper.stepsPerBatch === 1 ? new Rng(seed, Stream.eps, state.step) : new Rng(seed, Stream.eps, state.step, i);
-        const pending = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng, objective: train.objective });
+        const pending = stepper.gradients(batch, i, { beta, numSamples: train.numSamples, rng, objective: train.objective, estimator: train.estimator });
         // Awaited only where it is a promise: a CPU backend's step stays synchronous.
         const terms = pending instanceof Promise ? await pending : pending;
         const diverged = divergence(terms, state, stepper.hint);

@@ -47,6 +47,7 @@ test('vaekit help <command>, <command> --help and <command> -h show the command\
   const train = await vaekitInProcess(['train', '--help'], cwd);
   assert.equal(train.code, 0, transcript(train));
   assert.match(train.stdout, /^Usage: vaekit train/m);
+  assert.match(train.stdout, /--estimator <standard\|dreg> .*doubly reparameterized.*--objective iwae only/);
   for (const args of [['help', 'train'], ['train', '-h']]) {
     const r = await vaekitInProcess(args, cwd);
     assert.equal(r.code, 0, transcript(r));
