@@ -132,14 +132,32 @@ export async function loadIdxDir(dir: string, label: string, classes?: number): 
   const files = [IDX_FILES.trainImages, IDX_FILES.trainLabels, IDX_FILES.testImages, IDX_FILES.testLabels].map((f) =>
     findFile(source, f),
   );
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map((f) => readMaybeGzip(f, idxSize(f))));
-  const train = idxDataset(`${label} train`, trainImages, files[0], trainLabels, files[1]);
-  const test = idxDataset(`${label} test`, testImages, files[2], testLabels, files[3]);
+  const key = `${label}\n${files.map(fileVersion).join('\n')}`;
+  if (lastIdxRead?.key !== key) {
+    const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map((f) => readMaybeGzip(f, idxSize(f))));
+    const train = idxDataset(`${label} train`, trainImages, files[0], trainLabels, files[1]);
+    const test = idxDataset(`${label} test`, testImages, files[2], testLabels, files[3]);
+    lastIdxRead = { key, train, test };
+  }
+  const { train, test } = lastIdxRead;
   if (classes !== undefined) {
     checkLabelRange(train.labels!, classes, files[1]);
     checkLabelRange(test.labels!, classes, files[3]);
   }
   return { train, test, source };
+}
+
+/**
+ * The last IDX folder read, kept while its files are unchanged: `compare`, `ssl`, a plan's local runs and a
+ * library user's repeated calls in one process read MNIST's 55 MB once, not once per run. Datasets are never
+ * written to (transforms make new arrays), so runs can share them. One folder only, to bound the memory kept.
+ */
+let lastIdxRead: { key: string; train: Dataset; test: Dataset } | null = null;
+
+/** A file's identity and version: its path, size, modification time and inode. */
+function fileVersion(file: string): string {
+  const s = statSync(file);
+  return `${file} ${s.size} ${s.mtimeMs} ${s.ino}`;
 }
 
 /** Reads `binarized_mnist_{train,valid,test}.amat` (raw or gzipped) from a folder. */

@@ -91,6 +91,19 @@ test('a folder of IDX files loads, each file raw or gzipped', async () => {
   }
 });
 
+test('an IDX folder read again in one process is shared while its files are unchanged, and read afresh when one changes', async () => {
+  const dir = folder(idxFiles());
+  const first = await loadDataset({ data: dir });
+  const again = await loadDataset({ data: dir });
+  assert.equal(again.train.images, first.train.images, 'the second read shares the first');
+  checkTinyIdx(again.train, again.test);
+  writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), idxBytes([3], [7, 8, 9]));
+  const changed = await loadDataset({ data: dir });
+  assert.notEqual(changed.train.images, first.train.images);
+  assert.deepEqual([...changed.train.labels!], [7, 8, 9]);
+  await assert.rejects(loadDataset({ data: dir, classes: 5 }), /label/i, 'the label range is checked on every read');
+});
+
 test('mnist with dataDir reads that folder, or its mnist subfolder', async () => {
   const dir = folder(idxFiles({ 't10k-images-idx3-ubyte': true }));
   const direct = await loadDataset({ data: 'mnist', dataDir: dir });

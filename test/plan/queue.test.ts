@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildOnce, removeTempDirs, tempDir, transcript, vaekit } from '../cli/helpers.js';
+import { buildOnce, removeTempDirs, tempDir, transcript, vaekit, vaekitInProcess } from '../cli/helpers.js';
 import { assertSameAsAlone, readPlanFile, start, TINY } from './helpers.js';
 
 const REDIS = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
@@ -67,7 +67,7 @@ function epochsIn(dir: string): number {
 test('six runs through a queue, two workers, one killed mid-run: every run done, as if trained alone', { skip, timeout: 600_000 }, async () => {
   const cwd = tempDir();
   const url = await startRedis(cwd);
-  const made = vaekit(['plan', 'make', 'sweep', '--set', 'train.seed=0,1,2', '--set', 'model.latentDim=2,3', ...TINY, '--out', 'sw'], cwd);
+  const made = await vaekitInProcess(['plan', 'make', 'sweep', '--set', 'train.seed=0,1,2', '--set', 'model.latentDim=2,3', ...TINY, '--out', 'sw'], cwd);
   assert.equal(made.code, 0, transcript(made));
   const plan = readPlanFile(join(cwd, 'sw', 'plan.json'));
   assert.equal(plan.runs.length, 6);

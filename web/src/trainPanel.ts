@@ -168,6 +168,8 @@ export class TrainPanel {
       this.status(`epoch ${info.epoch}/${run.config.train.epochs}, batch ${info.batch}/${info.batches}, step ${info.step}, ${rate.toFixed(0)} img/s`);
       if (info.batch % 5 === 0 || info.batch === info.batches) this.chart.draw();
     };
+    // The last epoch's refresh of the views: after a run that ends at an epoch's end it shows the final model.
+    let refreshed: Promise<void> = Promise.resolve();
     try {
       const result = await trainRun(run, prepared, {
         signal: this.stop.signal,
@@ -178,13 +180,14 @@ export class TrainPanel {
           if (Number.isFinite(val)) this.chart.addValidation(val!);
           this.chart.draw();
           // Read back while the next epoch trains, on a GPU backend; at once on a CPU one.
-          this.refreshViews(run).catch((e) => this.onError(e));
+          refreshed = this.refreshViews(run).catch((e) => this.onError(e));
           seen = 0;
           started = performance.now();
         },
       });
       this.chart.draw();
-      await this.refreshViews(run);
+      // Stopped within an epoch, the model moved after the last refresh.
+      await (result === 'stopped' ? this.refreshViews(run) : refreshed);
       this.status(`${result === 'stopped' ? 'stopped' : 'finished'} after ${run.state.step} steps (${run.state.epoch} epoch${run.state.epoch === 1 ? '' : 's'}${validationText(run.state.history.at(-1)?.val)})`);
     } finally {
       this.state.training = false;
