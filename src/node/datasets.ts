@@ -10,7 +10,7 @@ import { parseAmat } from '../data/amat.js';
 import { Dataset } from '../data/dataset.js';
 import { idxDataset, parseIdxHeader } from '../data/idx.js';
 import { checkLabelRange } from '../data/labelSplit.js';
-import { CIFAR_BIN_FILES, loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir } from './cifar10.js';
+import { CIFAR_BIN_FILES, CIFAR_STRIP_FILES, loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir } from './cifar10.js';
 import { fileTypeText } from './files.js';
 import { DeclaredSize, readMaybeGzip } from './gzip.js';
 import { loadImageFolder } from './imageFolder.js';
@@ -132,14 +132,12 @@ export async function loadIdxDir(dir: string, label: string, classes?: number): 
   const files = [IDX_FILES.trainImages, IDX_FILES.trainLabels, IDX_FILES.testImages, IDX_FILES.testLabels].map((f) =>
     findFile(source, f),
   );
-  const key = `${label}\n${files.map(fileVersion).join('\n')}`;
-  if (lastIdxRead?.key !== key) {
+  const { train, test } = await readOnce(label, files, async () => {
     const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(files.map((f) => readMaybeGzip(f, idxSize(f))));
     const train = idxDataset(`${label} train`, trainImages, files[0], trainLabels, files[1]);
     const test = idxDataset(`${label} test`, testImages, files[2], testLabels, files[3]);
-    lastIdxRead = { key, train, test };
-  }
-  const { train, test } = lastIdxRead;
+    return { train, test, source };
+  });
   if (classes !== undefined) {
     checkLabelRange(train.labels!, classes, files[1]);
     checkLabelRange(test.labels!, classes, files[3]);
@@ -148,16 +146,24 @@ export async function loadIdxDir(dir: string, label: string, classes?: number): 
 }
 
 /**
- * The last IDX folder read, kept while its files are unchanged: `compare`, `ssl`, a plan's local runs and a
- * library user's repeated calls in one process read MNIST's 55 MB once, not once per run. Datasets are never
- * written to (transforms make new arrays), so runs can share them. One folder only, to bound the memory kept.
+ * The last data set read, kept while its files are unchanged: `compare`, `ssl`, a plan's local runs and a
+ * library user's repeated calls in one process read MNIST's 55 MB (or decode CIFAR-10's PNG strips, seconds of
+ * CPU) once, not once per run. Datasets are never written to (transforms make new arrays), so runs can share
+ * them. One data set only, to bound the memory kept.
  */
-let lastIdxRead: { key: string; train: Dataset; test: Dataset } | null = null;
+let lastRead: { key: string; data: LoadedData } | null = null;
 
-/** A file's identity and version: its path, size, modification time and inode. */
+/** `read()`, or the data it gave last time for the same `label` and the same versions of `files`. */
+async function readOnce(label: string, files: string[], read: () => Promise<LoadedData>): Promise<LoadedData> {
+  const key = `${label}\n${files.map(fileVersion).join('\n')}`;
+  if (lastRead?.key !== key) lastRead = { key, data: await read() };
+  return lastRead.data;
+}
+
+/** A file's identity and version: its path, size, modification time and inode (a missing file: the reader says so). */
 function fileVersion(file: string): string {
-  const s = statSync(file);
-  return `${file} ${s.size} ${s.mtimeMs} ${s.ino}`;
+  const s = statSync(file, { throwIfNoEntry: false });
+  return s ? `${file} ${s.size} ${s.mtimeMs} ${s.ino}` : `${file} missing`;
 }
 
 /** Reads `binarized_mnist_{train,valid,test}.amat` (raw or gzipped) from a folder. */
@@ -235,9 +241,12 @@ async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
       }
       return loadBinarizedMnist(datasetDir(dataDir, data, 'binarized_mnist_train.amat'));
     case 'cifar10': {
-      const source = dataDir === undefined ? tfjsCifar10Dir() : cifarBinDir(dataDir);
-      const sets = dataDir === undefined ? await loadCifarStripDir(source) : await loadCifarBinDir(source, findFile);
-      return { ...sets, source };
+      if (dataDir !== undefined) {
+        const source = cifarBinDir(dataDir);
+        return { ...(await loadCifarBinDir(source, findFile)), source };
+      }
+      const source = tfjsCifar10Dir();
+      return readOnce('cifar10', CIFAR_STRIP_FILES.map((f) => path.join(source, f)), async () => ({ ...(await loadCifarStripDir(source)), source }));
     }
   }
   checkDataFolder(data, dataDir);

@@ -40,7 +40,7 @@ test('plan make ssl and compare list the runs those commands train, in their dir
 
 test('plan run --workers 2 trains every run as train alone does, then writes the table of compare', async () => {
   const cwd = tempDir();
-  const made = await vaekitInProcess(['plan', 'make', 'compare', '--models', 'pca,vae', '--latent', '2', '--limit', '600', '--val-size', '100', '--epochs', '2', '--batch-size', '25', '--test-limit', '100', '--digits', '4', '--out', 'cmp'], cwd);
+  const made = await vaekitInProcess(['plan', 'make', 'compare', '--models', 'pca,vae', '--latent', '2', '--limit', '600', '--val-size', '100', '--epochs', '1', '--batch-size', '25', '--test-limit', '100', '--digits', '4', '--out', 'cmp'], cwd);
   assert.equal(made.code, 0, transcript(made));
   const r = vaekit(['plan', 'run', 'cmp', '--workers', '2', '--threads', '1'], cwd, 300_000);
   assert.equal(r.code, 0, transcript(r));
