@@ -6,7 +6,8 @@
 //   npm test -- test/cli/cli.test.ts       these test files only (the type-check and lint still run)
 //   npm test -- --test-reporter=tap        any other option for `node --test`, written --option=value
 //
-// VAEKIT_TEST_CONCURRENCY sets how many test files run at once (default: 2, or the number of cores when more).
+// VAEKIT_TEST_CONCURRENCY sets how many test processes run at once (default: 2, or the number of cores when more);
+// VAEKIT_TEST_FULL=1 adds the slower checks CI runs (test/helpers/tiers.ts).
 // The test files and the commands they start run their native kernels on one thread each (OMP_NUM_THREADS=1,
 // unless set): files side by side share the cores, and OpenMP teams that share them wait on each other.
 import { spawn } from 'node:child_process';
@@ -29,11 +30,11 @@ if (files.length === 0) {
 }
 /**
  * Files that share one process when the whole suite runs, in groups: starting Node, tsx and tfjs for each file
- * took more CPU than many of their tests (the groups below took 190 s of CPU as separate files, 130 s grouped).
- * The files of a group set no process-wide state that another of them reads: `unit` holds the tests of the
- * library on the test backend, `cli` and `cliCommands` those that call the CLI's main in this process (each call
- * chooses its own backend) or start its command. test/models/newKind.test.ts registers a kind, and the files that start backends of their own
- * (native, webgpu) or browsers run alone, as does any file named on the command line or not listed here.
+ * took more CPU than many of their tests (measured: about 290 s of CPU as separate files, 130 s in these groups).
+ * The files of a group set no process-wide state that another of them reads: `unit` holds the library's tests
+ * on the test backend, `cli` and `cliCommands` those that call the CLI's main in this process (each call chooses
+ * its own backend) or start its command. test/models/newKind.test.ts registers a kind, and the files that start
+ * backends of their own (native, webgpu) or browsers run alone, as does any file named on the command line.
  */
 const GROUPS = {
   unit: [
