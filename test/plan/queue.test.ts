@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildOnce, removeTempDirs, tempDir, transcript, vaekit, vaekitInProcess } from '../cli/helpers.js';
 import { assertSameAsAlone, readPlanFile, start, TINY } from './helpers.js';
+import { fullOnly } from '../helpers/tiers.js';
 
 const REDIS = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-const skip = REDIS === '' ? 'redis-server is not installed (Debian: apt-get install redis-server)' : false;
+// A redis-server and three processes training side by side: a check CI runs (test/helpers/tiers.ts).
+const skip = REDIS === '' ? 'redis-server is not installed (Debian: apt-get install redis-server)' : fullOnly('the job queue with its workers');
 
 let redis: ChildProcess | undefined;
 before(() => {
