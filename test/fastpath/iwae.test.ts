@@ -14,38 +14,24 @@ import { useFusedKernels } from '../../src/fastpath/fused.js';
 import { Kernels } from '../../src/fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../../src/fastpath/mlpVae.js';
 import { createRun, disposeRun } from '../../src/io/run.js';
-import { Vae, VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
-import { loadNativeKernels } from '../../src/node/native.js';
+import { Vae, VAE_DEFAULTS } from '../../src/models/vae.js';
 import { Rng, Stream } from '../../src/rng.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
+import { assertNativeIfRequired, binary, binaryImages, kernels, KERNEL_DECODER_MODELS, nativeSkip } from '../helpers/native.js';
 import { trainRun } from '../helpers/train.js';
 
-const loaded = loadNativeKernels();
-const kernels = loaded.kernels as Kernels;
-const required = process.env.VAEKIT_REQUIRE_NATIVE === '1';
-const skip = kernels ? false : required ? false : `native kernels not built: ${loaded.reason}`;
+const skip = nativeSkip;
 
 before(async () => {
-  if (required) assert.ok(kernels, `VAEKIT_REQUIRE_NATIVE=1 but the native kernels are missing: ${loaded.reason}`);
+  assertNativeIfRequired();
   await useTestBackend();
 });
-
-function binary(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed, 98);
-  return new Float32Array(n).map(() => (rng.uniform() < 0.3 ? 1 : 0));
-}
-
-const MODELS: Partial<VaeConfig>[] = [
-  { decoder: 'bernoulli', hidden: [40, 30], activation: 'tanh' },
-  { decoder: 'gaussian', sigma: 0.5, hidden: [40], activation: 'relu' },
-  { decoder: 'gaussian-learned', hidden: [40], activation: 'softplus' },
-];
 
 test('the IWAE bound: terms and every parameter gradient agree with tfjs autodiff, for K = 1 and 5, beta 1 and 0.6', { skip }, () => {
   const rows = 10;
   const x = binary(rows * 50, 21);
-  for (const overrides of MODELS) {
+  for (const overrides of KERNEL_DECODER_MODELS) {
     for (const [numSamples, beta] of [[1, 1], [5, 1], [5, 0.6]]) {
       const model = new Vae({ ...VAE_DEFAULTS, latentDim: 3, ...overrides }, 50, 4);
       const opts = { beta, numSamples, objective: 'iwae' as const };
@@ -67,17 +53,9 @@ test('the IWAE bound: terms and every parameter gradient agree with tfjs autodif
   }
 });
 
-/** 120 binary 10x10 images, the same every time. */
-function syntheticImages(): Dataset {
-  const rng = new Rng(6, 1);
-  const count = 120;
-  const images = Uint8Array.from({ length: count * 100 }, () => (rng.uniform() < 0.3 ? 255 : 0));
-  return { name: 'synthetic', images, count, shape: [10, 10, 1] };
-}
-
 test('training on the IWAE bound: the same losses per step and the same validation on the fast path as on tfjs', { skip }, async () => {
   const config = resolveRunConfig([{ source: 'test', values: { model: { hidden: [32], latentDim: 4, activation: 'tanh' }, train: { epochs: 4, batchSize: 20, numSamples: 5, objective: 'iwae', seed: 2 }, data: { valSize: 20, binarize: 'dynamic' } } }]);
-  const data = prepareTrainingData({ train: syntheticImages() }, config.data, 0);
+  const data = prepareTrainingData({ train: binaryImages(120) }, config.data, 0);
   const train = async (fused: Kernels | null) => {
     const run = createRun(config, data.train.shape, initialTrainState());
     const steps: number[] = [];
@@ -100,7 +78,7 @@ test('training on the IWAE bound: the same losses per step and the same validati
 
 test('the IWAE validation figures agree on both paths and sit below the ELBO\'s', { skip }, () => {
   const model = new Vae({ ...VAE_DEFAULTS, latentDim: 3, hidden: [30] }, 100, 5);
-  const images = syntheticImages();
+  const images = binaryImages(120);
   const val: Dataset = { ...images, count: 60, images: images.images.subarray(0, 6000) };
   useFusedKernels(kernels);
   let fast: Record<string, number>;

@@ -8,27 +8,24 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { resolveRunConfig } from '../../src/config/run.js';
 import { Dataset } from '../../src/data/dataset.js';
-import { Kernels } from '../../src/fastpath/kernels.js';
 import { M2OnKernels } from '../../src/fastpath/m2.js';
 import { LabelCounts, MixedBatch, SemiSupervisedModel } from '../../src/models/labelled.js';
 import { FEATURE_MASK, M1M2, M1M2_DEFAULTS } from '../../src/models/m1m2.js';
 import { M2, M2_DEFAULTS } from '../../src/models/m2.js';
-import { loadNativeKernels } from '../../src/node/native.js';
 import { Rng, Stream } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
+import { assertNativeIfRequired, kernels, nativeSkip } from '../helpers/native.js';
 import { trainRun } from '../helpers/train.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 
-const loaded = loadNativeKernels();
-const kernels = loaded.kernels as Kernels;
-const skip = kernels ? false : process.env.VAEKIT_REQUIRE_NATIVE === '1' ? false : `native kernels not built: ${loaded.reason}`;
+const skip = nativeSkip;
 
 const K = 4;
 const DIM = 20;
 
 before(async () => {
-  if (process.env.VAEKIT_REQUIRE_NATIVE === '1') assert.ok(kernels, `native kernels missing: ${loaded.reason}`);
+  assertNativeIfRequired();
   await useTestBackend();
 });
 

@@ -11,7 +11,6 @@ import { prepareTrainingData, PreparedData } from '../../src/data/prepare.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { evaluateLoss } from '../../src/eval/elbo.js';
 import { useFusedKernels } from '../../src/fastpath/fused.js';
-import { Kernels } from '../../src/fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../../src/fastpath/mlpVae.js';
 import { bernoulliWith, fillNormalWith } from '../../src/fastpath/random.js';
 import { binarizeInPlace } from '../../src/data/transforms.js';
@@ -25,26 +24,19 @@ import { klStdNormal, reparameterize } from '../../src/prob/gaussian.js';
 import { Rng, Stream } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
 import { initialTrainState } from '../../src/train/state.js';
+import { assertNativeIfRequired, binary, kernels, loaded, nativeSkip } from '../helpers/native.js';
 import { trainRun } from '../helpers/train.js';
 import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 
-const loaded = loadNativeKernels();
-const kernels = loaded.kernels as Kernels;
-const required = process.env.VAEKIT_REQUIRE_NATIVE === '1';
-const skip = kernels ? false : required ? false : `native kernels not built: ${loaded.reason}`;
+const skip = nativeSkip;
 
 function random(n: number, seed: number, scale = 1): Float32Array {
   const rng = new Rng(seed, 99);
   return new Float32Array(n).map(() => scale * rng.normal());
 }
 
-function binary(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed, 98);
-  return new Float32Array(n).map(() => (rng.uniform() < 0.3 ? 1 : 0));
-}
-
 before(async () => {
-  if (required) assert.ok(kernels, `VAEKIT_REQUIRE_NATIVE=1 but the native kernels are missing: ${loaded.reason}`);
+  assertNativeIfRequired();
   await useTestBackend();
   // Two threads whatever OMP_NUM_THREADS says (npm test sets 1): the kernels' threaded loops run.
   loaded.kernels?.backend.setThreads(2);

@@ -10,33 +10,24 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { resolveRunConfig, resumeConflict } from '../../src/config/run.js';
 import type { Estimator } from '../../src/config/train.js';
-import { Dataset } from '../../src/data/dataset.js';
 import { prepareTrainingData } from '../../src/data/prepare.js';
 import { Kernels } from '../../src/fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../../src/fastpath/mlpVae.js';
 import { createRun, disposeRun } from '../../src/io/run.js';
-import { Vae, VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
-import { loadNativeKernels } from '../../src/node/native.js';
+import { Vae, VAE_DEFAULTS } from '../../src/models/vae.js';
 import { logNormal, reparameterize } from '../../src/prob/gaussian.js';
 import { Rng, Stream } from '../../src/rng.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { assertAgree, assertClose, assertNoLeak, useTestBackend } from '../helpers/engine.js';
+import { assertNativeIfRequired, binary, binaryImages, kernels, KERNEL_DECODER_MODELS, nativeSkip } from '../helpers/native.js';
 import { trainRun } from '../helpers/train.js';
 
-const loaded = loadNativeKernels();
-const kernels = loaded.kernels as Kernels;
-const required = process.env.VAEKIT_REQUIRE_NATIVE === '1';
-const skip = kernels ? false : required ? false : `native kernels not built: ${loaded.reason}`;
+const skip = nativeSkip;
 
 before(async () => {
-  if (required) assert.ok(kernels, `VAEKIT_REQUIRE_NATIVE=1 but the native kernels are missing: ${loaded.reason}`);
+  assertNativeIfRequired();
   await useTestBackend();
 });
-
-function binary(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed, 98);
-  return new Float32Array(n).map(() => (rng.uniform() < 0.3 ? 1 : 0));
-}
 
 const DIM = 50;
 const LATENT = 3;
@@ -61,16 +52,10 @@ function fusedGradients(net: MlpVaeOnKernels, x: Float32Array, rows: number, opt
   return { grads: new Map([...net.grads].map(([k, v]) => [k, v.slice()])), total: means.total };
 }
 
-const MODELS: Partial<VaeConfig>[] = [
-  { decoder: 'bernoulli', hidden: [40, 30], activation: 'tanh' },
-  { decoder: 'gaussian', sigma: 0.5, hidden: [40], activation: 'relu' },
-  { decoder: 'gaussian-learned', hidden: [40], activation: 'softplus' },
-];
-
 test('DReG: the fused gradients agree with tfjs autodiff of the surrogate, for K = 1 and 5, beta 1 and 0.6, and the bound is the standard one', { skip }, () => {
   const rows = 10;
   const x = binary(rows * DIM, 21);
-  for (const overrides of MODELS) {
+  for (const overrides of KERNEL_DECODER_MODELS) {
     for (const [numSamples, beta] of [[1, 1], [5, 1], [5, 0.6]]) {
       const model = new Vae({ ...VAE_DEFAULTS, latentDim: LATENT, ...overrides }, DIM, 4);
       const what = `${overrides.decoder} K=${numSamples} beta=${beta}`;
@@ -195,16 +180,8 @@ test('DReG is unbiased: over 5,000 draws its mean encoder gradient is the standa
   }
 });
 
-/** 60 binary 10x10 images, the same every time. */
-function syntheticImages(): Dataset {
-  const rng = new Rng(6, 1);
-  const count = 60;
-  const images = Uint8Array.from({ length: count * 100 }, () => (rng.uniform() < 0.3 ? 255 : 0));
-  return { name: 'synthetic', images, count, shape: [10, 10, 1] };
-}
-
 test('training with --estimator dreg: both engines take the same steps, and not the standard estimator\'s', { skip }, async () => {
-  const data = prepareTrainingData({ train: syntheticImages() }, resolveRunConfig([]).data, 0);
+  const data = prepareTrainingData({ train: binaryImages(60) }, resolveRunConfig([]).data, 0);
   const train = async (fused: Kernels | null, estimator: Estimator) => {
     const config = resolveRunConfig([{ source: 'test', values: { model: { hidden: [32], latentDim: 4, activation: 'tanh' }, train: { epochs: 2, batchSize: 20, numSamples: 5, objective: 'iwae', estimator, seed: 2 } } }]);
     const run = createRun(config, data.train.shape, initialTrainState());
