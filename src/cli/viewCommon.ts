@@ -5,7 +5,7 @@ import { Dataset } from '../data/dataset.js';
 import { disposeRun, Run, runFromCheckpoint } from '../io/run.js';
 import { Model } from '../models/types.js';
 import { BackendChoice, initBackend } from '../node/backend.js';
-import { labelClasses, loadDataset } from '../node/datasets.js';
+import { labelClasses, loadSplit } from '../node/datasets.js';
 import { ensureDir } from '../node/files.js';
 import { writePng } from '../node/png.js';
 import { loadCheckpoint, resolveCheckpointPath } from '../node/runFiles.js';
@@ -76,11 +76,11 @@ export function scaleOf(args: ParsedCommand): number {
 export async function loadTestImages(args: ParsedCommand, opened: OpenRun): Promise<Dataset> {
   const { config, inputShape } = opened.run;
   const dataDir = (args.flags['data-dir'] as string | undefined) ?? config.data.dataDir ?? undefined;
-  const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
-  if (loaded.test.shape.join('x') !== inputShape.join('x')) {
-    throw new UsageError(`${opened.path} expects ${inputShape.join('x')} images, but ${loaded.source} has ${loaded.test.shape.join('x')}`);
+  const { data: test, source } = await loadSplit({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) }, 'test');
+  if (test.shape.join('x') !== inputShape.join('x')) {
+    throw new UsageError(`${opened.path} expects ${inputShape.join('x')} images, but ${source} has ${test.shape.join('x')}`);
   }
-  return loaded.test;
+  return test;
 }
 
 /**

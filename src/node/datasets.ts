@@ -10,7 +10,7 @@ import { parseAmat } from '../data/amat.js';
 import { Dataset } from '../data/dataset.js';
 import { idxDataset, parseIdxHeader } from '../data/idx.js';
 import { checkLabelRange } from '../data/labelSplit.js';
-import { CIFAR_BIN_FILES, CIFAR_STRIP_FILES, loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir } from './cifar10.js';
+import { CIFAR_BIN_FILES, CIFAR_STRIP_FILES, loadCifarBinDir, loadCifarBinTest, loadCifarStripDir, loadCifarStripTest, tfjsCifar10Dir } from './cifar10.js';
 import { fileTypeText } from './files.js';
 import { DeclaredSize, readMaybeGzip } from './gzip.js';
 import { loadImageFolder } from './imageFolder.js';
@@ -155,9 +155,13 @@ let lastRead: { key: string; data: LoadedData } | null = null;
 
 /** `read()`, or the data it gave last time for the same `label` and the same versions of `files`. */
 async function readOnce(label: string, files: string[], read: () => Promise<LoadedData>): Promise<LoadedData> {
-  const key = `${label}\n${files.map(fileVersion).join('\n')}`;
+  const key = readKey(label, files);
   if (lastRead?.key !== key) lastRead = { key, data: await read() };
   return lastRead.data;
+}
+
+function readKey(label: string, files: string[]): string {
+  return `${label}\n${files.map(fileVersion).join('\n')}`;
 }
 
 /** A file's identity and version: its path, size, modification time and inode (a missing file: the reader says so). */
@@ -226,6 +230,36 @@ export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
   return loaded;
 }
 
+/**
+ * One split, and where it was read: evaluation and the views need the test split only. CIFAR-10's test split
+ * then comes from its test batch alone (the five training batches are the other five sixths of the work,
+ * seconds of CPU for the PNG strips), unless the whole set is held from an earlier read; everything else
+ * reads as loadDataset.
+ */
+export async function loadSplit(spec: DatasetSpec, split: 'train' | 'test'): Promise<{ data: Dataset; source: string }> {
+  const cifar = split === 'test' ? cifarTestSource(spec) : null;
+  if (!cifar) {
+    const loaded = await loadDataset(spec);
+    return { data: loaded[split], source: loaded.source };
+  }
+  const held = cifar.strips && lastRead?.key === readKey('cifar10', stripFiles(cifar.dir));
+  const data = held ? lastRead!.data.test : cifar.strips ? await loadCifarStripTest(cifar.dir) : await loadCifarBinTest(cifar.dir, findFile);
+  if (spec.classes !== undefined) checkLabelRange(data.labels!, spec.classes, data.name);
+  return { data, source: cifar.dir };
+}
+
+/** Where `spec`'s CIFAR-10 is read from (the package's PNG strips or a folder of binary batches), or null for other data. */
+function cifarTestSource(spec: DatasetSpec): { dir: string; strips: boolean } | null {
+  const data = spec.data ?? 'mnist';
+  if (data === 'cifar10') return spec.dataDir === undefined ? { dir: tfjsCifar10Dir(), strips: true } : { dir: cifarBinDir(spec.dataDir), strips: false };
+  if ((DATASET_NAMES as readonly string[]).includes(data) || kind(data) !== 'dir' || spec.dataDir !== undefined || holdsIdx(data)) return null;
+  return holdsCifarBin(data) ? { dir: path.resolve(data), strips: false } : null;
+}
+
+function stripFiles(dir: string): string[] {
+  return CIFAR_STRIP_FILES.map((f) => path.join(dir, f));
+}
+
 /** `loadDataset` but for the check of the labels against `spec.classes` that readers without label files leave. */
 async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
   const data = spec.data ?? 'mnist';
@@ -246,7 +280,7 @@ async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
         return { ...(await loadCifarBinDir(source, findFile)), source };
       }
       const source = tfjsCifar10Dir();
-      return readOnce('cifar10', CIFAR_STRIP_FILES.map((f) => path.join(source, f)), async () => ({ ...(await loadCifarStripDir(source)), source }));
+      return readOnce('cifar10', stripFiles(source), async () => ({ ...(await loadCifarStripDir(source)), source }));
     }
   }
   checkDataFolder(data, dataDir);

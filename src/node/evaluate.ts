@@ -8,7 +8,7 @@ import { prepareTestData } from '../data/prepare.js';
 import { limit as firstImages } from '../data/transforms.js';
 import { EvaluatedRun, Evaluation, evaluationTasks, hasDensity, importanceSampledDensity } from '../eval/figures.js';
 import { RunOptionError } from '../io/runOptionError.js';
-import { labelClasses, loadDataset } from './datasets.js';
+import { labelClasses, loadSplit } from './datasets.js';
 import { Engine, startEngine } from './engine.js';
 
 /** What an evaluation reports as it goes. */
@@ -50,10 +50,10 @@ export interface EvaluateOptions {
 export async function evaluationData(run: EvaluatedRun, opts: Pick<EvaluateOptions, 'split' | 'limit' | 'dataDir' | 'seed' | 'source'> = {}): Promise<{ images: Dataset; whole: Dataset }> {
   const { config } = run;
   const dataDir = opts.dataDir ?? config.data.dataDir ?? undefined;
-  const loaded = await loadDataset({ data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) });
-  const whole = (opts.split ?? 'test') === 'test' ? loaded.test : loaded.train;
+  const spec = { data: config.data.data, dataDir, imageSize: config.data.imageSize, channels: config.data.channels, classes: labelClasses(config) };
+  const { data: whole, source } = await loadSplit(spec, opts.split ?? 'test');
   if (whole.shape.join('x') !== run.inputShape.join('x')) {
-    throw new RunOptionError(`${opts.source ?? 'the run'} expects ${run.inputShape.join('x')} images, but ${loaded.source} has ${whole.shape.join('x')}`);
+    throw new RunOptionError(`${opts.source ?? 'the run'} expects ${run.inputShape.join('x')} images, but ${source} has ${whole.shape.join('x')}`);
   }
   const images = opts.limit ? firstImages(whole, opts.limit) : whole;
   return { images: prepareTestData(images, config.data, opts.seed ?? 0), whole };

