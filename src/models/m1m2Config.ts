@@ -1,8 +1,6 @@
 // The M1+M2 kind's spec: its config type, defaults, fields and training regime, apart from m1m2.ts, its math,
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
-import { Activation } from '../nn/activations.js';
-import { DecoderKind } from './decoders.js';
-import { LabelSettings } from './labelled.js';
+import { M2_SETTINGS_DEFAULTS, M2Settings } from './m2Config.js';
 import { NET_DEFAULTS, NetKind } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
 import type { ImageShape } from '../nn/convNet.js';
@@ -11,7 +9,7 @@ import { autoencoderParameters, denseParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
 
 /** Configuration of M1+M2 (Kingma et al. 2014, sec. 2.3): M2 trained on the features of a VAE, M1. */
-export interface M1M2Config extends LabelSettings {
+export interface M1M2Config extends M2Settings {
   kind: 'm1m2';
   /** Dimensions of M1's latent z1, the features M2 sees. Default 50. */
   m1Latent: number;
@@ -33,28 +31,6 @@ export interface M1M2Config extends LabelSettings {
   featureMinStd?: number;
   /** Stage 1's batch size (M1 on every image); 0: the run's --batch-size. Default (and when absent) 0. */
   m1BatchSize?: number;
-  /** Dimensions of M2's z2. Default 50. */
-  latentDim: number;
-  /** Hidden layers of M2's q(z2|z1,y); p(z1|y,z2) mirrors them. Default [500]. */
-  hidden: number[];
-  /** Hidden layers of the classifier q(y|z1). Default [500]. */
-  classifierHidden: number[];
-  /** Nonlinearity of every hidden layer. Default 'softplus'. */
-  activation: Activation;
-  /** M2's likelihood of the features p(z1|y,z2). Default 'gaussian-learned'. */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned log-variance. Default -6. */
-  minLogVar: number;
-  /** Number of labels y. Default 10. */
-  classes: number;
-  /** M2's weight of the classification term, as M2Config.alpha. Default 20. */
-  alpha: number;
-  /** Labelled training images, balanced per class (0: all). Default 100. */
-  labelled: number;
-  /** Labelled examples in every batch. Default 100. */
-  labelledBatch: number;
   /**
    * M1's networks: mlp, or conv (strided convolutions before the dense layers `m1Hidden`, transposed ones in
    * its decoder). M2 stays an MLP: it models M1's feature vectors, not images. Default (and when absent) 'mlp'.
@@ -72,17 +48,8 @@ export const M1M2_DEFAULTS: M1M2Config = {
   features: 'sample',
   featureMinStd: 0,
   m1BatchSize: 0,
-  latentDim: 50,
-  hidden: [500],
-  classifierHidden: [500],
-  activation: 'softplus',
+  ...M2_SETTINGS_DEFAULTS,
   decoder: 'gaussian-learned',
-  sigma: 1,
-  minLogVar: -6,
-  classes: 10,
-  alpha: 20,
-  labelled: 100,
-  labelledBatch: 100,
   ...NET_DEFAULTS,
 };
 

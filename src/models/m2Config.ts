@@ -9,9 +9,11 @@ import { M2_NETWORK_FIELDS, netFields, SEMI_SUPERVISED_FIELDS } from './labelFie
 import { autoencoderParameters, denseParameters, trunkSize } from './size.js';
 import { ModelKindSpec } from './spec.js';
 
-/** Configuration of M2, the generative semi-supervised model of Kingma, Rezende, Mohamed & Welling 2014. */
-export interface M2Config extends LabelSettings {
-  kind: 'm2';
+/**
+ * M2's networks and weights, the same in M2 (on images x) and in M1+M2 (on M1's features z1, where x below
+ * reads z1): Kingma, Rezende, Mohamed & Welling 2014, sec. 2.2.
+ */
+export interface M2Settings extends LabelSettings {
   /** Dimensions of z. Default 50 (as in the paper). */
   latentDim: number;
   /** Hidden layers of q(z|x,y); p(x|y,z) mirrors them. Default [500]. */
@@ -20,7 +22,7 @@ export interface M2Config extends LabelSettings {
   classifierHidden: number[];
   /** Nonlinearity of the hidden layers. Default 'softplus' (the paper's). */
   activation: Activation;
-  /** Likelihood p(x|y,z). Default 'bernoulli'. */
+  /** Likelihood p(x|y,z). Default 'bernoulli' for M2's images, 'gaussian-learned' for M1+M2's features. */
   decoder: DecoderKind;
   /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
   sigma: number;
@@ -39,6 +41,11 @@ export interface M2Config extends LabelSettings {
   labelled: number;
   /** Labelled examples in every batch, beside batchSize unlabelled ones. Default 100. */
   labelledBatch: number;
+}
+
+/** Configuration of M2, the generative semi-supervised model of Kingma, Rezende, Mohamed & Welling 2014. */
+export interface M2Config extends M2Settings {
+  kind: 'm2';
   /**
    * mlp, or conv: strided convolutions on x before the dense layers of q(z|x,y) (`hidden`) and of q(y|x)
    * (`classifierHidden`), transposed ones after those of p(x|y,z) (see networks.ts). Default (and when absent,
@@ -49,8 +56,8 @@ export interface M2Config extends LabelSettings {
   channels?: number[];
 }
 
-export const M2_DEFAULTS: M2Config = {
-  kind: 'm2',
+/** M2Settings' defaults: M2's (M1+M2 changes the decoder). */
+export const M2_SETTINGS_DEFAULTS: M2Settings = {
   latentDim: 50,
   hidden: [500],
   classifierHidden: [500],
@@ -62,8 +69,9 @@ export const M2_DEFAULTS: M2Config = {
   alpha: 20,
   labelled: 100,
   labelledBatch: 100,
-  ...NET_DEFAULTS,
 };
+
+export const M2_DEFAULTS: M2Config = { kind: 'm2', ...M2_SETTINGS_DEFAULTS, ...NET_DEFAULTS };
 
 const M2_FIELDS: FieldSpec[] = [
   ...M2_NETWORK_FIELDS,
