@@ -1,6 +1,7 @@
 // The M1+M2 kind's spec: its config type, defaults, fields and training regime, apart from m1m2.ts, its math,
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { M2_SETTINGS_DEFAULTS, M2Settings } from './m2Config.js';
+import { DecoderKind } from './decoders.js';
 import { NET_DEFAULTS, NetKind } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
 import type { ImageShape } from '../nn/convNet.js';
@@ -31,6 +32,8 @@ export interface M1M2Config extends M2Settings {
   featureMinStd?: number;
   /** Stage 1's batch size (M1 on every image); 0: the run's --batch-size. Default (and when absent) 0. */
   m1BatchSize?: number;
+  /** M2's likelihood of the features p(z1|y,z2). Default 'gaussian-learned'. */
+  decoder: DecoderKind;
   /**
    * M1's networks: mlp, or conv (strided convolutions before the dense layers `m1Hidden`, transposed ones in
    * its decoder). M2 stays an MLP: it models M1's feature vectors, not images. Default (and when absent) 'mlp'.

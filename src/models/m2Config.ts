@@ -22,7 +22,7 @@ export interface M2Settings extends LabelSettings {
   classifierHidden: number[];
   /** Nonlinearity of the hidden layers. Default 'softplus' (the paper's). */
   activation: Activation;
-  /** Likelihood p(x|y,z). Default 'bernoulli' for M2's images, 'gaussian-learned' for M1+M2's features. */
+  /** Likelihood p(x|y,z). Default 'bernoulli' (M1+M2 changes it). */
   decoder: DecoderKind;
   /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
   sigma: number;
