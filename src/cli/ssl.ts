@@ -204,14 +204,14 @@ async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Prom
     const test = prepareTestData(ctx.loaded.test, config.data, 0);
     const testError = classificationError(best.model, test);
     const history = best.state.history;
-    const bestEpoch = best.state.best?.epoch ?? history.length;
+    const bestEpoch = best.state.best?.epoch ?? best.state.epoch;
     const trainSeconds = JSON.parse(readFileSync(join(dir, RUN_FILES.history), 'utf8')).reduce((a: number, r: { seconds: number }) => a + r.seconds, 0) as number;
     const result: SslResult = {
       model: config.model.kind,
       labels: (config.model as { labelled: number }).labelled,
       seed: config.train.seed,
       testError,
-      valError: history[bestEpoch - 1]?.val?.error ?? NaN,
+      valError: history.find((r) => r.epoch === bestEpoch)?.val?.error ?? NaN,
       bestEpoch,
       epochs: config.train.epochs,
       seconds: trainSeconds + (Date.now() - started) / 1000,

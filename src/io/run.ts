@@ -3,7 +3,7 @@ import { createModel } from '../models/create.js';
 import { isMultiStepModel, Model } from '../models/types.js';
 import { Adam } from '../train/adam.js';
 import { StepOptimizers } from '../train/stepOptimizers.js';
-import { TrainState } from '../train/state.js';
+import { thinHistory, TrainState } from '../train/state.js';
 import { CheckpointData } from './checkpoint.js';
 
 /** The JSON part of a training checkpoint. */
@@ -41,7 +41,8 @@ export function createRun(config: RunConfig, inputShape: [number, number, number
 
 /**
  * Everything of a run, as checkpoint data: parameters, Adam moments, config and state. With `weightsOnly`, the
- * moments are left out (a third of the size), e.g. for the browser app's bundled demo model.
+ * moments are left out (a third of the size) and the history is thinned to some 100 epochs, e.g. for the browser
+ * app's bundled demo model and the zoo.
  */
 export function runToCheckpoint(run: Run, opts: { weightsOnly?: boolean } = {}): CheckpointData {
   const weightsOnly = opts.weightsOnly === true;
@@ -52,7 +53,7 @@ export function runToCheckpoint(run: Run, opts: { weightsOnly?: boolean } = {}):
     kind: 'vaekit-run',
     config: run.config,
     inputShape: run.inputShape,
-    state: run.state,
+    state: weightsOnly ? { ...run.state, history: thinHistory(run.state.history, run.state.best) } : run.state,
     optimizerStep: weightsOnly ? 0 : run.optimizer.step,
     savedAt: new Date().toISOString(),
     ...(weightsOnly ? { weightsOnly } : {}),

@@ -38,3 +38,16 @@ export function initialTrainState(): TrainState {
 export function epochsTrained(state: TrainState): number {
   return state.epoch + (state.batch > 0 ? 1 : 0);
 }
+
+/**
+ * At most about `limit` records of a history, evenly spaced, always with the first, the last, the best epoch and
+ * each epoch whose learning rate differs from the epoch before: enough for a shipped model's curves and report,
+ * where thousands of epochs would outweigh its weights. The records kept are unchanged.
+ */
+export function thinHistory(history: readonly EpochRecord[], best: TrainState['best'], limit = 100): EpochRecord[] {
+  if (history.length <= limit) return [...history];
+  const stride = Math.ceil(history.length / limit);
+  return history.filter(
+    (r, i) => i % stride === 0 || i === history.length - 1 || r.epoch === best?.epoch || (i > 0 && r.lr !== history[i - 1].lr),
+  );
+}

@@ -31,3 +31,29 @@ test('a weights-only checkpoint keeps every parameter, drops the Adam moments, a
     disposeRun(run);
   }
 });
+
+test('a weights-only checkpoint thins a long history to some 100 epochs, keeping the last, the best and each rate step', async () => {
+  await useTestBackend();
+  const config = resolveRunConfig([{ source: 't', values: { model: { latentDim: 2, hidden: [8] } } }]);
+  const lr = (epoch: number) => (epoch <= 1234 ? 1e-3 : 1e-4);
+  const history = Array.from({ length: 3000 }, (_, i) => ({ epoch: i + 1, beta: 1, lr: lr(i + 1), train: { total: 100 - i / 100 }, seconds: 1 }));
+  const state = { ...initialTrainState(), epoch: 3000, step: 9000, history, best: { epoch: 2777, total: 72.2 } };
+  const run = createRun(config, [4, 4, 1], state);
+  try {
+    const slim = decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run, { weightsOnly: true })), 'slim.ckpt');
+    const back = runFromCheckpoint(slim, 'slim.ckpt');
+    const kept = back.state.history;
+    disposeRun(back);
+    assert.ok(kept.length >= 100 && kept.length <= 104, `${kept.length} records`);
+    const epochs = kept.map((r) => r.epoch);
+    for (const e of [1, 1235, 2777, 3000]) assert.ok(epochs.includes(e), `epoch ${e} kept`);
+    for (const r of kept) assert.deepEqual(r, history[r.epoch - 1]);
+    assert.equal(back.state.best?.epoch, 2777);
+    // The full checkpoint, which resumes training, keeps every epoch.
+    const full = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run)), 'full.ckpt'), 'full.ckpt');
+    assert.equal(full.state.history.length, 3000);
+    disposeRun(full);
+  } finally {
+    disposeRun(run);
+  }
+});
