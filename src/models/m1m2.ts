@@ -8,6 +8,7 @@ import { M2, M2Config } from './m2.js';
 import { Batch, LossOptions, LossTerms, Model } from './types.js';
 import { createVae, drawEps, Vae, VaeConfig } from './vae.js';
 import { M1M2Config } from './m1m2Config.js';
+import { pickM2Settings } from './m2Config.js';
 
 export { M1M2_DEFAULTS } from './m1m2Config.js';
 export type { M1M2Config } from './m1m2Config.js';
@@ -85,8 +86,7 @@ export class M1M2 implements TwoStageModel, ConditionalCodeModel {
     const m1: VaeConfig = { kind: 'vae', latentDim: config.m1Latent, hidden: config.m1Hidden, activation: config.activation, decoder: 'bernoulli', sigma: 1, minLogVar: -6, net, channels };
     const first = createVae(m1, inputDim, seed, shape);
     this.first = first;
-    const { latentDim, hidden, classifierHidden, activation, decoder, sigma, minLogVar, classes, alpha, labelled, labelledBatch } = config;
-    const m2: M2Config = { kind: 'm2', net: 'mlp', latentDim, hidden, classifierHidden, activation, decoder, sigma, minLogVar, classes, alpha, labelled, labelledBatch };
+    const m2: M2Config = { kind: 'm2', net: 'mlp', ...pickM2Settings(config) };
     // Its own seed, so the two networks do not start from the same draws.
     this.second = new M2(m2, config.m1Latent, hashInts(seed, 2));
     this.numClasses = config.classes;

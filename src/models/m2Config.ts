@@ -71,6 +71,12 @@ export const M2_SETTINGS_DEFAULTS: M2Settings = {
   labelledBatch: 100,
 };
 
+/** The M2 settings of a config that holds more (M1+M2's), by M2_SETTINGS_DEFAULTS' keys. */
+export function pickM2Settings(config: M2Settings): M2Settings {
+  const keys = Object.keys(M2_SETTINGS_DEFAULTS) as (keyof M2Settings)[];
+  return Object.fromEntries(keys.map((k) => [k, config[k]])) as unknown as M2Settings;
+}
+
 export const M2_DEFAULTS: M2Config = { kind: 'm2', ...M2_SETTINGS_DEFAULTS, ...NET_DEFAULTS };
 
 const M2_FIELDS: FieldSpec[] = [
