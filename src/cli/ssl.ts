@@ -6,15 +6,16 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CheckpointData } from '../io/checkpoint.js';
 import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { prepareTestData, prepareTrainingData } from '../data/prepare.js';
 import { classificationError } from '../eval/classification.js';
 import { SslResult, sslMarkdown, sslRows } from '../eval/sslTable.js';
-import { CheckpointData } from '../io/checkpoint.js';
 import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { trainRun } from '../io/runSession.js';
 import { isClassifier } from '../models/labelled.js';
-import { isTwoStageModel } from '../models/m1m2.js';
+import { isTwoStageModel, STAGE_PREFIXES } from '../models/m1m2.js';
+import { M1M2Config, SECOND_STAGE_KEYS } from '../models/m1m2Config.js';
 import { modelKindSpec } from '../models/registry.js';
 import { BackendChoice, fusedLoad, initBackend } from '../node/backend.js';
 import { labelClasses, loadDataset, LoadedData, withAbsoluteDataPaths } from '../node/datasets.js';
@@ -61,28 +62,65 @@ function allResults(outDir: string): SslResult[] {
   return out;
 }
 
-/** Where a two-stage run saves itself at the end of its first stage, for the other label counts. */
+/** Where a two-stage run saves itself at the end of its first stage, for other runs of the same M1. */
 const STAGE_ONE = RUN_FILES.stageOne;
 
-/** The config with the label count and epochs set aside: what two runs sharing a first stage agree on. */
-function stageOneKey(config: RunConfig): string {
-  return JSON.stringify({ ...config, model: { ...config.model, labelled: 0 }, train: { ...config.train, epochs: 0 } });
+/** The config as stage 1 reads it: the settings only stage 2 reads (the label count among them) set aside. */
+function asStageOne(config: RunConfig): RunConfig {
+  const model = { ...config.model } as Record<string, unknown>;
+  for (const key of SECOND_STAGE_KEYS) delete model[key];
+  return { ...config, model: model as unknown as RunConfig['model'] };
+}
+
+/** Why a first stage trained with config `saved` is not this run's, or null when it is the same M1. */
+function stageOneConflict(saved: RunConfig, config: RunConfig): string | null {
+  const m1Epochs = (config.model as M1M2Config).m1Epochs;
+  return resumeConflict(asStageOne(saved), asStageOne(config), m1Epochs, { saved: 'there', asked: 'here' });
+}
+
+/** A first stage saved by a run, and where. */
+interface StageOne {
+  path: string;
+  data: CheckpointData;
 }
 
 /**
- * A first stage to start from: M1 of M1+M2 never sees a label, so the runs of one seed with other label counts
- * train the same M1 (same seed, split, flags). Returns the checkpoint of one that finished its first stage,
- * with this run's config, or null.
+ * A first stage to start from: M1 of M1+M2 never sees a label nor M2's settings, so the runs of one seed that
+ * differ only in those train the same M1 (same seed, split, M1 flags and schedule). Looks in the experiment
+ * directories `dirs` (this --out, then --m1-from's) for a seed's stage1.ckpt that agrees; returns it, or
+ * null with the reasons the ones found did not agree.
  */
-function sharedStageOne(outDir: string, config: RunConfig): CheckpointData | null {
+function findStageOne(dirs: readonly string[], config: RunConfig): { found: StageOne | null; refused: string[] } {
   const seedDir = `seed-${config.train.seed}`;
-  for (const group of existsSync(outDir) ? readdirSync(outDir) : []) {
-    const path = join(outDir, group, seedDir, STAGE_ONE);
-    if (!group.startsWith(`${config.model.kind}-`) || !existsSync(path)) continue;
-    const data = loadCheckpoint(path);
-    if (stageOneKey(readRunMeta(data, path).config) === stageOneKey(config)) return { ...data, meta: { ...data.meta, config } };
+  const refused: string[] = [];
+  for (const dir of dirs) {
+    for (const group of existsSync(dir) ? readdirSync(dir).sort() : []) {
+      const path = join(dir, group, seedDir, STAGE_ONE);
+      if (!group.startsWith(`${config.model.kind}-`) || !existsSync(path)) continue;
+      const data = loadCheckpoint(path);
+      const conflict = stageOneConflict(readRunMeta(data, path).config, config);
+      if (conflict === null) return { found: { path, data }, refused };
+      refused.push(`${path}: another ${conflict}`);
+    }
   }
-  return null;
+  return { found: null, refused };
+}
+
+/**
+ * This run at the end of its first stage, from another run's: M1's weights and Adam moments, the position and the
+ * history from there; M2's weights as this run's own initialization draws them (M2 is untouched in stage 1).
+ */
+function runFromStageOne({ path, data }: StageOne, config: RunConfig, shape: [number, number, number]): Run {
+  const saved = readRunMeta(data, path);
+  const fresh = createRun(config, shape, initialTrainState());
+  const own = runToCheckpoint(fresh);
+  disposeRun(fresh);
+  const tensors = new Map(own.tensors);
+  // Parameters are param/<name>, Adam's moments adam.m/<name> and adam.v/<name>; M1's names start m1/.
+  const ofM1 = (name: string) => /^(param|adam\.[mv])\//.test(name) && name.slice(name.indexOf('/') + 1).startsWith(STAGE_PREFIXES.first);
+  for (const [name, values] of data.tensors) if (ofM1(name)) tensors.set(name, values);
+  const meta = { ...own.meta, state: saved.state, optimizerStep: saved.optimizerStep };
+  return runFromCheckpoint({ meta, tensors }, path);
 }
 
 /** Refuses to go on with (or report) the run in `dir` under a config that would have trained it otherwise. */
@@ -99,16 +137,21 @@ function readRunConfig(path: string): RunConfig {
 }
 
 /**
- * Opens the run in `dir` to go on (checking its config is the one asked for), or starts it: from another label
- * count's first stage where there is one, else afresh.
+ * Opens the run in `dir` to go on (checking its config is the one asked for), or starts it: from another run's
+ * first stage where one agrees (of another label count in this --out, or in --m1-from's), else afresh.
  */
-function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number], log: (s: string) => void): Run {
+function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: readonly string[], log: (s: string) => void): Run {
   const path = join(dir, RUN_FILES.last);
   if (!existsSync(path)) {
-    const shared = isTwoStageKind(config) ? sharedStageOne(join(dir, '..', '..'), config) : null;
-    if (!shared) return createRun(config, shape, initialTrainState());
-    log(`${dir}: starting from the first stage another label count of this seed trained (the same M1; it never sees a label)`);
-    return runFromCheckpoint(shared, STAGE_ONE);
+    const stageOne = isTwoStageKind(config) ? findStageOne([join(dir, '..', '..'), ...m1From], config) : null;
+    if (stageOne?.found) {
+      log(`${dir}: starting from the first stage (M1) of ${stageOne.found.path}: the same M1, which sees neither labels nor M2's settings`);
+      return runFromStageOne(stageOne.found, config, shape);
+    }
+    if (m1From.length > 0) {
+      throw new UsageError(`--m1-from ${m1From.join(',')}: no first stage of seed ${config.train.seed} with this run's M1 settings${stageOne?.refused.length ? ` (${stageOne.refused.join('; ')})` : ''}`);
+    }
+    return createRun(config, shape, initialTrainState());
   }
   const run = runFromCheckpoint(loadCheckpoint(path), path);
   try {
@@ -123,6 +166,8 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
 
 interface SeedContext {
   loaded: LoadedData;
+  /** Other experiment directories whose first stages a run may start from (--m1-from). */
+  m1From: readonly string[];
   engine: EngineChoice;
   log: (s: string) => void;
   /** Told which path a seed's steps take (the log says it once, and again only if it changes). */
@@ -149,7 +194,7 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
 /** runSeed in the run directory `dir`, which this process holds. */
 async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Promise<SslResult | null> {
   const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
-  const run = openSeedRun(dir, config, data.train.shape, ctx.log);
+  const run = openSeedRun(dir, config, data.train.shape, ctx.m1From, ctx.log);
   try {
     checkNativeEngine(ctx.engine, run.model, config.model);
   } catch (e) {
@@ -232,6 +277,9 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   const outDir = (args.flags.out as string | undefined) ?? join('runs', 'ssl');
   const onlySeed = args.flags['only-seed'] as number | undefined;
   if (onlySeed !== undefined && onlySeed >= seeds) throw new UsageError(`--only-seed ${onlySeed}: the seeds are 0..${seeds - 1} (--seeds ${seeds})`);
+  const m1From = args.flags['m1-from'] === undefined ? [] : [args.flags['m1-from'] as string];
+  if (m1From.length > 0 && kind !== 'm1m2') throw new UsageError(`--m1-from: only M1+M2 has a first stage to share (--model m1m2), not ${kind}`);
+  for (const dir of m1From) if (!existsSync(dir)) throw new UsageError(`--m1-from ${dir}: no such directory (expected the --out of an earlier vaekit ssl --model m1m2)`);
   const seedList = onlySeed === undefined ? Array.from({ length: seeds }, (_, s) => s) : [onlySeed];
   const configs = labelCounts.flatMap((n) => seedList.map((s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
@@ -251,7 +299,7 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   };
   try {
     for (const { dir, config } of configs) {
-      const result = await runSeed(dir, config, { loaded, engine, log, onEngine, signal: stop.signal });
+      const result = await runSeed(dir, config, { loaded, m1From, engine, log, onEngine, signal: stop.signal });
       if (!result) {
         log(`stopped; run the same command again to resume`);
         return 130;

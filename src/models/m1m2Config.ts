@@ -56,6 +56,12 @@ export const M1M2_DEFAULTS: M1M2Config = {
   ...NET_DEFAULTS,
 };
 
+/**
+ * The settings only stage 2 reads: M2's (but the activation, which M1 shares) and the features it takes. Two
+ * runs that differ in these alone train the same M1, so one may start from the other's first stage.
+ */
+export const SECOND_STAGE_KEYS: readonly string[] = [...Object.keys(M2_SETTINGS_DEFAULTS).filter((k) => k !== 'activation'), 'features', 'featureMinStd'];
+
 const M1M2_FIELDS: FieldSpec[] = [
   { key: 'm1Latent', flag: 'm1-latent', help: 'dimensions of M1\'s latent z1: the features M2 models', type: { type: 'int', min: 1 } },
   { key: 'm1Hidden', flag: 'm1-hidden', help: 'hidden layer sizes of M1\'s encoder; its decoder mirrors them', type: { type: 'int-list', min: 1, allowEmpty: true } },

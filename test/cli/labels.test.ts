@@ -1,6 +1,7 @@
 /** The label-aware commands end to end on a slice of MNIST: cvae views, ssl, classify, analogies. */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { decodeCheckpoint } from '../../src/io/checkpoint.js';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildOnce, readJson, removeTempDirs, tempDir, transcript, vaekitInProcess } from './helpers.js';
@@ -75,7 +76,7 @@ test('ssl --model m1m2 trains M1 then M2 into one checkpoint, M1 once per seed f
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 1\/2 .*val recon/);
   assert.match(r.stdout, /m1m2 N=50 seed 0 epoch 2\/2 .*val error \d+\.\d\d%/);
   // The 100-label run starts from the 50-label run's M1: it trains only M2.
-  assert.match(r.stdout, /m1m2-100\/seed-0: starting from the first stage another label count of this seed trained/);
+  assert.match(r.stdout, /m1m2-100\/seed-0: starting from the first stage \(M1\) of runs\/ssl\/m1m2-50\/seed-0\/stage1\.ckpt/);
   assert.doesNotMatch(r.stdout, /m1m2 N=100 seed 0 epoch 1\/2/);
   assert.match(r.stdout, /m1m2 N=100 seed 0 epoch 2\/2 .*val error/);
   const table = readFileSync(join(cwd, 'runs', 'ssl', 'ssl.md'), 'utf8');
@@ -91,4 +92,30 @@ test('ssl --model m1m2 trains M1 then M2 into one checkpoint, M1 once per seed f
   assert.equal(help.code, 0, transcript(help));
   for (const flag of ['--labels <n,n,...>', '--seeds', '--only-seed', '--m1-epochs', '--features', '--feature-min-std', '--m1-batch-size', '--alpha', '--labelled-batch', '--threads']) assert.ok(help.stdout.includes(flag), `${flag} missing`);
   assert.ok(!help.stdout.includes('--labelled <n>'), '--labels stands for the model\'s --labelled');
+});
+
+test('ssl --m1-from: a run with other M2 settings starts from an earlier run\'s M1 and trains as if it had trained that M1 itself', async () => {
+  const cwd = tempDir();
+  const run = (hidden: string, more: string[]) =>
+    vaekitInProcess(['ssl', '--model', 'm1m2', '--labels', '100', '--seeds', '1', '--epochs', '2', '--m1-epochs', '1', '--m1-latent', '8', '--m1-hidden', '32', ...SLICE, '--latent', '4', '--hidden', hidden, '--classifier-hidden', '16', '--batch-size', '250', '--labelled-batch', '20', ...more], cwd);
+  const a = await run('16', ['--out', 'a']);
+  assert.equal(a.code, 0, transcript(a));
+  const b = await run('8', ['--alpha', '5', '--feature-min-std', '0.01', '--out', 'b', '--m1-from', 'a']);
+  assert.equal(b.code, 0, transcript(b));
+  assert.match(b.stdout, /b\/m1m2-100\/seed-0: starting from the first stage \(M1\) of a\/m1m2-100\/seed-0\/stage1\.ckpt/);
+  assert.doesNotMatch(b.stdout, /epoch 1\/2/, 'M1 trained again');
+  // The same settings trained from scratch give the same run, weights and moments, to the last bit.
+  const c = await run('8', ['--alpha', '5', '--feature-min-std', '0.01', '--out', 'c']);
+  assert.equal(c.code, 0, transcript(c));
+  assert.match(c.stdout, /epoch 1\/2/);
+  const [fromA, own] = ['b', 'c'].map((d) => decodeCheckpoint(readFileSync(join(cwd, d, 'm1m2-100', 'seed-0', 'last.ckpt')), d).tensors);
+  assert.deepEqual([...fromA.keys()].sort(), [...own.keys()].sort());
+  for (const [name, values] of own) assert.deepEqual(fromA.get(name), values, name);
+  // An M1 trained otherwise is not lent, and says why; M2 has no first stage.
+  const other = await run('8', ['--m1-from', 'a', '--out', 'd', '--m1-hidden', '24']);
+  assert.equal(other.code, 2, transcript(other));
+  assert.match(other.stderr, /--m1-from a: no first stage of seed 0 with this run's M1 settings \(a\/m1m2-100\/seed-0\/stage1\.ckpt: another model\.m1Hidden \(there \[32\], here \[24\]\)\)/);
+  const m2 = await vaekitInProcess(['ssl', '--model', 'm2', '--m1-from', 'a'], cwd);
+  assert.equal(m2.code, 2, transcript(m2));
+  assert.match(m2.stderr, /--m1-from: only M1\+M2 has a first stage to share \(--model m1m2\), not m2/);
 });

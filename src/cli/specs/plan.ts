@@ -23,7 +23,7 @@ function planMakeSslSpec(argv: string[]): CommandSpec {
     name: 'plan make ssl',
     summary: 'a plan of the runs `vaekit ssl` trains (label counts x seeds); the table ssl.md is written when they are done',
     usage: 'vaekit plan make ssl --out DIR --model m2|m1m2 --labels 100[,600,...] [--seeds 3] [options]',
-    flags: [...ssl.flags.filter((f) => !['out', 'only-seed', 'engine', 'threads'].includes(f.flag)), { ...MAKE_OUT, defaultText: 'runs/ssl' }, MAKE_PLAN],
+    flags: [...ssl.flags.filter((f) => !['out', 'only-seed', 'm1-from', 'engine', 'threads'].includes(f.flag)), { ...MAKE_OUT, defaultText: 'runs/ssl' }, MAKE_PLAN],
     examples: ['vaekit plan make ssl --model m2 --labels 100,600 --seeds 3 --epochs 300 --out runs/ssl', 'vaekit plan make ssl --model m1m2 --labels 100 --seeds 5 --out /shared/runs/m1m2'],
   };
 }

@@ -26,6 +26,7 @@ export function sslSpec(kind: string): CommandSpec {
       { flag: 'labels', help: 'labelled training images, balanced over the 10 classes; a list runs each', type: { type: 'int-list', min: 10 }, defaultText: '100' },
       { flag: 'seeds', help: 'seeds per number of labels (0, 1, ...): each its own labelled subset, split and initialization', type: { type: 'int', min: 1 }, defaultText: '3' },
       { flag: 'only-seed', help: 'train only this one of the seeds, e.g. to spread them over processes; the table still covers every finished run', type: { type: 'int', min: 0 }, defaultText: 'all' },
+      { flag: 'm1-from', help: 'm1m2: the --out of an earlier vaekit ssl whose runs may lend their first stage (M1) to this one\'s runs of the same seed: those whose settings differ only in M2\'s (--hidden, --alpha, --feature-min-std, ...) train the same M1; refused where none agrees', type: { type: 'string' }, defaultText: 'none' },
       { flag: 'out', help: 'experiment directory: <model>-<labels>/seed-<s>/ per run, and the table ssl.md, ssl.json', type: { type: 'string' }, defaultText: 'runs/ssl' },
       BACKEND_FLAG,
       ENGINE_FLAG,
@@ -36,6 +37,7 @@ export function sslSpec(kind: string): CommandSpec {
       'vaekit ssl --model m1m2 --labels 100,600,1000,3000 --epochs 300',
       'vaekit ssl --model m2 --labels 100 --seeds 1 --epochs 10   # a short budget; rerun with more --epochs to go on',
       'vaekit ssl --model m1m2 --seeds 3 --only-seed 2            # one seed per process, the same --out',
+      'vaekit ssl --model m1m2 --hidden 300 --m1-from runs/ssl --out runs/ssl-h300   # M2 afresh on the M1 runs/ssl trained',
     ],
   };
 }
