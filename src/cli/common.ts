@@ -34,7 +34,7 @@ function backendText(backend: string): string {
  */
 export function engineText(path: 'native' | 'portable', native: NativeLoad, backend: string): string {
   if (path === 'native') return describeKernels(native);
-  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only models that offer a hand-fused plan (MLP networks with the kernels' decoders and the standard prior)`;
+  if (native.kernels) return `portable (${backendText(backend)}): the native kernels run only models that offer a hand-fused plan (MLP networks with the kernels' decoders)`;
   return `portable (${backendText(backend)}); native kernels unavailable: ${native.reason}`;
 }
 
@@ -58,7 +58,7 @@ function modelText(config: ModelConfig): string {
  */
 export function checkNativeEngine(choice: EngineChoice, model: Model, config: ModelConfig): void {
   if (choice !== 'native' || offersFusedEngine(model)) return;
-  throw new UsageError(`--engine native: the native kernels train only models that offer a hand-fused plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')} and the standard normal prior), not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
+  throw new UsageError(`--engine native: the native kernels train only models that offer a hand-fused plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')}), not --model ${modelText(config)}; use --engine portable (or auto, which picks the portable engine for it)`);
 }
 
 /**
@@ -67,7 +67,7 @@ export function checkNativeEngine(choice: EngineChoice, model: Model, config: Mo
  */
 export function checkNativeScoring(choice: EngineChoice, model: Model, config: ModelConfig): void {
   if (choice !== 'native' || typeof model.mlpVaePlan === 'function') return;
-  throw new UsageError(`--engine native: the native kernels score only models that offer an MLP VAE plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')} and the standard normal prior), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
+  throw new UsageError(`--engine native: the native kernels score only models that offer an MLP VAE plan (MLP networks with decoders ${KERNEL_DECODERS.join(', ')}), not this ${modelText(config)} checkpoint; use --engine portable (or auto)`);
 }
 
 /**

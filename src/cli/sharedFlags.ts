@@ -28,7 +28,7 @@ export const THREADS_FLAG: CommandFlag = {
 
 export const ENGINE_FLAG: CommandFlag = {
   flag: 'engine',
-  help: 'how models that offer a hand-fused plan (MLP networks with the kernels\' decoders and the standard prior) train and are scored: native kernels (OpenBLAS, all cores; built at npm install where g++ and libopenblas0-openmp exist; training a model they cannot run, e.g. --net conv, is refused), portable (tfjs, the same numbers to float rounding), or auto: native where it loaded and the model allows, except on --backend webgpu, where every model runs on the GPU',
+  help: 'how models that offer a hand-fused plan (MLP networks with the kernels\' decoders) train and are scored: native kernels (OpenBLAS, all cores; built at npm install where g++ and libopenblas0-openmp exist; training a model they cannot run, e.g. --net conv, is refused), portable (tfjs, the same numbers to float rounding), or auto: native where it loaded and the model allows, except on --backend webgpu, where every model runs on the GPU',
   type: { type: 'enum', choices: ENGINES },
   defaultText: 'auto',
 };

@@ -13,10 +13,19 @@ export interface IwaeMeans {
   kl: number;
 }
 
+/** log q(z_i|x) of draw i = s * rows + r, z_i = mean_r + sigma_r * eps_i: log N(z; mean, sigma^2) with (z - mean) / sigma = eps. */
+export function logPosterior(encOut: Float32Array, eps: Float32Array, i: number, rows: number, k: number): number {
+  const logVar = ((i % rows) * 2 + 1) * k;
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum -= 0.5 * (LOG_2PI + encOut[logVar + j] + eps[i * k + j] * eps[i * k + j]);
+  return sum;
+}
+
 /**
  * From draws z_i = mean + sigma * eps_i (sample-major, i = s * rows + r) and their log p(x|z_i): log w_i =
  * log p(x|z_i) + beta * (log p(z_i) - log q(z_i|x)), the bound log (1/K) sum_s w_{s,r} per row (eq. 8), and in
- * `weights` each draw's normalized weight w~ (eq. 14) over the rows it belongs to. The prior is N(0, I).
+ * `weights` each draw's normalized weight w~ (eq. 14) over the rows it belongs to. The prior is N(0, I) unless
+ * `priorLogDensity` gives log p(z_i) per draw (the VampPrior).
  */
 export function iwaeForward(
   encOut: Float32Array,
@@ -26,22 +35,17 @@ export function iwaeForward(
   dims: { rows: number; latentDim: number; samples: number },
   beta: number,
   weights: Float64Array,
+  priorLogDensity: Float32Array | null = null,
 ): IwaeMeans {
   const { rows, latentDim: k, samples } = dims;
   const drawn = rows * samples;
   let reconSum = 0;
   let klSum = 0;
   for (let i = 0; i < drawn; i++) {
-    const r = i % rows;
-    let logQ = 0;
+    const logQ = logPosterior(encOut, eps, i, rows, k);
     let logPrior = 0;
-    for (let j = 0; j < k; j++) {
-      const e = eps[i * k + j];
-      const zj = z[i * k + j];
-      // log N(z; mean, sigma^2) with (z - mean) / sigma = eps.
-      logQ -= 0.5 * (LOG_2PI + encOut[r * 2 * k + k + j] + e * e);
-      logPrior -= 0.5 * (LOG_2PI + zj * zj);
-    }
+    if (priorLogDensity) logPrior = priorLogDensity[i];
+    else for (let j = i * k; j < (i + 1) * k; j++) logPrior -= 0.5 * (LOG_2PI + z[j] * z[j]);
     reconSum -= logLik[i];
     klSum += logQ - logPrior;
     weights[i] = logLik[i] + beta * (logPrior - logQ);

@@ -43,6 +43,11 @@ export interface MlpVaePlan {
   /** Ends in the likelihood's raw output (see decoderOutputSize). */
   decoder: readonly DenseLayerRef[];
   likelihood: LikelihoodOptions;
+  /**
+   * The VampPrior's pseudo-inputs (Tomczak & Welling 2018), where p(z) is one: the ParamStore name of the
+   * [count, inputDim] parameter, clipped to [0, 1] before the encoder. Absent: p(z) = N(0, I).
+   */
+  vamp?: { pseudoInputs: string; count: number };
 }
 
 /** Every trainable model kind. */

@@ -213,11 +213,11 @@ abstract class GaussianVae implements LatentVariableModel {
 }
 
 /**
- * Whether the hand-fused MLP VAE kernels (src/fastpath/mlpVae.ts) run this config's loss: MLP networks, a decoder
- * they implement, and the N(0, I) prior, whose KL they compute in closed form.
+ * Whether the hand-fused MLP VAE kernels (src/fastpath/mlpVae.ts) run this config's loss: MLP networks and a
+ * decoder they implement (either prior: N(0, I) or the VampPrior).
  */
 function fusedKernelsRun(config: VaeConfig): boolean {
-  return (config.net ?? 'mlp') === 'mlp' && isKernelDecoder(config.decoder) && (config.prior ?? 'standard') === 'standard';
+  return (config.net ?? 'mlp') === 'mlp' && isKernelDecoder(config.decoder);
 }
 
 /** The VAE with MLP encoder and decoder: it describes itself as plain layers, so a fast path can train it. */
@@ -225,12 +225,13 @@ export class Vae extends GaussianVae {
   constructor(config: VaeConfig, inputDim: number, seed: number) {
     if ((config.net ?? 'mlp') !== 'mlp') throw new Error(`Vae is the MLP VAE; build a net "${config.net}" VAE with createVae`);
     if (!isKernelDecoder(config.decoder)) throw new Error(`Vae offers the fast path, whose decoders are ${KERNEL_DECODERS.join(', ')}; build a ${config.decoder} VAE with createVae`);
-    if (!fusedKernelsRun(config)) throw new Error(`Vae offers the fast path, whose prior is N(0, I); build a ${config.prior} prior VAE with createVae`);
     super(config, inputDim, seed);
   }
 
   mlpVaePlan(): MlpVaePlan {
-    return { inputDim: this.inputDim, latentDim: this.latentDim, encoder: (this.encoder as Mlp).layers, decoder: (this.decoder as Mlp).layers, likelihood: this.likelihood };
+    const prior = this.latentPrior;
+    const vamp = prior instanceof VampPrior ? { vamp: { pseudoInputs: prior.paramName, count: prior.count } } : {};
+    return { inputDim: this.inputDim, latentDim: this.latentDim, encoder: (this.encoder as Mlp).layers, decoder: (this.decoder as Mlp).layers, likelihood: this.likelihood, ...vamp };
   }
 }
 
@@ -243,8 +244,8 @@ export class ConvVae extends GaussianVae {
 }
 
 /**
- * The MLP VAE with a decoder the native kernels lack (discretized-logistic, gaussian-ar) or a prior they lack (the
- * VampPrior). It offers no mlpVaePlan, so the engines train and score it through tfjs.
+ * The MLP VAE with a decoder the native kernels lack (discretized-logistic, gaussian-ar). It offers no
+ * mlpVaePlan, so the engines train and score it through tfjs.
  */
 export class PortableMlpVae extends GaussianVae {
   constructor(config: VaeConfig, inputDim: number, seed: number, shape?: ImageShape) {
@@ -254,7 +255,7 @@ export class PortableMlpVae extends GaussianVae {
 }
 
 /**
- * The VAE its config asks for: `Vae` for net mlp (`PortableMlpVae` when the decoder or the prior is not one the
+ * The VAE its config asks for: `Vae` for net mlp (`PortableMlpVae` when the decoder is not one the
  * native kernels run), `ConvVae` (which needs the image shape) for net conv.
  */
 export function createVae(config: VaeConfig, inputDim: number, seed: number, shape?: ImageShape): Vae | ConvVae | PortableMlpVae {

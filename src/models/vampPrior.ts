@@ -19,11 +19,14 @@ export type Posterior = (x: tf.Tensor2D, inputGrad: boolean) => { mean: tf.Tenso
  */
 export class VampPrior implements LatentPrior {
   private readonly raw: tf.Variable;
+  /** The ParamStore name of the raw pseudo-inputs. */
+  readonly paramName: string;
 
   constructor(params: ParamStore, name: string, readonly count: number, inputDim: number, private readonly latentDim: number, private readonly posterior: Posterior, rng: Rng) {
     const init = new Float32Array(count * inputDim);
     for (let i = 0; i < init.length; i++) init[i] = PSEUDO_INPUT_MEAN + PSEUDO_INPUT_STD * rng.normal();
-    this.raw = params.add(`${name}.pseudoInputs`, tf.tensor2d(init, [count, inputDim]));
+    this.paramName = `${name}.pseudoInputs`;
+    this.raw = params.add(this.paramName, tf.tensor2d(init, [count, inputDim]));
   }
 
   /** The pseudo-inputs u_k [K, inputDim], in [0, 1]. */

@@ -12,7 +12,7 @@ import { estimateLogLikelihood } from '../../src/eval/loglik.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { createRun, disposeRun, runFromCheckpoint, runToCheckpoint } from '../../src/io/run.js';
 import { modelKindSpec } from '../../src/models/registry.js';
-import { createVae, PortableMlpVae, Vae, VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
+import { createVae, Vae, VAE_DEFAULTS, VaeConfig } from '../../src/models/vae.js';
 import { logNormalMixture } from '../../src/prob/gaussian.js';
 import { Rng } from '../../src/rng.js';
 import { initialTrainState } from '../../src/train/state.js';
@@ -49,7 +49,7 @@ function mixtureDensity(z: ArrayLike<number>, means: ArrayLike<number>, logVars:
 }
 
 /** The mixture's components: the encoder's posteriors of the clipped pseudo-inputs. */
-function components(model: PortableMlpVae): { means: Float32Array; logVars: Float32Array } {
+function components(model: Vae): { means: Float32Array; logVars: Float32Array } {
   return tf.tidy(() => {
     const u = tf.clipByValue(model.params.get('prior.pseudoInputs'), 0, 1) as tf.Tensor2D;
     const { mean, logVar } = model.encode(u);
@@ -68,14 +68,13 @@ test('logNormalMixture is the log of the mean of the component densities', () =>
   assertClose(got, want, 1e-5, 1e-4, 'log p(z)');
 });
 
-test('a vamp VAE has log p(z) = log (1/K) sum_k q(z|u_k), pseudo-inputs in [0, 1], and offers no fused plan', async () => {
+test('a vamp VAE has log p(z) = log (1/K) sum_k q(z|u_k), pseudo-inputs in [0, 1], and a fused plan naming them', async () => {
   const model = createVae(vamp, DIM, 0);
-  assert.ok(model instanceof PortableMlpVae, 'the MLP vamp VAE is the portable one');
-  assert.equal(offersFusedEngine(model), false);
-  const standard = createVae({ ...vamp, prior: 'standard' }, DIM, 0);
-  assert.ok(standard instanceof Vae && offersFusedEngine(standard), 'the standard prior keeps the fused plan');
+  assert.ok(model instanceof Vae && offersFusedEngine(model), 'the MLP vamp VAE offers the fused plan');
+  assert.deepEqual(model.mlpVaePlan().vamp, { pseudoInputs: 'prior.pseudoInputs', count: 5 });
+  const standard = createVae({ ...vamp, prior: 'standard' }, DIM, 0) as Vae;
+  assert.equal(standard.mlpVaePlan().vamp, undefined);
   standard.dispose();
-  assert.throws(() => new Vae(vamp, DIM, 0), /prior is N\(0, I\)/);
   assert.equal(model.params.get('prior.pseudoInputs').shape.join('x'), `5x${DIM}`);
   // Push some pseudo-inputs out of range: the prior sees them clipped.
   tf.tidy(() => model.params.get('prior.pseudoInputs').assign(tf.tensor2d(Float32Array.from({ length: 5 * DIM }, (_, i) => (i % 7) / 3 - 0.5), [5, DIM])));
@@ -89,7 +88,7 @@ test('a vamp VAE has log p(z) = log (1/K) sum_k q(z|u_k), pseudo-inputs in [0, 1
 });
 
 test('the Monte Carlo KL estimates E_q[log q(z|x) - log p(z)] without bias (against brute force in float64)', () => {
-  const model = createVae(vamp, DIM, 1) as PortableMlpVae;
+  const model = createVae(vamp, DIM, 1) as Vae;
   const x = binaryRows(2, 3);
   const draws = 4000;
   const kl = tf.tidy(() => model.lossTerms({ x: tf.tensor2d(x, [2, DIM]) }, { beta: 1, numSamples: draws, rng: new Rng(5) }).kl.dataSync());
@@ -170,7 +169,7 @@ test('the size a vamp config reports counts the pseudo-inputs', () => {
 });
 
 test('prior draws pick a pseudo-input at random, then z ~ q(z|u_k); the standard prior draws what it always drew', () => {
-  const one = createVae({ ...vamp, pseudoInputs: 1 }, DIM, 3) as PortableMlpVae;
+  const one = createVae({ ...vamp, pseudoInputs: 1 }, DIM, 3) as Vae;
   assert.ok(hasPrior(one));
   const { means, logVars } = components(one);
   const n = 4000;
@@ -194,7 +193,7 @@ test('prior draws pick a pseudo-input at random, then z ~ q(z|u_k); the standard
 test('evaluation weighs with the vamp prior: other pseudo-inputs give another -log p(x), and it lies below the -ELBO', async () => {
   const rng = new Rng(11);
   const data: Dataset = { name: 'tiny', images: Uint8Array.from({ length: 20 * DIM }, () => (rng.uniform() < 0.3 ? 255 : 0)), count: 20, shape: [3, 4, 1] };
-  const model = createVae(vamp, DIM, 5) as PortableMlpVae;
+  const model = createVae(vamp, DIM, 5) as Vae;
   const nll = async () => -(await estimateLogLikelihood(model, data, { k: 400 })).mean;
   const before = await nll();
   const elbo = evaluateLoss(model, data, { numSamples: 50 }).total;
