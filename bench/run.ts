@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: vaekit against the PyTorch references (bench/reference/) in one run.
  *   - one row per model kind and network (conv VAE on CIFAR-10, aae, ae, cvae, dae, cae exact and stochastic,
- *     m2 and m1m2's second stage through tfjs ops, the Burda IWAE K = 5 and the MLP VAE through tfjs ops):
- *     training throughput on vaekit's native tfjs backend and on wasm against PyTorch (kinds.py) of the same
+ *     m2 and m1m2's second stage through tfjs ops, the Burda IWAE K = 5 through tfjs ops and on the fused native
+ *     engine, the VampPrior VAE on the fused engine, and the MLP VAE through tfjs ops): training throughput on
+ *     vaekit's native tfjs backend (or fused engine) and on wasm against PyTorch (kinds.py) of the same
  *     shape, with a per-kernel time profile of a few native steps of each (`--kinds-only`: only these; `--rows TEXT`:
  *     only the rows whose description contains TEXT)
  * and for the 784-400-20 MLP VAE (Bernoulli decoder, Adam 1e-3, batch 128) on real MNIST, bench/reference/vae.py:
@@ -117,6 +118,8 @@ interface KindRow {
   train?: Record<string, unknown>;
   /** Timed steps on the native backend and in PyTorch; wasm takes a third as many (at least 4). */
   steps: number;
+  /** Timed on the native engine (the hand-fused kernels) where the addon loaded, not through tfjs ops. Default false. */
+  fused?: boolean;
   reference: (py: string, steps: number, ompDefault?: boolean) => number;
 }
 
@@ -166,6 +169,25 @@ const KIND_ROWS: KindRow[] = [
     reference: kindReference('iwae'),
   },
   {
+    what: 'vae, MLP 784-200-200-50 tanh, IWAE K = 5, batch 20 (--preset burda-iwae-k5), on the fused native engine',
+    data: 'mnist',
+    model: { kind: 'vae', hidden: [200, 200], latentDim: 50, activation: 'tanh' },
+    train: { objective: 'iwae', numSamples: 5, adamEpsilon: 1e-4 },
+    batch: 20,
+    steps: 600,
+    fused: true,
+    reference: kindReference('iwae'),
+  },
+  {
+    what: 'vae, MLP 784-300-300-40, VampPrior K = 500 (--prior vamp), batch 100, on the fused native engine',
+    data: 'mnist',
+    model: { kind: 'vae', hidden: [300, 300], latentDim: 40, prior: 'vamp', pseudoInputs: 500 },
+    batch: 100,
+    steps: 40,
+    fused: true,
+    reference: kindReference('vamp'),
+  },
+  {
     what: 'vae, MLP 784-400-20, through tfjs ops (--engine portable; the fused engine is below)',
     data: 'mnist',
     model: { kind: 'vae' },
@@ -182,14 +204,14 @@ function rowConfig(row: KindRow, steps: number) {
 }
 
 /** Images per second of `steps` training steps of a row on the backend in use (after a short warm-up). */
-async function kindThroughput(row: KindRow, loadedData: Awaited<ReturnType<typeof loadDataset>>, steps: number): Promise<number> {
+async function kindThroughput(row: KindRow, loadedData: Awaited<ReturnType<typeof loadDataset>>, steps: number, kernels: Kernels | null = null): Promise<number> {
   const config = rowConfig(row, steps);
   const data = prepareTrainingData(loadedData, config.data, 0);
   const warm = createRun(config, data.train.shape, initialTrainState());
-  await trainOn(warm, { train: limit(data.train, 3 * row.batch) }, config, {}, null);
+  await trainOn(warm, { train: limit(data.train, 3 * row.batch) }, config, {}, kernels);
   disposeRun(warm);
   const run = createRun(config, data.train.shape, initialTrainState());
-  await trainOn(run, { train: data.train }, config, {}, null);
+  await trainOn(run, { train: data.train }, config, {}, kernels);
   const seconds = run.state.history[0].seconds;
   const images = run.state.step * row.batch;
   disposeRun(run);
@@ -229,7 +251,9 @@ const profiles: string[] = [];
     const ours: Record<string, number> = {};
     if (haveNative) {
       await initBackend('native');
-      ours.native = await kindThroughput(row, dataOf, row.steps);
+      ours.native = await kindThroughput(row, dataOf, row.steps, row.fused ? native.kernels : null);
+    }
+    if (haveNative && !row.fused) {
       const by = await kernelProfile(row, dataOf, 3);
       const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
       profiles.push(`\n${row.what}: ${fmt(total / 3, 1)} ms of kernels per step on the native backend (tf.profile, 3 steps)\n\n| kernel | ms per step | calls per step | share |\n|---|--:|--:|--:|`);

@@ -113,6 +113,29 @@ class Iwae(nn.Module):
         return -(torch.logsumexp(log_px + log_pz - log_q, 0) - math.log(self.k)).mean()  # Burda et al. 2016, eq. 8
 
 
+class Vamp(nn.Module):
+    """The VAE with the VampPrior (Tomczak & Welling 2018): 784-300-300-40, K learned pseudo-inputs through
+    hardtanh(0, 1), log p(z) = log (1/K) sum_k q(z|u_k), the KL by Monte Carlo on the draw."""
+
+    def __init__(self, k=500):
+        super().__init__()
+        self.k = k
+        self.enc = mlp(784, 300, 300, 80)
+        self.dec = mlp(40, 300, 300, 784)
+        self.u = nn.Parameter(0.05 + 0.01 * torch.randn(k, 784))
+
+    def loss(self, x):
+        mu, logvar = self.enc(x).chunk(2, dim=1)
+        eps = torch.randn_like(mu)
+        z = mu + torch.exp(0.5 * logvar) * eps
+        m, s = self.enc(F.hardtanh(self.u, 0.0, 1.0)).chunk(2, dim=1)
+        diff = z.unsqueeze(1) - m.unsqueeze(0)  # [batch, K, latent]
+        log_n = -0.5 * (LOG_2PI + s.unsqueeze(0) + diff.pow(2) * torch.exp(-s).unsqueeze(0)).sum(2)
+        log_pz = torch.logsumexp(log_n, 1) - math.log(self.k)
+        log_q = -0.5 * (LOG_2PI + logvar + eps.pow(2)).sum(1)
+        return (bce(self.dec(z), x) + log_q - log_pz).mean()
+
+
 class M2(nn.Module):
     """M2 (Kingma et al. 2014) on inputs of x_dim; `gaussian`: learned-variance Gaussian likelihood, else Bernoulli."""
 
@@ -159,7 +182,7 @@ def contractive_exact(enc, x):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--kind", required=True, choices=["conv-vae", "aae", "ae", "cvae", "dae", "cae-exact", "cae-stochastic", "m2", "m1m2", "iwae"])
+    p.add_argument("--kind", required=True, choices=["conv-vae", "aae", "ae", "cvae", "dae", "cae-exact", "cae-stochastic", "m2", "m1m2", "iwae", "vamp"])
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu", help="torch device: cpu, or cuda for a GPU (bench/gpu.sh)")
@@ -167,7 +190,7 @@ def main():
     dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    batch = {"conv-vae": 64, "iwae": 20}.get(a.kind, 128)
+    batch = {"conv-vae": 64, "iwae": 20, "vamp": 100}.get(a.kind, 128)
     batches = 8
     if a.kind == "conv-vae":
         data = [torch.rand(batch, 3, 32, 32, device=dev) for _ in range(batches)]
@@ -229,7 +252,7 @@ def main():
             loss.backward()
             opt.step()
     else:
-        model = {"conv-vae": ConvVae, "ae": Ae, "cvae": Cvae, "iwae": Iwae}[a.kind]().to(dev)
+        model = {"conv-vae": ConvVae, "ae": Ae, "cvae": Cvae, "iwae": Iwae, "vamp": Vamp}[a.kind]().to(dev)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-4 if a.kind == "iwae" else 1e-8)
 
         def step(i):
