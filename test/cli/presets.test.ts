@@ -3,9 +3,10 @@
  * an unknown name; and --objective iwae with --k from the command line.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { SHARED_DATA } from '../helpers/engine.js';
 import { EpochRecord, readJson, removeTempDirs, ROOT, tempDir, transcript, vaekitInProcess } from './helpers.js';
 
 after(removeTempDirs);
@@ -13,7 +14,7 @@ after(removeTempDirs);
 const SHIPPED = readdirSync(join(ROOT, 'configs')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 
 test('the presets are the configs/ files; --help and an unknown name list them all', async () => {
-  assert.ok(SHIPPED.includes('burda-vae') && SHIPPED.includes('burda-iwae-k5') && SHIPPED.includes('burda-iwae-k50'), SHIPPED.join(', '));
+  for (const name of ['burda-vae', 'burda-iwae-k5', 'burda-iwae-k50', 'tomczak-vamp']) assert.ok(SHIPPED.includes(name), SHIPPED.join(', '));
   const cwd = tempDir();
   const help = await vaekitInProcess(['train', '--help'], cwd);
   assert.equal(help.code, 0);
@@ -53,4 +54,14 @@ test('--objective iwae --k 3 trains a vae on the bound of 3 samples; other kinds
   const twice = await vaekitInProcess(['train', '--k', '3', '--samples', '2', '--out', 'x'], cwd);
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /--k is another name for --samples: give one of them/);
+});
+
+test('tomczak-vamp trains the VampPrior VAE on the fixed binarization of MNIST, its own validation split', { skip: existsSync(join(SHARED_DATA, 'binarized-mnist')) ? false : 'no ../shared/data/binarized-mnist' }, async () => {
+  const cwd = tempDir();
+  const r = await vaekitInProcess(['train', '--preset', 'tomczak-vamp', '--data-dir', join(SHARED_DATA, 'binarized-mnist'), '--epochs', '1', '--limit', '300', '--pseudo-inputs', '20'], cwd);
+  assert.equal(r.code, 0, transcript(r));
+  assert.match(r.stdout, /model: vae, .*prior vamp, pseudoInputs 20/);
+  assert.match(r.stdout, /^data: .*binarized-mnist: 300 training, 10000 validation images \(its own split\)/m, transcript(r));
+  const config = readJson<{ model: Record<string, unknown>; train: Record<string, unknown>; data: Record<string, unknown> }>(join(cwd, 'runs', 'tomczak-vamp', 'config.json'));
+  assert.deepEqual([config.model.hidden, config.model.latentDim, config.train.batchSize, config.train.lr, config.train.warmupEpochs, config.data.binarize], [[300, 300], 40, 100, 5e-4, 100, 'none']);
 });
