@@ -137,7 +137,8 @@ export class MlpVaeOnKernels {
     const dDecOut = this.net.work.get('dDecOut', drawn * this.plan.decoder[this.plan.decoder.length - 1].outSize);
     const means = this.forwardTerms(x, rows, beta, samples, eps, dDecOut, objective);
     const { input, encoded, decoded, z, weights } = this.saved!;
-    const encOut = encoded[encoded.length - 1];
+    // q(z|x)'s rows; the VampPrior's components follow them.
+    const encOut = encoded[encoded.length - 1].subarray(0, rows * 2 * k);
     const dz = this.net.backward(this.plan.decoder, z, decoded, dDecOut, drawn, 'dec', true)!;
     const count = this.plan.vamp?.count ?? 0;
     const dEncOut = this.net.work.get('dEncOut', (rows + count) * 2 * k);
