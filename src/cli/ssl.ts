@@ -140,18 +140,11 @@ function readRunConfig(path: string): RunConfig {
  * Opens the run in `dir` to go on (checking its config is the one asked for), or starts it: from another run's
  * first stage where one agrees (of another label count in this --out, or in --m1-from's), else afresh.
  */
-function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: readonly string[], log: (s: string) => void): Run {
+function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: readonly string[], log: (s: string) => void): { run: Run; resumed: boolean } {
   const path = join(dir, RUN_FILES.last);
   if (!existsSync(path)) {
-    const stageOne = isTwoStageKind(config) ? findStageOne([join(dir, '..', '..'), ...m1From], config) : null;
-    if (stageOne?.found) {
-      log(`${dir}: starting from the first stage (M1) of ${stageOne.found.path}: the same M1, which sees neither labels nor M2's settings`);
-      return runFromStageOne(stageOne.found, config, shape);
-    }
-    if (m1From.length > 0) {
-      throw new UsageError(`--m1-from ${m1From.join(',')}: no first stage of seed ${config.train.seed} with this run's M1 settings${stageOne?.refused.length ? ` (${stageOne.refused.join('; ')})` : ''}`);
-    }
-    return createRun(config, shape, initialTrainState());
+    const run = startSeedRun(dir, config, shape, m1From, log);
+    return { run, resumed: false };
   }
   const run = runFromCheckpoint(loadCheckpoint(path), path);
   try {
@@ -161,7 +154,20 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
     throw e;
   }
   run.config.train = config.train;
-  return run;
+  return { run, resumed: true };
+}
+
+/** A seed's run from its start: from another run's first stage where one agrees, else afresh. */
+function startSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: readonly string[], log: (s: string) => void): Run {
+  const stageOne = isTwoStageKind(config) ? findStageOne([join(dir, '..', '..'), ...m1From], config) : null;
+  if (stageOne?.found) {
+    log(`${dir}: starting from the first stage (M1) of ${stageOne.found.path}: the same M1, which sees neither labels nor M2's settings`);
+    return runFromStageOne(stageOne.found, config, shape);
+  }
+  if (m1From.length > 0) {
+    throw new UsageError(`--m1-from ${m1From.join(',')}: no first stage of seed ${config.train.seed} with this run's M1 settings${stageOne?.refused.length ? ` (${stageOne.refused.join('; ')})` : ''}`);
+  }
+  return createRun(config, shape, initialTrainState());
 }
 
 interface SeedContext {
@@ -194,7 +200,7 @@ async function runSeed(dir: string, config: RunConfig, ctx: SeedContext): Promis
 /** runSeed in the run directory `dir`, which this process holds. */
 async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Promise<SslResult | null> {
   const data = prepareTrainingData(ctx.loaded, config.data, config.train.seed);
-  const run = openSeedRun(dir, config, data.train.shape, ctx.m1From, ctx.log);
+  const { run, resumed } = openSeedRun(dir, config, data.train.shape, ctx.m1From, ctx.log);
   try {
     checkNativeEngine(ctx.engine, run.model, config.model);
   } catch (e) {
@@ -207,7 +213,7 @@ async function trainSeed(dir: string, config: RunConfig, ctx: SeedContext): Prom
   const saveLast = () => saveCheckpoint(join(dir, RUN_FILES.last), runToCheckpoint(run));
   try {
     if (run.state.epoch < config.train.epochs) {
-      if (run.state.epoch > 0 || run.state.batch > 0) ctx.log(`${tag}: resuming at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
+      if (resumed && (run.state.epoch > 0 || run.state.batch > 0)) ctx.log(`${tag}: resuming at epoch ${run.state.epoch + 1}, batch ${run.state.batch}`);
       const status = await trainRun(run, data, {
         signal: ctx.signal,
         onEpochEnd: (record, state, best) => {

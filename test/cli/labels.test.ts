@@ -104,6 +104,7 @@ test('ssl --m1-from: a run with other M2 settings starts from an earlier run\'s 
   assert.equal(b.code, 0, transcript(b));
   assert.match(b.stdout, /b\/m1m2-100\/seed-0: starting from the first stage \(M1\) of a\/m1m2-100\/seed-0\/stage1\.ckpt/);
   assert.doesNotMatch(b.stdout, /epoch 1\/2/, 'M1 trained again');
+  assert.doesNotMatch(b.stdout, /resuming/, 'a run started from another run\'s M1 is not resumed');
   // The same settings trained from scratch give the same run, weights and moments, to the last bit.
   const c = await run('8', ['--alpha', '5', '--feature-min-std', '0.01', '--out', 'c']);
   assert.equal(c.code, 0, transcript(c));
