@@ -6,11 +6,11 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointData } from '../io/checkpoint.js';
 import { ConfigLayer, resolveRunConfig, resumeConflict, RunConfig } from '../config/run.js';
 import { prepareTestData, prepareTrainingData } from '../data/prepare.js';
 import { classificationError } from '../eval/classification.js';
 import { SslResult, sslMarkdown, sslRows } from '../eval/sslTable.js';
+import { CheckpointData } from '../io/checkpoint.js';
 import { createRun, disposeRun, readRunMeta, Run, runFromCheckpoint, runToCheckpoint } from '../io/run.js';
 import { trainRun } from '../io/runSession.js';
 import { isClassifier } from '../models/labelled.js';
@@ -140,7 +140,7 @@ function readRunConfig(path: string): RunConfig {
  * Opens the run in `dir` to go on (checking its config is the one asked for), or starts it: from another run's
  * first stage where one agrees (of another label count in this --out, or in --m1-from's), else afresh.
  */
-function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: readonly string[], log: (s: string) => void): { run: Run; resumed: boolean } {
+function openSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: string | null, log: (s: string) => void): { run: Run; resumed: boolean } {
   const path = join(dir, RUN_FILES.last);
   if (!existsSync(path)) {
     const run = startSeedRun(dir, config, shape, m1From, log);
@@ -158,22 +158,22 @@ function openSeedRun(dir: string, config: RunConfig, shape: [number, number, num
 }
 
 /** A seed's run from its start: from another run's first stage where one agrees, else afresh. */
-function startSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: readonly string[], log: (s: string) => void): Run {
-  const stageOne = isTwoStageKind(config) ? findStageOne([join(dir, '..', '..'), ...m1From], config) : null;
+function startSeedRun(dir: string, config: RunConfig, shape: [number, number, number], m1From: string | null, log: (s: string) => void): Run {
+  const stageOne = isTwoStageKind(config) ? findStageOne([join(dir, '..', '..'), ...(m1From === null ? [] : [m1From])], config) : null;
   if (stageOne?.found) {
     log(`${dir}: starting from the first stage (M1) of ${stageOne.found.path}: the same M1, which sees neither labels nor M2's settings`);
     return runFromStageOne(stageOne.found, config, shape);
   }
-  if (m1From.length > 0) {
-    throw new UsageError(`--m1-from ${m1From.join(',')}: no first stage of seed ${config.train.seed} with this run's M1 settings${stageOne?.refused.length ? ` (${stageOne.refused.join('; ')})` : ''}`);
+  if (m1From !== null) {
+    throw new UsageError(`--m1-from ${m1From}: no first stage of seed ${config.train.seed} with this run's M1 settings${stageOne?.refused.length ? ` (${stageOne.refused.join('; ')})` : ''}`);
   }
   return createRun(config, shape, initialTrainState());
 }
 
 interface SeedContext {
   loaded: LoadedData;
-  /** Other experiment directories whose first stages a run may start from (--m1-from). */
-  m1From: readonly string[];
+  /** Another experiment directory whose first stages a run may start from (--m1-from), or null. */
+  m1From: string | null;
   engine: EngineChoice;
   log: (s: string) => void;
   /** Told which path a seed's steps take (the log says it once, and again only if it changes). */
@@ -283,9 +283,9 @@ export async function sslCommand(args: ParsedCommand, log: (s: string) => void):
   const outDir = (args.flags.out as string | undefined) ?? join('runs', 'ssl');
   const onlySeed = args.flags['only-seed'] as number | undefined;
   if (onlySeed !== undefined && onlySeed >= seeds) throw new UsageError(`--only-seed ${onlySeed}: the seeds are 0..${seeds - 1} (--seeds ${seeds})`);
-  const m1From = args.flags['m1-from'] === undefined ? [] : [args.flags['m1-from'] as string];
-  if (m1From.length > 0 && kind !== 'm1m2') throw new UsageError(`--m1-from: only M1+M2 has a first stage to share (--model m1m2), not ${kind}`);
-  for (const dir of m1From) if (!existsSync(dir)) throw new UsageError(`--m1-from ${dir}: no such directory (expected the --out of an earlier vaekit ssl --model m1m2)`);
+  const m1From = (args.flags['m1-from'] as string | undefined) ?? null;
+  if (m1From !== null && kind !== 'm1m2') throw new UsageError(`--m1-from: only M1+M2 has a first stage to share (--model m1m2), not ${kind}`);
+  if (m1From !== null && !existsSync(m1From)) throw new UsageError(`--m1-from ${m1From}: no such directory (expected the --out of an earlier vaekit ssl --model m1m2)`);
   const seedList = onlySeed === undefined ? Array.from({ length: seeds }, (_, s) => s) : [onlySeed];
   const configs = labelCounts.flatMap((n) => seedList.map((s) => ({ dir: join(outDir, `${kind}-${n}`, `seed-${s}`), config: seedConfig(args, kind, n, s) })));
   const engine = (args.flags.engine as EngineChoice | undefined) ?? 'auto';
