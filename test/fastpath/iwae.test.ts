@@ -11,15 +11,12 @@ import { Dataset } from '../../src/data/dataset.js';
 import { prepareTrainingData } from '../../src/data/prepare.js';
 import { evaluateLoss } from '../../src/eval/elbo.js';
 import { useFusedKernels } from '../../src/fastpath/fused.js';
-import { Kernels } from '../../src/fastpath/kernels.js';
 import { MlpVaeOnKernels } from '../../src/fastpath/mlpVae.js';
-import { createRun, disposeRun } from '../../src/io/run.js';
 import { Vae, VAE_DEFAULTS } from '../../src/models/vae.js';
 import { Rng, Stream } from '../../src/rng.js';
-import { initialTrainState } from '../../src/train/state.js';
 import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 import { assertNativeIfRequired, binary, binaryImages, kernels, KERNEL_DECODER_MODELS, nativeSkip } from '../helpers/native.js';
-import { trainRun } from '../helpers/train.js';
+import { trainOnEngine } from '../helpers/train.js';
 
 const skip = nativeSkip;
 
@@ -56,18 +53,8 @@ test('the IWAE bound: terms and every parameter gradient agree with tfjs autodif
 test('training on the IWAE bound: the same losses per step and the same validation on the fast path as on tfjs', { skip }, async () => {
   const config = resolveRunConfig([{ source: 'test', values: { model: { hidden: [32], latentDim: 4, activation: 'tanh' }, train: { epochs: 4, batchSize: 20, numSamples: 5, objective: 'iwae', seed: 2 }, data: { valSize: 20, binarize: 'dynamic' } } }]);
   const data = prepareTrainingData({ train: binaryImages(120) }, config.data, 0);
-  const train = async (fused: Kernels | null) => {
-    const run = createRun(config, data.train.shape, initialTrainState());
-    const steps: number[] = [];
-    let path = '';
-    await trainRun(run, data, config, { onStep: (s) => steps.push(s.running.total) }, { fused, onEngine: (p) => (path = p) });
-    assert.equal(path, fused ? 'native' : 'portable');
-    const history = run.state.history;
-    disposeRun(run);
-    return { steps, history };
-  };
-  const fast = await train(kernels);
-  const portable = await train(null);
+  const fast = await trainOnEngine(config, data, kernels);
+  const portable = await trainOnEngine(config, data, null);
   assert.equal(fast.steps.length, 20);
   assertClose(fast.steps, portable.steps, 1e-4, 0, 'running training loss per step');
   for (const [i, h] of fast.history.entries()) {

@@ -25,7 +25,7 @@ import { Rng, Stream } from '../../src/rng.js';
 import { Adam } from '../../src/train/adam.js';
 import { initialTrainState } from '../../src/train/state.js';
 import { assertNativeIfRequired, binary, kernels, loaded, nativeSkip } from '../helpers/native.js';
-import { trainRun } from '../helpers/train.js';
+import { trainOnEngine, trainRun } from '../helpers/train.js';
 import { assertAgree, assertClose, useTestBackend } from '../helpers/engine.js';
 
 const skip = nativeSkip;
@@ -287,18 +287,8 @@ function trainingConfig(epochs: number): RunConfig {
 test('150 training steps of the default model on real MNIST: the same losses on both paths to 1e-4', { skip }, async () => {
   const cfg = trainingConfig(3);
   data = prepareTrainingData(await loadDataset({ data: 'mnist' }), cfg.data, 0);
-  const losses = async (withKernels: boolean) => {
-    const run = createRun(cfg, data.train.shape, initialTrainState());
-    const steps: number[] = [];
-    let path = '';
-    await trainRun(run, data, cfg, { onStep: (s) => steps.push(s.running.total) }, { fused: withKernels ? kernels : null, onEngine: (p) => (path = p) });
-    assert.equal(path, withKernels ? 'native' : 'portable');
-    const history = run.state.history;
-    disposeRun(run);
-    return { steps, history };
-  };
-  const fast = await losses(true);
-  const portable = await losses(false);
+  const fast = await trainOnEngine(cfg, data, kernels);
+  const portable = await trainOnEngine(cfg, data, null);
   assert.equal(fast.steps.length, 150);
   assertClose(fast.steps, portable.steps, 1e-4, 0, 'running training loss per step');
   // Validation scores the parameters reached, and a few rarely-updated weights (border pixels of the first
