@@ -2,7 +2,7 @@
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation } from '../nn/activations.js';
 import { PRIOR_COMPONENTS, PriorKind, PRIORS } from '../prob/priors.js';
-import { DecoderKind } from './decoders.js';
+import { DecoderSettings } from './decoders.js';
 import { NET_DEFAULTS, NetFields } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
 import { autoencoderParameters, denseParameters } from './size.js';
@@ -10,7 +10,7 @@ import { ModelKindSpec } from './spec.js';
 import { VAE_NETWORK_FIELDS } from './vaeConfig.js';
 
 /** Configuration of the adversarial autoencoder (Makhzani et al. 2015). */
-export interface AaeConfig extends NetFields {
+export interface AaeConfig extends NetFields, DecoderSettings {
   kind: 'aae';
   /** Dimensions of the code z. Default 2. */
   latentDim: number;
@@ -18,12 +18,6 @@ export interface AaeConfig extends NetFields {
   hidden: number[];
   /** Nonlinearity of the hidden layers of all three networks. Default 'relu'. */
   activation: Activation;
-  /** Likelihood p(x|z) of the reconstruction step. Default 'bernoulli'. */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned per-pixel log-variance ('gaussian-learned'). Default -6. */
-  minLogVar: number;
   /** Hidden layer sizes of the discriminator d(z). Default [256, 256]. */
   discHidden: number[];
   /** The prior p(z) the codes are pushed towards. Default 'gaussian'. */

@@ -1,7 +1,7 @@
 // The conditional VAE kind's spec: its config type, defaults, fields and training regime, apart from cvae.ts, its math,
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation } from '../nn/activations.js';
-import { DecoderKind, DECODERS } from './decoders.js';
+import { DecoderSettings, DECODERS } from './decoders.js';
 import { NET_DEFAULTS, NetFields, NET_FIELDS } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
 import { CLASSES_FIELD, M2_NETWORK_FIELDS } from './labelFields.js';
@@ -9,7 +9,7 @@ import { autoencoderParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
 
 /** Configuration of the conditional VAE (Kingma et al. 2014, M2 with the label always observed; Sohn et al. 2015). */
-export interface CvaeConfig extends NetFields {
+export interface CvaeConfig extends NetFields, DecoderSettings {
   kind: 'cvae';
   /** Dimensions of z. Default 20. */
   latentDim: number;
@@ -17,12 +17,6 @@ export interface CvaeConfig extends NetFields {
   hidden: number[];
   /** Nonlinearity of the hidden layers. Default 'relu'. */
   activation: Activation;
-  /** Likelihood p(x|y,z). Default 'bernoulli'. */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned log-variance ('gaussian-learned'). Default -6. */
-  minLogVar: number;
   /** Number of labels y. Default 10. */
   classes: number;
 }

@@ -11,6 +11,16 @@ export type KernelDecoderKind = (typeof KERNEL_DECODERS)[number];
 export const DECODERS = [...KERNEL_DECODERS, 'discretized-logistic', 'gaussian-ar'] as const;
 export type DecoderKind = (typeof DECODERS)[number];
 
+/** A model's likelihood p(x|z) (or p(x|y,z)) and the settings of it that DECODER_SETTINGS says each decoder reads. */
+export interface DecoderSettings {
+  /** The likelihood. Default 'bernoulli'. */
+  decoder: DecoderKind;
+  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
+  sigma: number;
+  /** Floor of the learned per-pixel log-variance ('gaussian-learned', 'gaussian-ar'). Default -6. */
+  minLogVar: number;
+}
+
 /** The settings each decoder reads: the fixed Gaussian its sigma, the learned variances their floor. */
 export const DECODER_SETTINGS: Record<DecoderKind, readonly ('sigma' | 'minLogVar')[]> = {
   bernoulli: [],

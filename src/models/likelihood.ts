@@ -6,10 +6,10 @@ import { ImageShape } from '../nn/convNet.js';
 import { ParamStore } from '../nn/params.js';
 import { ResidualAutoregression } from '../nn/residualAutoregression.js';
 import { Rng } from '../rng.js';
-import { DecoderKind, KERNEL_DECODERS, KernelDecoderKind } from './decoders.js';
+import { DecoderKind, DecoderSettings, KERNEL_DECODERS, KernelDecoderKind } from './decoders.js';
 
 export { DECODER_SETTINGS, decoderReads, DECODERS, KERNEL_DECODERS } from './decoders.js';
-export type { DecoderKind, KernelDecoderKind } from './decoders.js';
+export type { DecoderKind, DecoderSettings, KernelDecoderKind } from './decoders.js';
 
 /** True for the decoders the native kernels run; models with another one train through tfjs. */
 export function isKernelDecoder(decoder: DecoderKind): decoder is KernelDecoderKind {
@@ -23,13 +23,8 @@ export function isKernelDecoder(decoder: DecoderKind): decoder is KernelDecoderK
  */
 export const MIN_LOG_SCALE = -7;
 
-/** Settings of the decoder likelihood. */
-export interface LikelihoodOptions {
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. */
-  sigma: number;
-  /** Floor of the learned log-variance: keeps the density bounded on pixels that never vary. */
-  minLogVar: number;
+/** Settings of the decoder likelihood (the floor of the learned log-variance keeps the density bounded on pixels that never vary). */
+export interface LikelihoodOptions extends DecoderSettings {
   /** 'gaussian-ar': the prediction A r of each residual r = x - mean from the ones before it (src/nn/residualAutoregression.ts). */
   predictResidual?: (r: tf.Tensor2D) => tf.Tensor2D;
   /** 'gaussian-ar': the residuals r = A r + s of a draw, given the scaled noise s [rows * dim] (ResidualAutoregression.solve). */

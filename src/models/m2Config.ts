@@ -1,7 +1,7 @@
 // The M2 kind's spec: its config type, defaults, fields and training regime, apart from m2.ts, its math,
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation } from '../nn/activations.js';
-import { DecoderKind } from './decoders.js';
+import { DecoderSettings } from './decoders.js';
 import { LabelSettings } from './labelled.js';
 import { NET_DEFAULTS, NetKind } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
@@ -11,9 +11,9 @@ import { ModelKindSpec } from './spec.js';
 
 /**
  * M2's networks and weights, the same in M2 (on images x) and in M1+M2 (on M1's features z1, where x below
- * reads z1): Kingma, Rezende, Mohamed & Welling 2014, sec. 2.2.
+ * reads z1): Kingma, Rezende, Mohamed & Welling 2014, sec. 2.2. M1+M2's M2 defaults to the 'gaussian-learned' decoder.
  */
-export interface M2Settings extends LabelSettings {
+export interface M2Settings extends LabelSettings, DecoderSettings {
   /** Dimensions of z. Default 50 (as in the paper). */
   latentDim: number;
   /** Hidden layers of q(z|x,y); p(x|y,z) mirrors them. Default [500]. */
@@ -22,12 +22,6 @@ export interface M2Settings extends LabelSettings {
   classifierHidden: number[];
   /** Nonlinearity of the hidden layers. Default 'softplus' (the paper's). */
   activation: Activation;
-  /** Likelihood p(x|y,z). Default 'bernoulli' (M1+M2 changes it). */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned log-variance ('gaussian-learned'). Default -6. */
-  minLogVar: number;
   /** Number of labels y. Default 10. */
   classes: number;
   /**

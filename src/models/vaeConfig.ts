@@ -1,14 +1,14 @@
 // The VAE kind's spec: its config type, defaults, fields and training regime, apart from vae.ts, its math,
 // so that reading specs (the command line's help and flag checks) loads no tfjs.
 import { Activation, ACTIVATIONS } from '../nn/activations.js';
-import { DecoderKind, decoderReads, DECODERS } from './decoders.js';
+import { DecoderSettings, decoderReads, DECODERS } from './decoders.js';
 import { NET_DEFAULTS, NetKind, NET_FIELDS } from './netConfig.js';
 import { FieldSpec } from '../config/schema.js';
 import { autoencoderParameters } from './size.js';
 import { ModelKindSpec } from './spec.js';
 
 /** Configuration of the variational autoencoder (Kingma & Welling 2014) with MLP or conv encoder and decoder. */
-export interface VaeConfig {
+export interface VaeConfig extends DecoderSettings {
   kind: 'vae';
   /** Dimensions of z. Default 20. */
   latentDim: number;
@@ -16,12 +16,6 @@ export interface VaeConfig {
   hidden: number[];
   /** Nonlinearity of the hidden layers. Default 'relu'. */
   activation: Activation;
-  /** Likelihood p(x|z). Default 'bernoulli'. */
-  decoder: DecoderKind;
-  /** Standard deviation of the fixed-sigma Gaussian decoder. Default 1. */
-  sigma: number;
-  /** Floor of the learned per-pixel log-variance ('gaussian-learned'). Default -6. */
-  minLogVar: number;
   /** mlp, or conv: strided convolutions before the dense layers `hidden` (see networks.ts). Default (and when absent) 'mlp'. */
   net?: NetKind;
   /** conv: channels of the convolutions. Default [32, 64]. */
