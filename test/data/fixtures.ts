@@ -1,5 +1,5 @@
 /** Small hand-made data files and data sets for the data-layer tests. */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Dataset } from '../../src/data/dataset.js';
@@ -22,6 +22,20 @@ export function idxBytes(dims: number[], data?: ArrayLike<number>, type = 0x08):
 /** A fresh temporary folder. */
 export function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'vaekit-data-'));
+}
+
+/** Makes fresh numbered folders under `parent`, each holding `files` (names may hold subfolders). */
+export function folderMaker(parent: string): (files: Record<string, Uint8Array | string>) => string {
+  let count = 0;
+  return (files) => {
+    const dir = path.join(parent, `d${count++}`);
+    mkdirSync(dir);
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), content);
+    }
+    return dir;
+  };
 }
 
 /** `count` images of `shape` whose pixel p of image i is (7 * i + p) mod 256, labels i mod 10. */

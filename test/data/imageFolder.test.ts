@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import jpeg from 'jpeg-js';
@@ -13,7 +13,7 @@ import { fitImage } from '../../src/data/resize.js';
 import { loadDataset } from '../../src/node/datasets.js';
 import { decodeImageAsync, loadSharp } from '../../src/node/imageDecode.js';
 import { decodeImage, listImageFiles, loadImageFolder } from '../../src/node/imageFolder.js';
-import { escapeRegExp, tempDir } from './fixtures.js';
+import { escapeRegExp, folderMaker, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -32,15 +32,7 @@ function jpegOf(width: number, height: number, colour: Rgb): Buffer {
   return jpeg.encode({ width, height, data }, 95).data;
 }
 
-let dirCount = 0;
-function folder(files: Record<string, Uint8Array | string>): string {
-  const dir = path.join(tmp, `f${dirCount++}`);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+const folder = folderMaker(tmp);
 
 const RED: Rgb = [200, 30, 40];
 const BLUE: Rgb = [20, 60, 220];
