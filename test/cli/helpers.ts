@@ -48,15 +48,13 @@ export function vaekit(args: string[], cwd: string, timeoutMs = 120_000): CliRes
 }
 
 /**
- * `vaekit ...args` in `cwd` through the CLI's `main`, called in this process: the same exit code, output and
- * files as the command, without starting Node and loading tfjs for each call. For the many answers to bad
- * input; `vaekit` runs the built command as a user does. Strings written to stdout and stderr while it runs are
- * captured; the test runner's own reports (buffers) pass through.
+ * Adds the strings written to stdout and stderr to `captured` until the returned function restores the streams.
+ * Other chunks pass through: they are the test runner's own reports (`node --test` runs a file in a child
+ * process that reports over stdout in Buffers), and a test whose report is swallowed is missing from the run's
+ * report without failing.
  */
-export async function vaekitInProcess(args: string[], cwd: string): Promise<CliResult> {
-  const { main } = await import('../../src/cli/main.js');
-  const captured = { stdout: '', stderr: '' };
-  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, cwd: process.cwd(), ci: process.env.CI };
+export function captureWrites(captured: { stdout: string; stderr: string }): () => void {
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write };
   const capture = (name: 'stdout' | 'stderr') =>
     function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
       if (typeof chunk !== 'string') return (saved[name] as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
@@ -67,6 +65,22 @@ export async function vaekitInProcess(args: string[], cwd: string): Promise<CliR
     } as typeof process.stdout.write;
   process.stdout.write = capture('stdout');
   process.stderr.write = capture('stderr');
+  return () => {
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+  };
+}
+
+/**
+ * `vaekit ...args` in `cwd` through the CLI's `main`, called in this process: the same exit code, output and
+ * files as the command, without starting Node and loading tfjs for each call. For the many answers to bad
+ * input; `vaekit` runs the built command as a user does. Output is captured by captureWrites.
+ */
+export async function vaekitInProcess(args: string[], cwd: string): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const captured = { stdout: '', stderr: '' };
+  const saved = { cwd: process.cwd(), ci: process.env.CI };
+  const restore = captureWrites(captured);
   process.env.CI = 'true';
   process.chdir(cwd);
   try {
@@ -74,8 +88,7 @@ export async function vaekitInProcess(args: string[], cwd: string): Promise<CliR
     return { code, ...captured };
   } finally {
     process.chdir(saved.cwd);
-    process.stdout.write = saved.stdout;
-    process.stderr.write = saved.stderr;
+    restore();
     if (saved.ci === undefined) delete process.env.CI;
     else process.env.CI = saved.ci;
   }

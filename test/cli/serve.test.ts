@@ -11,22 +11,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import { ROOT } from './helpers.js';
+import { captureWrites, ROOT } from './helpers.js';
 
 const DEMO = join(ROOT, 'web', 'public', 'demo', 'vae-mnist-z2.ckpt');
 
 /** Runs `vaekit ...args` in process, capturing what it prints. */
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const [out, err] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  const captured = { stdout: '', stderr: '' };
+  const restore = captureWrites(captured);
   try {
-    const code = await main(args, (s) => (stdout += `${s}\n`));
-    return { code, stdout, stderr };
+    const code = await main(args, (s) => (captured.stdout += `${s}\n`));
+    return { code, ...captured };
   } finally {
-    [process.stdout.write, process.stderr.write] = [out, err];
+    restore();
   }
 }
 
