@@ -35,7 +35,6 @@ if (files.length === 0) {
  * on the test backend, `cli` and `cliCommands` those that call the CLI's main in this process (each call chooses
  * its own backend) or start its command. test/models/newKind.test.ts registers a kind, and the files that start
  * backends of their own (native, webgpu) or browsers run alone, as does any file named on the command line.
- * test/cli/compare.test.ts runs alone too: in a group, its tests sometimes went missing from the report.
  */
 const GROUPS = {
   unit: [
@@ -111,6 +110,7 @@ const GROUPS = {
   ],
   cli: [
     'test/cli/aae.test.ts',
+    'test/cli/compare.test.ts',
     'test/cli/conv.test.ts',
     'test/cli/data.test.ts',
     'test/cli/divergence.test.ts',
@@ -151,7 +151,6 @@ const LONGEST = [
   'test/web/gpu.chromium.test.ts',
   'test/web/app.chromium.test.ts',
   'test/plan/local.test.ts',
-  'test/cli/compare.test.ts',
   'test/plan/queue.test.ts',
   'test/node/nativeTraining.test.ts',
   'test/fastpath/native.test.ts',
