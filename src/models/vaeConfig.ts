@@ -57,7 +57,7 @@ export const VAE_NETWORK_FIELDS: FieldSpec[] = [
 
 export const VAE_FIELDS: FieldSpec[] = [
   ...VAE_NETWORK_FIELDS,
-  { key: 'prior', flag: 'prior', help: 'p(z): standard N(0, I), KL in closed form; or vamp, the VampPrior (Tomczak & Welling 2018): the mixture of the posteriors q(z|u_k) of K learned pseudo-inputs, KL by Monte Carlo over the --samples draws (portable engine)', type: { type: 'enum', choices: VAE_PRIORS } },
+  { key: 'prior', flag: 'prior', help: 'p(z): standard N(0, I), KL in closed form; or vamp, the VampPrior (Tomczak & Welling 2018): the mixture of the posteriors q(z|u_k) of K learned pseudo-inputs, KL by Monte Carlo over the --samples draws', type: { type: 'enum', choices: VAE_PRIORS } },
   { key: 'pseudoInputs', flag: 'pseudo-inputs', help: 'vamp: the number K of learned pseudo-inputs u_k (images, each a parameter)', type: { type: 'int', min: 1 }, appliesWhen: (m) => m.prior === 'vamp' },
 ];
 
