@@ -5,7 +5,7 @@ import { DataConfig, DATA_DEFAULTS, DATA_FIELDS, ReaderSettings } from '../data/
 import { TrainConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, learningRate } from './train.js';
 
 export type { TrainConfig } from './train.js';
-export { klWeight, learningRate, TRAIN_DEFAULTS, TRAIN_FIELDS } from './train.js';
+export { klWeight, learningRate, stopsEarly, TRAIN_DEFAULTS, TRAIN_FIELDS } from './train.js';
 export type { DataConfig, ReaderSettings } from '../data/config.js';
 export { dataConfigFor, DATA_DEFAULTS, DATA_FIELDS, IMAGE_FOLDER_DEFAULTS, MAX_IMAGE_SIZE } from '../data/config.js';
 

@@ -49,9 +49,14 @@ export interface TrainConfig {
   adamBeta2: number;
   /** Adam's epsilon, added to the root of the second moment. Default 1e-8 (Burda et al. 2016 used 1e-4). */
   adamEpsilon: number;
+  /**
+   * Early stopping: training ends once this many epochs have passed without a better score (validation, else
+   * training) since the best epoch and the end of any KL warm-up. Default 0 (every epoch is trained).
+   */
+  patience: number;
 }
 
-export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, objective: 'elbo', estimator: 'standard', seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8 };
+export const TRAIN_DEFAULTS: TrainConfig = { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, objective: 'elbo', estimator: 'standard', seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8, patience: 0 };
 
 export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'epochs', flag: 'epochs', help: 'passes over the training set', type: { type: 'int', min: 1 } },
@@ -66,12 +71,22 @@ export const TRAIN_FIELDS: FieldSpec[] = [
   { key: 'estimator', flag: 'estimator', help: "gradient of the IWAE bound: standard, or dreg, the doubly reparameterized encoder gradient (Tucker et al. 2019; --objective iwae only)", type: { type: 'enum', choices: ESTIMATORS } },
   { key: 'adamBeta2', flag: 'adam-beta2', help: "Adam's decay of the second moment", type: { type: 'number', min: 0, exclusiveMax: 1 } },
   { key: 'adamEpsilon', flag: 'adam-eps', help: "Adam's epsilon, added to the root of the second moment", type: { type: 'number', exclusiveMin: 0 } },
+  { key: 'patience', flag: 'patience', help: 'early stopping: end training once this many epochs pass without a better validation score (counted from the end of any KL warm-up; 0: train every epoch)', type: { type: 'int', min: 0 } },
   { key: 'seed', flag: 'seed', help: 'seed of every random stream (init, shuffling, binarization, eps)', type: { type: 'int', min: 0 } },
 ];
 
 /** The learning rate of (1-based) epoch `epoch`: lr, times lrStepFactor for each of lrSteps it comes after. */
 export function learningRate(train: TrainConfig, epoch: number): number {
   return train.lr * train.lrStepFactor ** train.lrSteps.filter((s) => epoch > s).length;
+}
+
+/**
+ * Whether early stopping ends training where `state` stands: `patience` epochs since the best epoch, counted from
+ * the end of the KL warm-up at the earliest, since the objective itself changes during warm-up (as the code of
+ * Tomczak & Welling 2018 counts them).
+ */
+export function stopsEarly(train: TrainConfig, state: { epoch: number; best: { epoch: number } | null }): boolean {
+  return train.patience > 0 && state.best !== null && state.epoch - Math.max(state.best.epoch, Math.ceil(train.warmupEpochs)) >= train.patience;
 }
 
 /** The KL weight at a (fractional) epoch: linear warm-up from 0 to beta over warmupEpochs. */

@@ -25,6 +25,6 @@ export const PCA_KIND: ModelKindSpec<PcaConfig> = {
   // The fit holds the d x d second moment, the covariance and its eigenvectors at once.
   size: (config, [h, w, c]) => ({ parameters: h * w * c * (config.latentDim + 1), fitValues: 3 * (h * w * c) ** 2 }),
   // The fit sees each training image once (seeded binarization aside) and takes no step: no rate, no epochs.
-  unusedTrainSettings: { keys: ['epochs', 'batchSize', 'lr', 'lrSteps', 'lrStepFactor', 'beta', 'warmupEpochs', 'numSamples', 'adamBeta2', 'adamEpsilon'], reason: 'it is fitted in one pass' },
+  unusedTrainSettings: { keys: ['epochs', 'batchSize', 'lr', 'lrSteps', 'lrStepFactor', 'beta', 'warmupEpochs', 'numSamples', 'adamBeta2', 'adamEpsilon', 'patience'], reason: 'it is fitted in one pass' },
   trainDefaults: { epochs: 1 },
 };

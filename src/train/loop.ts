@@ -4,7 +4,7 @@
  * the loop as a Stepper (src/train/strategies.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { klWeight, learningRate, TrainConfig } from '../config/run.js';
+import { klWeight, learningRate, stopsEarly, TrainConfig } from '../config/run.js';
 import type { Estimator, Objective } from '../config/train.js';
 import { BatchSource } from '../data/batches.js';
 import { Dataset } from '../data/dataset.js';
@@ -178,14 +178,15 @@ export interface LoopOptions {
  * Trains until `train.epochs` epochs are done, from wherever `state` stands. Every random draw is addressed by
  * (seed, stream, epoch, batch, step): the batch source's shuffles and binarization by epoch and batch, eps by
  * step (a batch of one step from (seed, eps, t), of several, step i from (seed, eps, t, i)), so a run resumed
- * from any step draws exactly what it would have drawn. Returns 'stopped' if `shouldStop` ended it.
+ * from any step draws exactly what it would have drawn. Early stopping (train.patience) ends it as 'finished'
+ * before `train.epochs`; 'stopped' if `shouldStop` ended it.
  */
 export async function runEpochs<B>(stepper: Stepper<B>, state: TrainState, opts: LoopOptions): Promise<'finished' | 'stopped'> {
   const { train, val, events = {} } = opts;
   const { seed, epochs } = train;
   const { batches, passSize } = stepper.source;
   const clock = new StepClock();
-  while (state.epoch < epochs) {
+  while (state.epoch < epochs && !stopsEarly(train, state)) {
     const lr = learningRate(train, state.epoch + 1);
     stepper.setLearningRate(lr);
     clock.startEpoch();

@@ -71,7 +71,8 @@ export const twoStages: StepStrategy<TwoStageModel> = {
     const { state } = ctx;
     if (ctx.train.epochs <= firstEpochs) throw new Error(`epochs ${ctx.train.epochs} leave no epoch for the second stage after the first stage's ${firstEpochs}: pass more --epochs`);
     if (state.epoch < firstEpochs) {
-      const first = { ...ctx, train: { ...ctx.train, epochs: firstEpochs, batchSize: model.firstBatchSize ?? ctx.train.batchSize } };
+      // The first stage trains all its epochs: early stopping (train.patience) watches the second stage's score.
+      const first = { ...ctx, train: { ...ctx.train, epochs: firstEpochs, batchSize: model.firstBatchSize ?? ctx.train.batchSize, patience: 0 } };
       const status = await stage(first, model.first.params, STAGE_PREFIXES.first, (c) => runStretch(gradientStepper(model.first, c.optimizer, c), c));
       if (status === 'stopped') return 'stopped';
     }

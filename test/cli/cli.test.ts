@@ -268,6 +268,17 @@ test('resume may add a learning-rate step for epochs not yet trained, not for on
   assert.match(again.stderr, /lrSteps \(epoch 3, already trained/, transcript(again));
 });
 
+test('--patience ends training early and says so; the run counts as done', async () => {
+  const cwd = tempDir();
+  // A rate of 1e-12 all but freezes the weights: the validation score soon stops improving.
+  const args = ['train', '--limit', '600', '--val-size', '100', '--hidden', '32', '--latent', '4', '--epochs', '6', '--lr', '1e-12', '--patience', '1', '--out', 'run'];
+  const r = await vaekitInProcess(args, cwd);
+  assertExit(r, 0);
+  const epochs = readJson<EpochRecord[]>(join(cwd, 'run', 'history.json')).length;
+  assert.ok(epochs < 6, transcript(r));
+  assert.match(r.stdout, new RegExp(`stopped early after epoch ${epochs} of 6: no better score in the 1 epochs since \\(--patience\\)`), transcript(r));
+});
+
 test('a second plain train into a run directory is refused', async () => {
   const cwd = await copyOfOneEpochRun();
   const before = listFiles(cwd);

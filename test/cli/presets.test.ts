@@ -63,5 +63,5 @@ test('tomczak-vamp trains the VampPrior VAE on the fixed binarization of MNIST, 
   assert.match(r.stdout, /model: vae, .*prior vamp, pseudoInputs 20/);
   assert.match(r.stdout, /^data: .*binarized-mnist: 300 training, 10000 validation images \(its own split\)/m, transcript(r));
   const config = readJson<{ model: Record<string, unknown>; train: Record<string, unknown>; data: Record<string, unknown> }>(join(cwd, 'runs', 'tomczak-vamp', 'config.json'));
-  assert.deepEqual([config.model.hidden, config.model.latentDim, config.train.batchSize, config.train.lr, config.train.warmupEpochs, config.data.binarize], [[300, 300], 40, 100, 5e-4, 100, 'none']);
+  assert.deepEqual([config.model.hidden, config.model.latentDim, config.train.batchSize, config.train.lr, config.train.warmupEpochs, config.train.patience, config.data.binarize], [[300, 300], 40, 100, 5e-4, 100, 50, 'none']);
 });

@@ -33,7 +33,7 @@ test('resolveRunConfig with no layers gives the documented defaults', () => {
   const config = resolveRunConfig([]);
   assert.deepEqual(config, { model: VAE_DEFAULTS, train: TRAIN_DEFAULTS, data: DATA_DEFAULTS });
   // The values the doc comments promise, written out so a changed default is noticed.
-  assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, objective: 'elbo', estimator: 'standard', seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8 });
+  assert.deepEqual(config.train, { epochs: 10, batchSize: 128, lr: 1e-3, lrSteps: [], lrStepFactor: 0.1, beta: 1, warmupEpochs: 0, numSamples: 1, objective: 'elbo', estimator: 'standard', seed: 0, adamBeta2: 0.999, adamEpsilon: 1e-8, patience: 0 });
   // No image-folder settings until a folder is read (dataConfigFor).
   assert.deepEqual(config.data, { data: 'mnist', dataDir: null, binarize: 'dynamic', valSize: 'auto', limit: 0, stream: 'auto' });
   // Colour data is not binarized unless asked.

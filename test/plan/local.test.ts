@@ -23,6 +23,11 @@ test('plan make sweep: the cartesian product of --set, each run checked as train
   assert.equal(existsSync(join(cwd, 'sw2')), false);
   const unknown = await vaekitInProcess(['plan', 'make', 'sweep', '--set', 'train.speed=1', '--out', 'sw2'], cwd);
   assert.match(unknown.stderr, /train\.speed: no such config key/);
+  // The runner counts a run done by its epochs: one that stopped early would look unfinished.
+  const early = await vaekitInProcess(['plan', 'make', 'sweep', '--set', 'train.lr=1e-3,3e-4', '--patience', '5', '--out', 'sw2'], cwd);
+  assert.equal(early.code, 2, transcript(early));
+  assert.match(early.stderr, /--patience: the runs of a plan train all their epochs/);
+  assert.equal(existsSync(join(cwd, 'sw2')), false);
 });
 
 test('plan make ssl and compare list the runs those commands train, in their directories', async () => {

@@ -149,3 +149,37 @@ test('KL warm-up scales the KL weight linearly from 0 to beta', async () => {
   assert.deepEqual(run.state.history.map((h) => h.beta), [0.5, 1]);
   disposeRun(run);
 });
+
+test('--patience: training ends once that many epochs pass without a better validation score, counted after warm-up, and stays ended on resume', async () => {
+  // A rate of 1e-12 all but freezes the weights, so the validation score soon stops improving.
+  const trained = async (train: Record<string, unknown>) => {
+    const cfg = config({ epochs: 6, lr: 1e-12, ...train });
+    const run = createRun(cfg, data.train.shape, initialTrainState());
+    assert.equal(await trainRun(run, data, cfg), 'finished');
+    return { run, cfg };
+  };
+  const { run, cfg } = await trained({ patience: 1 });
+  const history = run.state.history;
+  // Where it must end: the first epoch one past the best so far (or all six).
+  let best = { epoch: 0, total: Infinity };
+  let expected = 6;
+  for (const r of history) {
+    if (r.val!.total < best.total) best = { epoch: r.epoch, total: r.val!.total };
+    if (r.epoch - best.epoch >= 1) {
+      expected = r.epoch;
+      break;
+    }
+  }
+  assert.ok(history.length < 6, `frozen weights should stop early, trained ${history.length} epochs`);
+  assert.equal(history.length, expected);
+  assert.equal(run.state.best!.epoch, best.epoch);
+  const resumed = runFromCheckpoint(decodeCheckpoint(encodeCheckpoint(runToCheckpoint(run)), 'memory'), 'memory');
+  assert.equal(await trainRun(resumed, data, cfg), 'finished');
+  assert.equal(resumed.state.history.length, history.length, 'a run that stopped early trains no more when resumed');
+  disposeRun(run);
+  disposeRun(resumed);
+
+  const warm = await trained({ patience: 1, warmupEpochs: 3 });
+  assert.ok(warm.run.state.history.length >= 4, `counted from the end of warm-up: stopped after ${warm.run.state.history.length} epochs`);
+  disposeRun(warm.run);
+});
