@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ConfigLayer, objectiveName, resolveRunConfig, RunConfig, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
+import { ConfigLayer, objectiveName, resolveRunConfig, RunConfig, stopsEarly, unusedDataSettings, unusedTrainSettings } from '../config/run.js';
 import { parseConfigText } from '../config/text.js';
 import { disposeRun, readRunMeta } from '../io/run.js';
 import { countsEpochs } from '../io/runSession.js';
@@ -166,7 +166,7 @@ export async function trainSession(opts: TrainDirectoryOptions & { engine: Engin
     const bestRecord = run.state.history.find((h) => h.epoch === run.state.best?.epoch);
     const bestText = bestRecord?.val && bestRecord.val.total === undefined ? `val ${termsText(bestRecord.val)}` : `${objective} ${nats(run.state.best?.total)}`;
     log(`done: ${outDir} (${countsEpochs(config.model.kind) ? `best epoch ${run.state.best?.epoch}, ` : ''}${run.state.history.length ? bestText : ''})`);
-    if (run.state.epoch < config.train.epochs) log(`stopped early after epoch ${run.state.epoch} of ${config.train.epochs}: no better score in the ${config.train.patience} epochs since (--patience)`);
+    if (stopsEarly(config.train, run.state)) log(`stopped early after epoch ${run.state.epoch} of ${config.train.epochs}: no better score in the ${config.train.patience} epochs since (--patience)`);
     log(`next: vaekit eval ${outDir}`);
     for (const l of viewCommandLines(run.model, outDir)) log(`      ${l}`);
     return 0;

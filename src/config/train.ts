@@ -82,8 +82,8 @@ export function learningRate(train: TrainConfig, epoch: number): number {
 
 /**
  * Whether early stopping ends training where `state` stands: `patience` epochs since the best epoch, counted from
- * the end of the KL warm-up at the earliest, since the objective itself changes during warm-up (as the code of
- * Tomczak & Welling 2018 counts them).
+ * the end of the KL warm-up at the earliest, since the objective itself changes during warm-up (Tomczak & Welling
+ * 2018's code likewise counts only after warm-up).
  */
 export function stopsEarly(train: TrainConfig, state: { epoch: number; best: { epoch: number } | null }): boolean {
   return train.patience > 0 && state.best !== null && state.epoch - Math.max(state.best.epoch, Math.ceil(train.warmupEpochs)) >= train.patience;

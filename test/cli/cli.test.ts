@@ -268,7 +268,7 @@ test('resume may add a learning-rate step for epochs not yet trained, not for on
   assert.match(again.stderr, /lrSteps \(epoch 3, already trained/, transcript(again));
 });
 
-test('--patience ends training early and says so; the run counts as done', async () => {
+test('--patience ends training early and says so', async () => {
   const cwd = tempDir();
   // A rate of 1e-12 all but freezes the weights: the validation score soon stops improving.
   const args = ['train', '--limit', '600', '--val-size', '100', '--hidden', '32', '--latent', '4', '--epochs', '6', '--lr', '1e-12', '--patience', '1', '--out', 'run'];
