@@ -23,11 +23,20 @@ test('plan make sweep: the cartesian product of --set, each run checked as train
   assert.equal(existsSync(join(cwd, 'sw2')), false);
   const unknown = await vaekitInProcess(['plan', 'make', 'sweep', '--set', 'train.speed=1', '--out', 'sw2'], cwd);
   assert.match(unknown.stderr, /train\.speed: no such config key/);
-  // The runner counts a run done by its epochs: one that stopped early would look unfinished.
-  const early = await vaekitInProcess(['plan', 'make', 'sweep', '--set', 'train.lr=1e-3,3e-4', '--patience', '5', '--out', 'sw2'], cwd);
-  assert.equal(early.code, 2, transcript(early));
-  assert.match(early.stderr, /--patience: the runs of a plan train all their epochs/);
-  assert.equal(existsSync(join(cwd, 'sw2')), false);
+});
+
+test('plan run: a run that early stopping ends is done, and is not trained again', async () => {
+  const cwd = tempDir();
+  // A rate too small to move the model: no epoch after the first scores better, so --patience 1 ends it after epoch 2.
+  const made = await vaekitInProcess(['plan', 'make', 'sweep', '--set', 'train.seed=0,1', '--limit', '600', '--val-size', '100', '--hidden', '32', '--latent', '4', '--epochs', '6', '--lr', '1e-12', '--patience', '1', '--out', 'early'], cwd);
+  assert.equal(made.code, 0, transcript(made));
+  const r = vaekit(['plan', 'run', 'early', '--workers', '1', '--threads', '1'], cwd, 300_000);
+  assert.equal(r.code, 0, transcript(r));
+  const status = await vaekitInProcess(['plan', 'status', 'early'], cwd);
+  assert.match(status.stdout, /2 runs into .*: 2 done/, transcript(status));
+  assert.equal((status.stdout.match(/done \(stopped early after epoch \d of 6/g) ?? []).length, 2, transcript(status));
+  const again = await vaekitInProcess(['plan', 'run', 'early', '--workers', '1'], cwd);
+  assert.equal((again.stdout.match(/already done/g) ?? []).length, 2, transcript(again));
 });
 
 test('plan make ssl and compare list the runs those commands train, in their directories', async () => {

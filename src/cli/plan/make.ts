@@ -62,8 +62,6 @@ function checkedEpochs(name: string, args: string[]): number {
     const kind = (parsed.flags.model as string | undefined) ?? 'vae';
     const unused = unusedTrainSettings(kind, { train: parsed.config.train });
     if (unused.length > 0) throw new UsageError(`${unused.map((u) => `train.${u.key}`).join(', ')}: ${unused[0].reason}`);
-    // A plan's runner counts a run done by its epochs; one that stopped early would look unfinished.
-    if (parsed.config.train.patience) throw new UsageError('--patience: the runs of a plan train all their epochs (early stopping is for vaekit train and vaekit ssl)');
     return resolveRunConfig([{ source: 'flags', values: { ...parsed.config, model: { ...parsed.config.model, kind } } }]).train.epochs;
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) throw new UsageError(`run ${name}: ${inFlagTerms(e.message)}`);

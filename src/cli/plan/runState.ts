@@ -1,15 +1,16 @@
 /**
  * Where one run of a plan stands, read from its run directory alone (so every machine sees the same): its
- * history.json (written after each epoch's checkpoint), its lock (held while a process trains it) and the
- * marker a runner leaves when training it failed.
+ * history.json (written after each epoch's checkpoint), its last checkpoint (whether early stopping ended it),
+ * its lock (held while a process trains it) and the marker a runner leaves when training it failed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { stopsEarly } from '../../config/run.js';
+import { readRunMeta } from '../../io/run.js';
 import { processAlive } from '../../node/processAlive.js';
 import { LOCK_FILE, LockOwner } from '../../node/runLock.js';
-import { RUN_FILES, saveJson } from '../../node/runFiles.js';
-import { rmSync } from 'node:fs';
+import { loadCheckpoint, RUN_FILES, saveJson } from '../../node/runFiles.js';
 
 /** The runner's marker of a failed run, with why. */
 export const FAILED_FILE = 'plan-failed.json';
@@ -27,7 +28,7 @@ export type RunState =
   | { state: 'waiting' }
   | { state: 'training'; epochsDone: number; epochs: number; owner: LockOwner | null }
   | { state: 'stopped'; epochsDone: number; epochs: number }
-  | { state: 'done'; epochs: number; last: EpochRecord | undefined }
+  | { state: 'done'; epochs: number; last: EpochRecord | undefined; stoppedEarlyAt?: number }
   | { state: 'failed'; epochsDone: number; epochs: number; message: string };
 
 function readJson<T>(path: string): T | undefined {
@@ -44,15 +45,31 @@ function historyOf(dir: string): EpochRecord[] {
   return Array.isArray(h) ? h : [];
 }
 
-/** Whether the run in `dir` has trained its `epochs`. */
+/** The epoch after which early stopping (--patience) ended the run in `dir`, as its last checkpoint says; else undefined. */
+function stoppedEarlyAt(dir: string): number | undefined {
+  const path = join(dir, RUN_FILES.last);
+  if (!existsSync(path)) return undefined;
+  try {
+    const { config, state } = readRunMeta(loadCheckpoint(path), path);
+    return stopsEarly(config.train, state) ? state.epoch : undefined;
+  } catch {
+    return undefined; // not a training checkpoint (yet): the run is not done
+  }
+}
+
+/** Whether the run in `dir` has trained its `epochs`, or early stopping ended it sooner. */
 export function runIsDone(dir: string, epochs: number): boolean {
-  return existsSync(join(dir, RUN_FILES.last)) && historyOf(dir).length >= epochs;
+  if (!existsSync(join(dir, RUN_FILES.last))) return false;
+  const history = historyOf(dir);
+  return history.length >= epochs || (history.length > 0 && stoppedEarlyAt(dir) !== undefined);
 }
 
 /** The state of the run in `dir`, which should train `epochs` epochs. */
 export function runState(dir: string, epochs: number): RunState {
   const history = historyOf(dir);
   if (history.length >= epochs && existsSync(join(dir, RUN_FILES.last))) return { state: 'done', epochs, last: history.at(-1) };
+  const early = history.length > 0 ? stoppedEarlyAt(dir) : undefined;
+  if (early !== undefined) return { state: 'done', epochs, last: history.at(-1), stoppedEarlyAt: early };
   const owner = readJson<LockOwner>(join(dir, LOCK_FILE));
   // A lock of a dead process on this host is stale; one of another host is taken at its word.
   if (owner && !(owner.host === hostname() && !processAlive(owner.pid))) return { state: 'training', epochsDone: history.length, epochs, owner };
@@ -75,7 +92,8 @@ export function runStateText(s: RunState): string {
     case 'done': {
       const val = s.last?.val?.total ?? s.last?.val?.error;
       const figure = val !== undefined ? `, last val ${s.last?.val?.total !== undefined ? 'loss' : 'error'} ${val.toFixed(4)}` : s.last ? `, last train loss ${s.last.train.total.toFixed(4)}` : '';
-      return `done (${s.epochs} epochs${figure})`;
+      const epochs = s.stoppedEarlyAt !== undefined ? `stopped early after epoch ${s.stoppedEarlyAt} of ${s.epochs}` : `${s.epochs} epochs`;
+      return `done (${epochs}${figure})`;
     }
   }
 }
