@@ -6,8 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { stopsEarly } from '../../config/run.js';
-import { readRunMeta } from '../../io/run.js';
+import { stopsEarly, TRAIN_DEFAULTS, TrainConfig } from '../../config/train.js';
 import { processAlive } from '../../node/processAlive.js';
 import { LOCK_FILE, LockOwner } from '../../node/runLock.js';
 import { loadCheckpoint, RUN_FILES, saveJson } from '../../node/runFiles.js';
@@ -50,10 +49,13 @@ function stoppedEarlyAt(dir: string): number | undefined {
   const path = join(dir, RUN_FILES.last);
   if (!existsSync(path)) return undefined;
   try {
-    const { config, state } = readRunMeta(loadCheckpoint(path), path);
-    return stopsEarly(config.train, state) ? state.epoch : undefined;
+    // The checkpoint's meta as written (src/io/run.ts), read without the models: `plan` answers without tfjs.
+    const meta = loadCheckpoint(path).meta as { config?: { train?: Partial<TrainConfig> }; state?: { epoch: number; best: { epoch: number } | null } };
+    const { state } = meta;
+    if (!state || !Number.isInteger(state.epoch)) return undefined;
+    return stopsEarly({ ...TRAIN_DEFAULTS, ...meta.config?.train }, state) ? state.epoch : undefined;
   } catch {
-    return undefined; // not a training checkpoint (yet): the run is not done
+    return undefined; // unreadable, or not a training checkpoint: the run is not done
   }
 }
 
