@@ -27,7 +27,7 @@ test('plan make sweep: the cartesian product of --set, each run checked as train
 
 test('plan run: a run that early stopping ends is done, and is not trained again', async () => {
   const cwd = tempDir();
-  // A rate too small to move the model: no epoch after the first scores better, so --patience 1 ends it after epoch 2.
+  // A rate too small to move the model: later epochs score no better, so --patience 1 ends each run before epoch 6.
   const made = await vaekitInProcess(['plan', 'make', 'sweep', '--set', 'train.seed=0,1', '--limit', '600', '--val-size', '100', '--hidden', '32', '--latent', '4', '--epochs', '6', '--lr', '1e-12', '--patience', '1', '--out', 'early'], cwd);
   assert.equal(made.code, 0, transcript(made));
   const r = vaekit(['plan', 'run', 'early', '--workers', '1', '--threads', '1'], cwd, 300_000);
