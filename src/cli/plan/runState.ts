@@ -61,9 +61,7 @@ function stoppedEarlyAt(dir: string): number | undefined {
 
 /** Whether the run in `dir` has trained its `epochs`, or early stopping ended it sooner. */
 export function runIsDone(dir: string, epochs: number): boolean {
-  if (!existsSync(join(dir, RUN_FILES.last))) return false;
-  const history = historyOf(dir);
-  return history.length >= epochs || (history.length > 0 && stoppedEarlyAt(dir) !== undefined);
+  return runState(dir, epochs).state === 'done';
 }
 
 /** The state of the run in `dir`, which should train `epochs` epochs. */
